@@ -1,0 +1,2 @@
+// The module's whole surface: every kernel family re-exported, nothing defined here.
+export * from "./memory";

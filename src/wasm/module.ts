@@ -1,0 +1,61 @@
+/**
+ * The engine's single WASM instance and its memory. Instantiated once, at import, from bytes
+ * inlined into the bundle, so it needs no file system, no fetch and no bundler support.
+ */
+import { wasmBase64 } from "./binary.generated.ts";
+import { Allocator } from "./allocator.ts";
+import type { Exports } from "./abi.ts";
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const { instance } = await WebAssembly.instantiate(decodeBase64(wasmBase64), {
+  env: {
+    abort(_msg: number, _file: number, line: number, column: number) {
+      throw new Error(`descent.wasm aborted at line ${line}:${column}`);
+    },
+    seed: () => 0,
+  },
+});
+
+/** The raw kernels. Callers validate shapes first: a kernel never checks. */
+export const kernels = instance.exports as unknown as Exports;
+
+/** The planner of linear memory above the module's static data. */
+export const heap = new Allocator(kernels.memory, kernels.heapBase());
+
+// Typed views are rebuilt whenever memory grows: a grown memory detaches the old buffer,
+// so a cached view would read nothing (or garbage). Never keep the result across an allocation.
+let buffer: ArrayBuffer = kernels.memory.buffer;
+let f32all = new Float32Array(buffer);
+let i32all = new Int32Array(buffer);
+function refresh(): void {
+  if (kernels.memory.buffer !== buffer) {
+    buffer = kernels.memory.buffer;
+    f32all = new Float32Array(buffer);
+    i32all = new Int32Array(buffer);
+  }
+}
+
+/** A live f32 view of n elements at ptr; valid until the next allocation. */
+export function f32View(ptr: number, n: number): Float32Array {
+  refresh();
+  return f32all.subarray(ptr >>> 2, (ptr >>> 2) + n);
+}
+
+/** A live i32 view of n elements at ptr; valid until the next allocation. */
+export function i32View(ptr: number, n: number): Int32Array {
+  refresh();
+  return i32all.subarray(ptr >>> 2, (ptr >>> 2) + n);
+}
+
+let gemmWork = 0;
+/** The GEMM packing scratch, allocated once on first use and kept. */
+export function gemmWorkspace(): number {
+  if (gemmWork === 0) gemmWork = heap.alloc(kernels.gemmWorkBytes());
+  return gemmWork;
+}
