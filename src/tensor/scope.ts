@@ -1,0 +1,31 @@
+/**
+ * Ownership of temporaries. While a scope is open, every tensor allocated joins it; closing the
+ * scope frees them all except the ones kept. The engine opens scopes itself (a gradient, an HVP,
+ * a training step), so per-step temporaries never outlive their step and memory stays flat.
+ */
+export interface Owned { free(): void; readonly freed: boolean }
+
+const stack: Set<Owned>[] = [];
+
+export function adopt(t: Owned): void {
+  stack[stack.length - 1]?.add(t);
+}
+
+/** Runs fn in a new scope; frees everything it allocated except what `keep` returns. */
+export function scoped<T>(fn: () => T, keep: (result: T) => Iterable<Owned> = () => []): T {
+  const scope = new Set<Owned>();
+  stack.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    stack.pop();
+    for (const t of scope) if (!t.freed) t.free();
+    throw err;
+  }
+  stack.pop();
+  const kept = new Set(keep(result));
+  for (const t of scope) if (!kept.has(t) && !t.freed) t.free();
+  for (const t of kept) if (scope.has(t)) adopt(t); // hand survivors to the enclosing scope, if any
+  return result;
+}
