@@ -71,7 +71,7 @@ export function checkLabels(labels: ArrayLike<number>, classes: number, name = "
 }
 
 /** A new dataset holding rows `indices` (in that order, repeats allowed), copied. */
-export function subset<D extends Dataset>(ds: D, indices: ArrayLike<number>): Dataset {
+export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const f = featureSize(ds), t = targetSize(ds);
   const x = new Float32Array(indices.length * f);
   const y = ds.y instanceof Int32Array ? new Int32Array(indices.length) : new Float32Array(indices.length * t);
