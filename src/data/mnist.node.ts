@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 // (31 MB of Float32Array). Callers get copies from mnistTrainTest and may modify them freely.
 let canonical: Dataset | null = null;
 
-/** All 10,000 package digits in canonical order (digit-major), read once and cached. */
+/** All 10,000 package digits in canonical order (digit-major), read once and cached: shared, do not modify it. */
 export function loadMnistPackageAll(): Dataset {
   if (canonical) return canonical;
   const digits: number[][] = [];
