@@ -1,0 +1,23 @@
+// Node-only: reads IDX files from disk and gunzips them. The parsing itself is in idx.ts.
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import type { Dataset } from "./dataset.ts";
+import { type IdxArray, idxToDataset, isGzip, parseIdx } from "./idx.ts";
+
+/** Reads an IDX file, raw or gzip-compressed (detected by its first bytes 1f 8b, not its name). */
+export function readIdxFile(path: string): IdxArray {
+  let bytes: Uint8Array = readFileSync(path);
+  if (isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new Error(`${path}: starts with the gzip magic 1f 8b but does not decompress: ${(e as Error).message}`);
+    }
+  }
+  return parseIdx(bytes, path);
+}
+
+/** Loads an images/labels pair of IDX files (e.g. train-images-idx3-ubyte.gz) as a Dataset. */
+export function loadIdxDataset(files: { images: string; labels: string; classes?: number }): Dataset {
+  return idxToDataset(readIdxFile(files.images), readIdxFile(files.labels), files, files.classes ?? 10);
+}
