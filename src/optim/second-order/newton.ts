@@ -1,19 +1,20 @@
 /**
  * Damped Newton's method (Levenberg–Marquardt damping) for small problems: H is formed column
  * by column from n Hessian-vector products, symmetrized, and (H + λI)p = −∇f is solved exactly
- * by Cholesky. A step that lowers f is taken and λ shrinks tenfold (to 0 below 1e-12); otherwise,
- * or when H + λI is not positive definite, λ grows tenfold (from at least 1e-6) and the solve is
- * retried. Near a strict minimum λ reaches 0 and convergence is quadratic.
+ * by Cholesky, with λ = μ·‖∇f‖ (Yamashita & Fukushima 2001: damping proportional to the gradient
+ * keeps Newton's quadratic convergence near a strict minimum). A step that lowers f is taken and
+ * μ shrinks tenfold (to 0 below 1e-12); otherwise, or when H + λI is not positive definite,
+ * μ grows tenfold (from at least 1e-6) and the solve is retried.
  */
 import type { Objective } from "./objective.ts";
 import { Minimizer } from "./minimizer.ts";
-import { addScaled, choleskySolve } from "./linalg.ts";
+import { addScaled, choleskySolve, norm } from "./linalg.ts";
 
 export interface NewtonOptions { damping?: number; maxRetries?: number }
 
 export class Newton extends Minimizer {
   readonly name = "Newton";
-  /** The current Levenberg–Marquardt damping λ. */
+  /** The Levenberg–Marquardt factor μ: the damping is λ = μ·‖∇f‖. */
   damping: number;
   private readonly maxRetries: number;
 
@@ -36,7 +37,7 @@ export class Newton extends Minimizer {
     const h = this.hessian(w);
     const minusG = grad.map((x) => -x);
     for (let retry = 0; retry <= this.maxRetries; retry++) {
-      const p = choleskySolve(h, this.damping, minusG);
+      const p = choleskySolve(h, this.damping * norm(grad), minusG);
       if (p) {
         const next = addScaled(w, 1, p);
         const r = this.evaluate(next);
