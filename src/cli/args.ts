@@ -1,0 +1,148 @@
+/**
+ * Command-line options, declared once per command: the parser, the validation and the --help
+ * text all come from the same table. Errors are UsageErrors: the CLI prints them and exits 2.
+ */
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = "UsageError"; }
+}
+
+export type OptionType = "int" | "number" | "string" | "boolean" | "choice" | "list";
+
+export interface OptionSpec {
+  name: string;
+  type: OptionType;
+  help: string;
+  default?: unknown;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** For --shard-like values: a validator that parses the raw string. */
+  parse?: (raw: string) => unknown;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Positional arguments, in order: each required, with its allowed values if fixed. */
+  positionals?: { name: string; help: string; choices?: readonly string[]; optional?: boolean }[];
+  options: OptionSpec[];
+}
+
+export interface Parsed { positionals: string[]; options: Record<string, unknown>; given: Set<string> }
+
+/** Parses argv (after the command name) against a command's spec; fills defaults. */
+export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
+  const byName = new Map(spec.options.map((o) => [o.name, o]));
+  const options: Record<string, unknown> = {};
+  const given = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") { positionals.push(...argv.slice(i + 1)); break; }
+    if (!arg.startsWith("--") || arg === "--") { positionals.push(arg); continue; }
+    let [name, inline] = splitOnce(arg.slice(2), "=");
+    let negated = false;
+    if (!byName.has(name) && name.startsWith("no-") && byName.get(name.slice(3))?.type === "boolean") { name = name.slice(3); negated = true; }
+    const opt = byName.get(name);
+    if (!opt) throw new UsageError(`unknown option --${name} for '${spec.name}'; valid options: ${[...byName.keys()].map((n) => "--" + n).join(", ")}`);
+    if (given.has(name)) throw new UsageError(`option --${name} given twice`);
+    given.add(name);
+    if (opt.type === "boolean") {
+      if (inline !== undefined && inline !== "true" && inline !== "false") throw new UsageError(`--${name} takes no value or true/false, got '${inline}'`);
+      options[name] = negated ? false : inline !== "false";
+      continue;
+    }
+    let raw = inline;
+    if (raw === undefined) {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) throw new UsageError(`--${name} needs a value (${describeType(opt)})`);
+      raw = argv[++i];
+    }
+    options[name] = convert(opt, raw);
+  }
+  const pos = spec.positionals ?? [];
+  const required = pos.filter((p) => !p.optional).length;
+  if (positionals.length < required) {
+    const missing = pos[positionals.length];
+    throw new UsageError(`'${spec.name}' needs <${missing.name}>${missing.choices ? `: one of ${missing.choices.join(", ")}` : ""}`);
+  }
+  if (positionals.length > pos.length) throw new UsageError(`'${spec.name}' takes ${pos.length} argument(s), got unexpected '${positionals[pos.length]}'`);
+  positionals.forEach((value, i) => {
+    const p = pos[i];
+    if (p.choices && !p.choices.includes(value)) throw new UsageError(`unknown ${p.name} '${value}'; valid: ${p.choices.join(", ")}`);
+  });
+  for (const o of spec.options) if (!(o.name in options) && o.default !== undefined) options[o.name] = o.default;
+  return { positionals, options, given };
+}
+
+/** Validates one value from a config file against its spec (the same checks as the command line). */
+export function convertConfigValue(spec: CommandSpec, name: string, value: unknown): unknown {
+  const opt = spec.options.find((o) => o.name === name);
+  if (!opt) throw new UsageError(`config: unknown option '${name}' for '${spec.name}'; valid options: ${spec.options.map((o) => o.name).join(", ")}`);
+  if (opt.type === "boolean") {
+    if (typeof value !== "boolean") throw new UsageError(`config: '${name}' must be true or false, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  if (opt.type === "list" && Array.isArray(value)) return convert(opt, value.join(","));
+  return convert(opt, String(value));
+}
+
+function convert(opt: OptionSpec, raw: string): unknown {
+  const bad = () => new UsageError(`--${opt.name} must be ${describeType(opt)}, got '${raw}'`);
+  switch (opt.type) {
+    case "string": {
+      if (opt.parse) { try { return opt.parse(raw); } catch (e) { throw new UsageError(`--${opt.name}: ${(e as Error).message}`); } }
+      return raw;
+    }
+    case "choice":
+      if (!opt.choices!.includes(raw)) throw new UsageError(`--${opt.name} must be one of ${opt.choices!.join(", ")}, got '${raw}'`);
+      return raw;
+    case "list": {
+      const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+      if (items.length === 0) throw bad();
+      if (opt.choices) for (const it of items) if (!opt.choices.includes(it)) throw new UsageError(`--${opt.name}: unknown value '${it}'; valid: ${opt.choices.join(", ")}`);
+      return items;
+    }
+    case "int":
+    case "number": {
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())) throw bad();
+      const x = Number(raw);
+      if (!Number.isFinite(x) || (opt.type === "int" && !Number.isInteger(x))) throw bad();
+      if ((opt.min !== undefined && x < opt.min) || (opt.max !== undefined && x > opt.max)) throw bad();
+      return x;
+    }
+    default:
+      return raw;
+  }
+}
+
+function describeType(opt: OptionSpec): string {
+  const range = opt.min !== undefined || opt.max !== undefined ? ` in [${opt.min ?? "-∞"}, ${opt.max ?? "∞"}]` : "";
+  switch (opt.type) {
+    case "int": return `an integer${range}`;
+    case "number": return `a number${range}`;
+    case "choice": return `one of ${opt.choices!.join(", ")}`;
+    case "list": return `a comma-separated list${opt.choices ? ` of ${opt.choices.join(", ")}` : ""}`;
+    default: return "a value";
+  }
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/** The --help text of a command, from its spec. */
+export function commandHelp(program: string, spec: CommandSpec): string {
+  const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`)).join(" ");
+  const lines = [`Usage: ${program} ${spec.name}${pos ? " " + pos : ""} [options]`, "", spec.summary, ""];
+  for (const p of spec.positionals ?? []) lines.push(`  <${p.name}>  ${p.help}${p.choices ? ` (${p.choices.join(", ")})` : ""}`);
+  if (spec.positionals?.length) lines.push("");
+  lines.push("Options:");
+  const width = Math.max(...spec.options.map((o) => o.name.length + (o.type === "boolean" ? 0 : 6)), 10) + 4;
+  for (const o of spec.options) {
+    const flag = `--${o.name}${o.type === "boolean" ? "" : " <" + (o.type === "choice" || o.type === "list" ? "v" : o.type === "string" ? "s" : "n") + ">"}`;
+    const extra = [o.choices && o.type !== "boolean" ? `one of: ${o.choices.join(", ")}` : "", o.default !== undefined ? `default: ${JSON.stringify(o.default)}` : ""].filter(Boolean).join("; ");
+    lines.push(`  ${flag.padEnd(width)}${o.help}${extra ? ` (${extra})` : ""}`);
+  }
+  return lines.join("\n");
+}
