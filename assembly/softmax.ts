@@ -67,8 +67,11 @@ export function logSoftmaxRows(out: usize, a: usize, rows: i32, cols: i32): void
     const src = a + <usize>r * bytes;
     const dst = out + <usize>r * bytes;
     const max = rowMax(src, bytes, main);
-    const sum = <f32>expShifted(0, src, bytes, main, max, false);
-    const logSum = f32x4.extract_lane(log4(f32x4.splat(sum)), 0);
+    const sum = expShifted(0, src, bytes, main, max, false);
+    // log of the f32-rounded sum, corrected to first order for that rounding: when one entry
+    // dominates, sum = 1 + (tiny) and the correction is all of log(sum).
+    const sum32 = <f32>sum;
+    const logSum = <f32>(<f64>f32x4.extract_lane(log4(f32x4.splat(sum32)), 0) + (sum - <f64>sum32) / <f64>sum32);
     // (a - max) - logSum, in that order: a - max is exact for the entries that matter (near the max).
     const mv = f32x4.splat(max);
     const lv = f32x4.splat(logSum);
