@@ -39,11 +39,11 @@ export interface ElementwiseExports {
 }
 
 export interface ReduceExports {
-  /** a viewed as [outer, len, inner]; out[o, i] = sum over l of a[o, l, i]. */
+  /** a viewed as [outer, len, inner]; out[o, i] = sum over l of a[o, l, i] (in f64, rounded once; 0 if len is 0). */
   sumAxis(out: number, a: number, outer: number, len: number, inner: number): void;
-  /** Same layout; out[o, i] = max over l (NaN if any NaN). */
+  /** Same layout; out[o, i] = max over l (NaN if any NaN; -Inf if len is 0). */
   maxAxis(out: number, a: number, outer: number, len: number, inner: number): void;
-  /** Same layout; outI32[o, i] = first l reaching the max. */
+  /** Same layout; outI32[o, i] = first l reaching the max (a NaN counts as the max; 0 if len is 0). */
   argmaxAxis(outI32: number, a: number, outer: number, len: number, inner: number): void;
   /** Sum of a[0..n), accumulated in f64. */
   sumAll(a: number, n: number): number;
@@ -52,9 +52,9 @@ export interface ReduceExports {
 }
 
 export interface SoftmaxExports {
-  /** Numerically stable softmax of each row of a [rows, cols]. */
+  /** Numerically stable softmax of each row of a [rows, cols]; a row holding +Inf or NaN, or only -Inf, gives NaN. out may be a. */
   softmaxRows(out: number, a: number, rows: number, cols: number): void;
-  /** Numerically stable log-softmax of each row. */
+  /** Numerically stable log-softmax of each row; same NaN rows as softmaxRows. out may be a. */
   logSoftmaxRows(out: number, a: number, rows: number, cols: number): void;
 }
 
