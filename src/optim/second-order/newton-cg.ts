@@ -33,9 +33,9 @@ export class NewtonCG extends Minimizer {
   private solve(w: Float64Array, g: Float64Array): Float64Array {
     const n = g.length, lambda = this.damping;
     const A = (v: Float64Array) => addScaled(this.hvp(w, v), lambda, v);
-    let p = this.previous ? this.previous.map((x) => x * this.warmStart) : new Float64Array(n);
-    let r = addScaled(g.map((x) => -x), -1, A(p)); // r = −g − A p
-    let d = r.slice();
+    let p: Float64Array = this.previous ? this.previous.map((x) => x * this.warmStart) : new Float64Array(n);
+    let r: Float64Array = addScaled(g.map((x) => -x), -1, A(p)); // r = −g − A p
+    let d: Float64Array = r.slice();
     const tol = Math.min(0.5, Math.sqrt(norm(g))) * norm(g);
     for (let k = 0; k < this.maxCg && norm(r) > tol; k++) {
       const Ad = A(d);
