@@ -1,2 +1,11 @@
 // The module's whole surface: every kernel family re-exported, nothing defined here.
 export * from "./memory";
+export * from "./optim/sgd";
+export * from "./optim/adagrad";
+export * from "./optim/rmsprop";
+export * from "./optim/adadelta";
+export * from "./optim/adam";
+export * from "./optim/lion";
+export * from "./optim/tmsgd";
+export * from "./optim/finite";
+export * from "./optim/clip";
