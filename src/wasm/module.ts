@@ -6,7 +6,7 @@ import { wasmBase64 } from "./binary.generated.ts";
 import { Allocator } from "./allocator.ts";
 import type { Exports } from "./abi.ts";
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
