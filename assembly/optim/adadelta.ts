@@ -1,4 +1,4 @@
-// Adadelta (Zeiler 2012), one pass. Pointers 16-byte aligned, n elements each, no overlap.
+// Adadelta (Zeiler 2012), one pass. Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
 
 /**
  * g' = g + wd·w;  v ← ρv + (1−ρ)g'²;  Δ = √(u + ε) / √(v + ε) · g';  u ← ρu + (1−ρ)Δ²;  w ← w − lr·Δ.

@@ -1,4 +1,4 @@
-// AdaGrad, one pass. Pointers 16-byte aligned, n elements each, no overlap.
+// AdaGrad, one pass. Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
 
 /**
  * g' = g + wd·w;  s ← s + g'²;  w ← w − lr·g' / (√(s + e1) + e2).

@@ -1,4 +1,4 @@
-// The Adam family (Kingma & Ba 2015 and descendants), one pass each. Pointers 16-byte aligned,
+// The Adam family (Kingma & Ba 2015 and descendants), one pass each. Pointers are 4-aligned byte offsets (16 is fastest),
 // n elements each, no overlap. TypeScript folds bias corrections, rectification and the learning
 // rate into s, r, e, k; the kernels are the elementwise equation only. In every kernel:
 //   g' = g + wd·w (coupled L2, Adam-style)   and   w ← decay·w − … (decoupled, AdamW-style: decay = 1 − lr·λ)

@@ -1,5 +1,5 @@
 // Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), one pass.
-// Pointers 16-byte aligned, n elements each, no overlap.
+// Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
 
 /**
  * c = β1m + (1−β1)g;  w ← decay·w − lr·sign(c);  m ← β2m + (1−β2)g;   decay = 1 − lr·λ.

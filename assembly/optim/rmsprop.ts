@@ -1,6 +1,6 @@
 // RMSProp (Hinton, Lecture 6e, 2012) in its four shapes: plain, centered (Graves 2013), and either
 // with momentum. One inlined body; the flags are constants, so each export compiles to its own loop.
-// Pointers 16-byte aligned, n elements each, no overlap. Buffers a (mean gradient) and b (momentum)
+// Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap. Buffers a (mean gradient) and b (momentum)
 // are read only by the variants that use them.
 //
 //   g' = g + wd·w;  v ← αv + (1−α)g'²;  centered: a ← αa + (1−α)g', v̄ = v − a², else v̄ = v

@@ -1,5 +1,6 @@
 // Plain and momentum SGD, one pass each over flat f32 buffers.
-// Pointers are 16-byte aligned byte offsets; w, g and v have n elements and do not overlap.
+// Pointers are byte offsets (any multiple of 4: a parameter group may start anywhere; 16 is fastest);
+// w, g and v have n elements and do not overlap.
 // Every step-dependent scalar (lr from a schedule, PyTorch's first-step switch) is folded by TypeScript.
 
 /** w ← w − lr·(g + wd·w). */

@@ -1,7 +1,7 @@
 // TM-SGD, Taylor multi-step SGD: W_{k+1} = 1.5·W_k − W_{k−1} + 0.5·W_{k−2} − lr·∇L(W_k).
 // One kernel covers both phases: before the switch TypeScript passes (a, b, c) = (1, 0, 0), which is
 // plain SGD bit for bit, while the history still shifts, so it holds real iterates at the switch.
-// Pointers 16-byte aligned, n elements each, no overlap.
+// Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
 
 /**
  * g' = g + wd·w;  w_new = a·w + b·h1 + c·h2 − lr·g';  h2 ← h1;  h1 ← w;  w ← w_new.

@@ -82,7 +82,7 @@ export interface GemmExports {
 
 /**
  * Fused first-order optimizer updates (assembly/optim/): one pass over params w, gradients g and the
- * state buffers, all n f32 elements, 16-byte aligned, non-overlapping. Step-dependent scalars (bias
+ * state buffers, all n f32 elements, 4-aligned byte offsets (16 fastest), non-overlapping. Step-dependent scalars (bias
  * corrections, rectification, the scheduled lr) come folded from TypeScript; src/optim/ documents each.
  */
 export interface OptimExports {
