@@ -1,0 +1,32 @@
+// Adadelta (Zeiler 2012), one pass. Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
+
+/**
+ * g' = g + wd·w;  v ← ρv + (1−ρ)g'²;  Δ = √(u + ε) / √(v + ε) · g';  u ← ρu + (1−ρ)Δ²;  w ← w − lr·Δ.
+ */
+export function adadelta(w: usize, g: usize, v: usize, u: usize, n: i32, lr: f32, rho: f32, eps: f32, wd: f32): void {
+  const lrV = f32x4.splat(lr), rhoV = f32x4.splat(rho), cV = f32x4.splat(1 - rho), epsV = f32x4.splat(eps), wdV = f32x4.splat(wd);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = (<usize>i) << 2;
+    const wi = v128.load(w + o);
+    const gi = f32x4.add(v128.load(g + o), f32x4.mul(wdV, wi));
+    const vi = f32x4.add(f32x4.mul(rhoV, v128.load(v + o)), f32x4.mul(cV, f32x4.mul(gi, gi)));
+    const ui = v128.load(u + o);
+    const d = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(ui, epsV)), f32x4.sqrt(f32x4.add(vi, epsV))), gi);
+    v128.store(v + o, vi);
+    v128.store(u + o, f32x4.add(f32x4.mul(rhoV, ui), f32x4.mul(cV, f32x4.mul(d, d))));
+    v128.store(w + o, f32x4.sub(wi, f32x4.mul(lrV, d)));
+  }
+  const c: f32 = 1 - rho;
+  for (let i = n4; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const wi = load<f32>(w + o);
+    const gi = load<f32>(g + o) + wd * wi;
+    const vi = rho * load<f32>(v + o) + c * (gi * gi);
+    const ui = load<f32>(u + o);
+    const d = (sqrt<f32>(ui + eps) / sqrt<f32>(vi + eps)) * gi;
+    store<f32>(v + o, vi);
+    store<f32>(u + o, rho * ui + c * (d * d));
+    store<f32>(w + o, wi - lr * d);
+  }
+}

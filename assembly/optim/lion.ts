@@ -1,0 +1,30 @@
+// Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), one pass.
+// Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
+
+/**
+ * c = β1m + (1−β1)g;  w ← decay·w − lr·sign(c);  m ← β2m + (1−β2)g;   decay = 1 − lr·λ.
+ * sign(0) = 0.
+ */
+export function lion(w: usize, g: usize, m: usize, n: i32, lr: f32, beta1: f32, beta2: f32, decay: f32): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const lrV = f32x4.splat(lr), decV = f32x4.splat(decay), zero = f32x4.splat(0), one = f32x4.splat(1);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = (<usize>i) << 2;
+    const wi = v128.load(w + o), gi = v128.load(g + o), mi = v128.load(m + o);
+    const ci = f32x4.add(f32x4.mul(b1, mi), f32x4.mul(c1, gi));
+    // sign as (c > 0) − (c < 0): the comparison masks select 1.0 lanes.
+    const sign = f32x4.sub(v128.and(f32x4.gt(ci, zero), one), v128.and(f32x4.lt(ci, zero), one));
+    v128.store(w + o, f32x4.sub(f32x4.mul(decV, wi), f32x4.mul(lrV, sign)));
+    v128.store(m + o, f32x4.add(f32x4.mul(b2, mi), f32x4.mul(c2, gi)));
+  }
+  const cc1: f32 = 1 - beta1, cc2: f32 = 1 - beta2;
+  for (let i = n4; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const wi = load<f32>(w + o), gi = load<f32>(g + o), mi = load<f32>(m + o);
+    const ci = beta1 * mi + cc1 * gi;
+    const sign: f32 = ci > 0 ? 1 : ci < 0 ? -1 : 0;
+    store<f32>(w + o, decay * wi - lr * sign);
+    store<f32>(m + o, beta2 * mi + cc2 * gi);
+  }
+}
