@@ -8,7 +8,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { shapeStr, sameShape } from "../tensor/shape.ts";
 import { Random } from "../random.ts";
-import { add, noGrad, scoped, valueAndGradInto } from "./ops.ts";
+import { add, copyOf, noGrad, scoped, valueAndGradInto } from "./ops.ts";
 import { Builder, BufferSet, ParameterSet } from "./parameters.ts";
 import type { ForwardContext, Layer, LayerConfig } from "./layer.ts";
 import { fromConfig } from "./layers/registry.ts";
@@ -59,7 +59,8 @@ export class Model {
 
   /** The output in evaluation mode, without gradients; the caller frees it. */
   predict(x: Tensor, ctx: { adjacency?: Tensor } = {}): Tensor {
-    return scoped(() => noGrad(() => this.forward(x, { ...ctx, training: false })), (y) => [y]);
+    // An identity model hands back its input: copy it, so the caller may free what it gets.
+    return scoped(() => noGrad(() => { const y = this.forward(x, { ...ctx, training: false }); return y === x ? copyOf(x) : y; }), (y) => [y]);
   }
 
   /**

@@ -8,5 +8,5 @@ export { reshape, transpose, slice, concat, gather } from "../autodiff/ops/layou
 export { broadcastTo } from "../autodiff/ops/broadcast.ts";
 export { valueAndGrad, valueAndGradInto, noGrad } from "../autodiff/grad.ts";
 export { tensor, viewOf, type Tensor } from "../tensor/tensor.ts";
-export { zeros, full, ones } from "../tensor/create.ts";
+export { zeros, full, ones, copyOf } from "../tensor/create.ts";
 export { scoped } from "../tensor/scope.ts";
