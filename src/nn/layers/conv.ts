@@ -7,7 +7,7 @@
 import type { Tensor } from "../../tensor/tensor.ts";
 import { add, gather, matmul, reshape } from "../ops.ts";
 import type { Builder, Slot } from "../parameters.ts";
-import type { Init } from "../init.ts";
+import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 import { gatherWindows, geometry, IndexCache, windowIndices, type Window } from "./im2col.ts";
 
@@ -36,6 +36,7 @@ abstract class Conv implements Layer {
     this.stride = checkCount(where, "stride", stride);
     this.padding = checkCount(where, "padding", padding, 0);
     this.bias = bias;
+    checkInit(init, where);
     this.init = init;
   }
 

@@ -2,7 +2,7 @@
 import type { Tensor } from "../../tensor/tensor.ts";
 import { add, matmul } from "../ops.ts";
 import type { Builder, Slot } from "../parameters.ts";
-import type { Init } from "../init.ts";
+import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 
 export interface LinearOptions { bias?: boolean; init?: Init }
@@ -17,6 +17,7 @@ export class Linear implements Layer {
     checkCount("Linear", "inFeatures", inFeatures);
     checkCount("Linear", "outFeatures", outFeatures);
     this.bias = bias;
+    checkInit(init, "Linear");
     this.init = init;
   }
 

@@ -7,7 +7,7 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { shapeStr } from "../../tensor/shape.ts";
 import { gather, reshape } from "../ops.ts";
 import type { Builder, Slot } from "../parameters.ts";
-import type { Init } from "../init.ts";
+import { checkInit, type Init } from "../init.ts";
 import { checkCount, type Layer, type LayerConfig } from "../layer.ts";
 
 export class Embedding implements Layer {
@@ -16,6 +16,7 @@ export class Embedding implements Layer {
   constructor(readonly count: number, readonly dim: number, readonly init: Init = "glorotNormal") {
     checkCount("Embedding", "count", count);
     checkCount("Embedding", "dim", dim);
+    checkInit(init, "Embedding");
   }
 
   declare(b: Builder): void {

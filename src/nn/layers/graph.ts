@@ -7,7 +7,7 @@ import { tensor, type Tensor } from "../../tensor/tensor.ts";
 import { shapeStr } from "../../tensor/shape.ts";
 import { add, matmul } from "../ops.ts";
 import type { Builder, Slot } from "../parameters.ts";
-import type { Init } from "../init.ts";
+import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type ForwardContext, type Layer, type LayerConfig } from "../layer.ts";
 
 /** Â = D^-1/2 (A+I) D^-1/2 from a dense adjacency A [V, V] (row-major, symmetric), computed in f64. */
@@ -34,6 +34,7 @@ export class GraphConv implements Layer {
     checkCount("GraphConv", "inFeatures", inFeatures);
     checkCount("GraphConv", "outFeatures", outFeatures);
     this.bias = bias;
+    checkInit(init, "GraphConv");
     this.init = init;
   }
 

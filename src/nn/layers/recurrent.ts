@@ -8,7 +8,7 @@
 import type { Tensor } from "../../tensor/tensor.ts";
 import { add, matmul, mul, reshape, sigmoid, slice, tanh } from "../ops.ts";
 import type { Builder, Slot } from "../parameters.ts";
-import type { Init } from "../init.ts";
+import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 
 export class LSTM implements Layer {
@@ -19,6 +19,7 @@ export class LSTM implements Layer {
   constructor(readonly inputSize: number, readonly hiddenSize: number, readonly init: Init = "glorotUniform") {
     checkCount("LSTM", "inputSize", inputSize);
     checkCount("LSTM", "hiddenSize", hiddenSize);
+    checkInit(init, "LSTM");
   }
 
   declare(b: Builder): void {
