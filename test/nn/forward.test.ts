@@ -49,7 +49,7 @@ describe("layer forward passes against f64 references", () => {
 
   for (const [k, s, p, shape] of [[3, 1, 0, [2, 3, 5, 5]], [3, 2, 1, [2, 2, 6, 5]], [1, 1, 0, [1, 4, 3, 3]], [2, 3, 1, [3, 1, 7, 4]]] as const) {
     it(`Conv2d ${k}×${k} stride ${s} padding ${p} on [${shape}]`, () => {
-      const x = randArray(rng, shape.reduce((a, b) => a * b, 1)), xt = E.tensor(x, [...shape]);
+      const x = randArray(rng, shape.reduce((a: number, b: number) => a * b, 1)), xt = E.tensor(x, [...shape]);
       const layer = new N.Conv2d(shape[1], 3, k, { stride: s, padding: p });
       const r = run(layer, xt);
       const bias = r.model.parameters.get("bias").tensor.write(randArray(rng, 3)); // zero at init: give it values
