@@ -40,15 +40,21 @@ export interface ModelJSON {
   buffers: SavedTensor[];
 }
 
+/** Which live model each root layer belongs to: a layer's slots point into one model's regions. */
+const owners = new WeakMap<Layer, ParameterSet>();
+
 export class Model {
   readonly parameters: ParameterSet;
   readonly buffers: BufferSet;
 
   constructor(readonly layer: Layer, { seed = 0, rng }: ModelOptions = {}) {
+    const previous = owners.get(layer);
+    if (previous && !previous.freed) throw new Error(`${layer} already belongs to a live model: build a new layer (or free that model first)`);
     const b = new Builder();
     layer.declare(b);
     this.parameters = new ParameterSet(b.params, rng ?? new Random(seed));
     this.buffers = new BufferSet(b.buffers);
+    owners.set(layer, this.parameters);
   }
 
   /** The layer tree applied to a batch; records for autodiff when parameters are tracked. Training mode by default. */

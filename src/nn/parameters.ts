@@ -23,7 +23,7 @@ export class Slot {
   }
 
   /** @internal */
-  bind(t: Tensor | null): void { this.value = t; }
+  bind(t: Tensor): void { this.value = t; }
 }
 
 export interface ParamSpec { name: string; shape: Shape; init: Init; fans: Fans; decay: boolean; owner: string; slot: Slot }

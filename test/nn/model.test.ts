@@ -55,6 +55,23 @@ describe("ParameterSet: one value region, one gradient region", () => {
   });
 });
 
+describe("cost", () => {
+  it("a 784-500-10 MLP with cross-entropy records 8 ops forward: matmul, add, relu, matmul, add, logSoftmax, mul, sum", () => {
+    const model = new N.Model(new N.Sequential([new N.Linear(784, 500), new N.Activation("relu"), new N.Linear(500, 10)]));
+    const x = E.zeros([64, 784]), labels = Int32Array.from({ length: 64 }, (_, i) => i % 10);
+    const names: string[] = [];
+    E.valueAndGrad(() => {
+      const loss = N.crossEntropy(model.forward(x), labels);
+      const seen = new Set<E.Tensor>();
+      const walk = (t: E.Tensor) => { if (!t.node || seen.has(t)) return; seen.add(t); names.push(t.node.name); t.node.inputs.forEach(walk); };
+      walk(loss);
+      return loss;
+    }, model.parameters.tensors).grads.forEach((g) => g.free());
+    expect(names.sort()).toEqual(["add", "add", "logSoftmax", "matmul", "matmul", "mul", "relu", "sum"]);
+    model.free(); x.free();
+  });
+});
+
 describe("determinism", () => {
   it("the same seed gives bit-identical parameters and bit-identical losses after N steps; another seed does not", () => {
     const x = E.tensor(randArray(new Random(8), 40), [10, 4]);
@@ -156,6 +173,7 @@ describe("clear errors at the edges", () => {
     expect(() => gcn.predict(nodes)).toThrow(/needs the normalized adjacency/);
     expect(() => new N.Dropout(1)).toThrow("Dropout: p must be in [0, 1), got 1");
     expect(() => new N.Linear(0, 3)).toThrow("Linear: inFeatures must be an integer ≥ 1, got 0");
+    expect(() => new N.Model(model.layer)).toThrow("Sequential(Linear(784→10)) already belongs to a live model: build a new layer (or free that model first)");
     for (const t of [x, empty, img, ids, one, nodes]) t.free();
     for (const m of [model, conv, emb, bn, gcn]) m.free();
   });
