@@ -1,0 +1,222 @@
+// General matrix multiply, C (+)= op(A)·op(B), row-major f32, in the Goto/BLIS shape:
+// op(A) and op(B) are copied ("packed") block by block into the workspace in the exact order
+// the micro-kernel reads them, so the transposes cost only the packing and all four forms
+// share one register-blocked micro-kernel.
+//
+// Blocking (sizes in f32 elements):
+//   MR×NR = 4×8    the micro-tile: 8 f32x4 accumulators + 2 B vectors + 1 A splat + 1 product
+//                  = 12 live v128, under the ~13 V8 keeps in x64 registers without spilling.
+//   KC = 256       the depth of one packed block: a B micro-panel (KC×NR, 8 KB) stays in L1
+//                  while the A micro-panels stream past it.
+//   MC = 128       rows of op(A) packed at once (MC×KC, 128 KB, lives in L2).
+//   NC = 512       columns of op(B) packed at once (KC×NC, 512 KB, L2/L3).
+//
+// Workspace layout (byte offsets from `work`, 16-aligned):
+//   [0, A_BYTES)                    packed A block: MC/MR strips, each KC×MR, k-major
+//                                   (strip[p*MR + i] = op(A)[ic+ir+i, pc+p]); rows past m are 0.
+//   [A_BYTES, A_BYTES + B_BYTES)    packed B block: NC/NR strips, each KC×NR, k-major
+//                                   (strip[p*NR + j] = op(B)[pc+p, jc+jr+j]); columns past n are 0.
+//   [.., + TILE_BYTES)              one MR×NR tile, where edge tiles are computed before the
+//                                   valid part is copied into C.
+
+const MR = 4;
+const NR = 8;
+const KC = 256;
+const MC = 128;
+const NC = 512;
+
+const A_BYTES: usize = MC * KC * 4;
+const B_BYTES: usize = KC * NC * 4;
+const TILE_BYTES: usize = MR * NR * 4;
+
+/** Bytes of scratch gemm needs at `work`: allocate once, 16-aligned. */
+export function gemmWorkBytes(): i32 {
+  return <i32>(A_BYTES + B_BYTES + TILE_BYTES);
+}
+
+/**
+ * C[m,n] = op(A)·op(B), or C += op(A)·op(B) when accumulate is 1. op(A) is m×k (A is stored
+ * k×m when transA is 1), op(B) is k×n (B is stored n×k when transB is 1).
+ * Preconditions: C aliases neither A nor B; work holds gemmWorkBytes() bytes, 16-aligned.
+ */
+export function gemm(
+  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
+  transA: i32, transB: i32, accumulate: i32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * 4);
+    return;
+  }
+  // Byte strides of op(A) along k and along its rows, of op(B) along k and along its columns.
+  const aStepK: usize = transA ? <usize>m * 4 : 4;
+  const aStepI: usize = transA ? 4 : <usize>k * 4;
+  const bStepK: usize = transB ? 4 : <usize>n * 4;
+  const bStepJ: usize = transB ? <usize>k * 4 : 4;
+  const ldc: usize = <usize>n * 4;
+  const packedA = work;
+  const packedB = work + A_BYTES;
+  const tile = packedB + B_BYTES;
+
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const add = accumulate != 0 || pc > 0;
+      const stripBytes: usize = <usize>kc * NR * 4;
+      for (let jr = 0; jr < nc; jr += NR) {
+        packPanel(packedB + <usize>(jr / NR) * stripBytes, b + <usize>pc * bStepK + <usize>(jc + jr) * bStepJ,
+          bStepK, bStepJ, kc, min(NR, nc - jr), NR);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        const aStripBytes: usize = <usize>kc * MR * 4;
+        for (let ir = 0; ir < mc; ir += MR) {
+          packPanel(packedA + <usize>(ir / MR) * aStripBytes, a + <usize>pc * aStepK + <usize>(ic + ir) * aStepI,
+            aStepK, aStepI, kc, min(MR, mc - ir), MR);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packedB + <usize>(jr / NR) * stripBytes;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = packedA + <usize>(ir / MR) * aStripBytes;
+            const ct = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
+            if (mr == MR && nr == NR) {
+              microKernel(ct, ldc, pa, pb, kc, add);
+            } else {
+              microKernel(tile, NR * 4, pa, pb, kc, false);
+              storeEdge(ct, ldc, tile, mr, nr, add);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies a kc×w panel (w ≤ W) of a strided matrix into W-wide k-major form:
+ * dst[p*W + j] = src[p*stepP + j*stepJ] (byte strides), zero for w ≤ j < W.
+ * The two real layouts get SIMD paths: j contiguous (a row copy) and p contiguous (4×4 transposes).
+ */
+function packPanel(dst: usize, src: usize, stepP: usize, stepJ: usize, kc: i32, w: i32, W: i32): void {
+  const rowBytes: usize = <usize>W * 4;
+  if (w == W && stepJ == 4) {
+    for (let p = 0; p < kc; p++) {
+      for (let j = 0; j < W; j += 4) v128.store(dst + <usize>j * 4, load<v128>(src + <usize>j * 4));
+      dst += rowBytes;
+      src += stepP;
+    }
+    return;
+  }
+  if (w == W && stepP == 4) {
+    let p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      for (let j = 0; j < W; j += 4) {
+        const s = src + <usize>p * 4 + <usize>j * stepJ;
+        const r0 = load<v128>(s);
+        const r1 = load<v128>(s + stepJ);
+        const r2 = load<v128>(s + 2 * stepJ);
+        const r3 = load<v128>(s + 3 * stepJ);
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const d = dst + <usize>p * rowBytes + <usize>j * 4;
+        v128.store(d, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(d + rowBytes, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+        v128.store(d + 2 * rowBytes, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+        v128.store(d + 3 * rowBytes, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      }
+    }
+    for (; p < kc; p++) {
+      const d = dst + <usize>p * rowBytes;
+      const s = src + <usize>p * 4;
+      for (let j = 0; j < W; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * stepJ));
+    }
+    return;
+  }
+  // An edge panel: scalar, zero-padded to W.
+  for (let p = 0; p < kc; p++) {
+    const d = dst + <usize>p * rowBytes;
+    const s = src + <usize>p * stepP;
+    let j = 0;
+    for (; j < w; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * stepJ));
+    for (; j < W; j++) store<f32>(d + <usize>j * 4, 0);
+  }
+}
+
+/**
+ * The MR×NR = 4×8 tile at c (row stride ldc bytes) (+)= a packed A strip (kc×4) · a packed
+ * B strip (kc×8). Per k step: two B vectors, four A splats, 8 mul + 8 add.
+ */
+function microKernel(c: usize, ldc: usize, a: usize, b: usize, kc: i32, add: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = load<v128>(b);
+    const b1 = load<v128>(b, 16);
+    let s = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    a += MR * 4;
+    b += NR * 4;
+  }
+  if (add) {
+    c00 = f32x4.add(c00, load<v128>(c)); c01 = f32x4.add(c01, load<v128>(c, 16));
+    c10 = f32x4.add(c10, load<v128>(c + ldc)); c11 = f32x4.add(c11, load<v128>(c + ldc, 16));
+    c20 = f32x4.add(c20, load<v128>(c + 2 * ldc)); c21 = f32x4.add(c21, load<v128>(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, load<v128>(c + 3 * ldc)); c31 = f32x4.add(c31, load<v128>(c + 3 * ldc, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** Copies the valid mr×nr corner of a computed tile (row stride NR) into C, adding if asked. */
+function storeEdge(c: usize, ldc: usize, tile: usize, mr: i32, nr: i32, add: bool): void {
+  for (let i = 0; i < mr; i++) {
+    const row = c + <usize>i * ldc;
+    const t = tile + <usize>(i * NR) * 4;
+    for (let j = 0; j < nr; j++) {
+      const v = load<f32>(t + <usize>j * 4);
+      store<f32>(row + <usize>j * 4, add ? load<f32>(row + <usize>j * 4) + v : v);
+    }
+  }
+}
+
+/**
+ * This machine's f32x4 mul+add ceiling: ACCS independent register-resident chains, each
+ * doing one f32x4 mul and one f32x4 add per iteration (flops = iterations × ACCS × 8).
+ * Each chain is x ← x·s + t, which converges to t/(1-s): no overflow, no denormals, and
+ * nothing the compiler can hoist. The checksum keeps the loop alive.
+ */
+export function fmaCeiling(iterations: i32): f32 {
+  const s = f32x4.splat(0.999), t = f32x4.splat(0.001);
+  let x0 = f32x4.splat(0.0), x1 = f32x4.splat(0.1), x2 = f32x4.splat(0.2), x3 = f32x4.splat(0.3);
+  let x4 = f32x4.splat(0.4), x5 = f32x4.splat(0.5), x6 = f32x4.splat(0.6), x7 = f32x4.splat(0.7);
+  let x8 = f32x4.splat(0.8), x9 = f32x4.splat(0.9);
+  for (let i = 0; i < iterations; i++) {
+    x0 = f32x4.add(f32x4.mul(x0, s), t); x1 = f32x4.add(f32x4.mul(x1, s), t);
+    x2 = f32x4.add(f32x4.mul(x2, s), t); x3 = f32x4.add(f32x4.mul(x3, s), t);
+    x4 = f32x4.add(f32x4.mul(x4, s), t); x5 = f32x4.add(f32x4.mul(x5, s), t);
+    x6 = f32x4.add(f32x4.mul(x6, s), t); x7 = f32x4.add(f32x4.mul(x7, s), t);
+    x8 = f32x4.add(f32x4.mul(x8, s), t); x9 = f32x4.add(f32x4.mul(x9, s), t);
+  }
+  const sum = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)),
+    f32x4.add(f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)), f32x4.add(x8, x9)));
+  return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
+}
