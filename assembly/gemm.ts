@@ -25,7 +25,7 @@ const KC = 256;
 const MC = 128;
 const NC = 512;
 
-const A_BYTES: usize = MC * KC * 4;
+const A_BYTES: usize = MC * KC * 16;
 const B_BYTES: usize = KC * NC * 4;
 const TILE_BYTES: usize = MR * NR * 4;
 
@@ -70,10 +70,10 @@ export function gemm(
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        const aStripBytes: usize = <usize>kc * MR * 4;
+        const aStripBytes: usize = <usize>kc * MR * 16;
         for (let ir = 0; ir < mc; ir += MR) {
-          packPanel(packedA + <usize>(ir / MR) * aStripBytes, a + <usize>pc * aStepK + <usize>(ic + ir) * aStepI,
-            aStepK, aStepI, kc, min(MR, mc - ir), MR);
+          packSplat(packedA + <usize>(ir / MR) * aStripBytes, a + <usize>pc * aStepK + <usize>(ic + ir) * aStepI,
+            aStepK, aStepI, kc, min(MR, mc - ir));
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
@@ -147,6 +147,17 @@ function packPanel(dst: usize, src: usize, stepP: usize, stepJ: usize, kc: i32, 
   }
 }
 
+/** Packs a kc×MR panel of op(A) with every element splatted to a v128: dst[(p*MR + i)*4 + l]. */
+function packSplat(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: i32): void {
+  for (let p = 0; p < kc; p++) {
+    const s = src + <usize>p * stepP;
+    let i = 0;
+    for (; i < mr; i++) v128.store(dst + <usize>i * 16, v128.load32_splat(s + <usize>i * stepI));
+    for (; i < MR; i++) v128.store(dst + <usize>i * 16, f32x4.splat(0));
+    dst += MR * 16;
+  }
+}
+
 /**
  * The MR×NR = 4×8 tile at c (row stride ldc bytes) (+)= a packed A strip (kc×4) · a packed
  * B strip (kc×8). Per k step: two B vectors, four A splats, 8 mul + 8 add.
@@ -156,22 +167,23 @@ function microKernel(c: usize, ldc: usize, a: usize, b: usize, kc: i32, add: boo
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  const end = a + <usize>kc * MR * 16;
+  while (a < end) {
     const b0 = load<v128>(b);
     const b1 = load<v128>(b, 16);
-    let s = v128.load32_splat(a);
+    let s = load<v128>(a);
     c00 = f32x4.add(c00, f32x4.mul(s, b0));
     c01 = f32x4.add(c01, f32x4.mul(s, b1));
-    s = v128.load32_splat(a, 4);
+    s = load<v128>(a, 16);
     c10 = f32x4.add(c10, f32x4.mul(s, b0));
     c11 = f32x4.add(c11, f32x4.mul(s, b1));
-    s = v128.load32_splat(a, 8);
+    s = load<v128>(a, 32);
     c20 = f32x4.add(c20, f32x4.mul(s, b0));
     c21 = f32x4.add(c21, f32x4.mul(s, b1));
-    s = v128.load32_splat(a, 12);
+    s = load<v128>(a, 48);
     c30 = f32x4.add(c30, f32x4.mul(s, b0));
     c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    a += MR * 4;
+    a += MR * 16;
     b += NR * 4;
   }
   if (add) {
@@ -198,25 +210,41 @@ function storeEdge(c: usize, ldc: usize, tile: usize, mr: i32, nr: i32, add: boo
   }
 }
 
+const CEILING_FACTORS = memory.data<f32>([0.999, 0.001]);
+
 /**
- * This machine's f32x4 mul+add ceiling: ACCS independent register-resident chains, each
- * doing one f32x4 mul and one f32x4 add per iteration (flops = iterations × ACCS × 8).
- * Each chain is x ← x·s + t, which converges to t/(1-s): no overflow, no denormals, and
- * nothing the compiler can hoist. The checksum keeps the loop alive.
+ * This machine's f32x4 mul+add ceiling: 12 independent register-resident chains, each doing
+ * one f32x4 mul and one f32x4 add per iteration (flops = iterations × 12 × 8).
  */
 export function fmaCeiling(iterations: i32): f32 {
-  const s = f32x4.splat(0.999), t = f32x4.splat(0.001);
-  let x0 = f32x4.splat(0.0), x1 = f32x4.splat(0.1), x2 = f32x4.splat(0.2), x3 = f32x4.splat(0.3);
-  let x4 = f32x4.splat(0.4), x5 = f32x4.splat(0.5), x6 = f32x4.splat(0.6), x7 = f32x4.splat(0.7);
-  let x8 = f32x4.splat(0.8), x9 = f32x4.splat(0.9);
+  // s and t are loaded, not literals: V8 would rematerialize a constant inside the loop.
+  const s = v128.load32_splat(CEILING_FACTORS), t = v128.load32_splat(CEILING_FACTORS, 4);
+  let x0 = f32x4.splat(<f32>0 * 0.1);
+  let x1 = f32x4.splat(<f32>1 * 0.1);
+  let x2 = f32x4.splat(<f32>2 * 0.1);
+  let x3 = f32x4.splat(<f32>3 * 0.1);
+  let x4 = f32x4.splat(<f32>4 * 0.1);
+  let x5 = f32x4.splat(<f32>5 * 0.1);
+  let x6 = f32x4.splat(<f32>6 * 0.1);
+  let x7 = f32x4.splat(<f32>7 * 0.1);
+  let x8 = f32x4.splat(<f32>8 * 0.1);
+  let x9 = f32x4.splat(<f32>9 * 0.1);
+  let x10 = f32x4.splat(<f32>10 * 0.1);
+  let x11 = f32x4.splat(<f32>11 * 0.1);
   for (let i = 0; i < iterations; i++) {
-    x0 = f32x4.add(f32x4.mul(x0, s), t); x1 = f32x4.add(f32x4.mul(x1, s), t);
-    x2 = f32x4.add(f32x4.mul(x2, s), t); x3 = f32x4.add(f32x4.mul(x3, s), t);
-    x4 = f32x4.add(f32x4.mul(x4, s), t); x5 = f32x4.add(f32x4.mul(x5, s), t);
-    x6 = f32x4.add(f32x4.mul(x6, s), t); x7 = f32x4.add(f32x4.mul(x7, s), t);
-    x8 = f32x4.add(f32x4.mul(x8, s), t); x9 = f32x4.add(f32x4.mul(x9, s), t);
+    x0 = f32x4.add(f32x4.mul(x0, s), t);
+    x1 = f32x4.add(f32x4.mul(x1, s), t);
+    x2 = f32x4.add(f32x4.mul(x2, s), t);
+    x3 = f32x4.add(f32x4.mul(x3, s), t);
+    x4 = f32x4.add(f32x4.mul(x4, s), t);
+    x5 = f32x4.add(f32x4.mul(x5, s), t);
+    x6 = f32x4.add(f32x4.mul(x6, s), t);
+    x7 = f32x4.add(f32x4.mul(x7, s), t);
+    x8 = f32x4.add(f32x4.mul(x8, s), t);
+    x9 = f32x4.add(f32x4.mul(x9, s), t);
+    x10 = f32x4.add(f32x4.mul(x10, s), t);
+    x11 = f32x4.add(f32x4.mul(x11, s), t);
   }
-  const sum = f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)),
-    f32x4.add(f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7)), f32x4.add(x8, x9)));
+  const sum = f32x4.add(f32x4.add(f32x4.add(x0, f32x4.add(x1, x2)), f32x4.add(x3, f32x4.add(x4, x5))), f32x4.add(f32x4.add(x6, f32x4.add(x7, x8)), f32x4.add(x9, f32x4.add(x10, x11))));
   return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
 }
