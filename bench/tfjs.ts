@@ -1,0 +1,49 @@
+// TensorFlow.js (wasm backend, XNNPACK, one thread) as the peer for matrix products.
+// Loaded lazily so every other suite runs even where TF.js cannot.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { measure, type Timing } from "./lib.ts";
+
+type Tf = typeof import("@tensorflow/tfjs-core");
+export interface Peer { tf: Tf; backend: string; threads: number }
+
+let loaded: Promise<Peer> | null = null;
+
+/** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
+export function loadTfjs(): Promise<Peer> {
+  loaded ??= (async () => {
+    const tf = await import("@tensorflow/tfjs-core");
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // In Node the backend must be told where its .wasm files are: the package's dist/ folder.
+    const require = createRequire(import.meta.url);
+    const dist = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/";
+    wasm.setWasmPaths(dist);
+    wasm.setThreadsCount(1);
+    if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+    await tf.ready();
+    return { tf, backend: tf.getBackend(), threads: wasm.getThreadsCount() };
+  })();
+  return loaded;
+}
+
+/**
+ * Times tf.matMul on operands stored as our gemm would read them (A is k×m when transA, B is
+ * n×k when transB), forcing completion with dataSync(). That copies C out of the backend's
+ * memory, a cost our kernel does not pay: under 1% of the time for every shape measured here.
+ */
+export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
+  transA: boolean, transB: boolean, options: Parameters<typeof measure>[1]): Timing {
+  const { tf } = peer;
+  const ta = tf.tensor2d(a, transA ? [k, m] : [m, k]);
+  const tb = tf.tensor2d(b, transB ? [n, k] : [k, n]);
+  try {
+    return measure(() => {
+      const c = tf.matMul(ta, tb, transA, transB);
+      c.dataSync();
+      c.dispose();
+    }, options);
+  } finally {
+    ta.dispose();
+    tb.dispose();
+  }
+}
