@@ -4,16 +4,30 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { measure, type Timing } from "./lib.ts";
 
-type Tf = typeof import("@tensorflow/tfjs-core");
+// The slice of the TF.js API used here. The packages are imported by a computed name so that
+// type-checking never loads their declarations: tfjs-backend-wasm pulls in @types/emscripten,
+// whose WebAssembly declarations clash with the DOM ones src/wasm/module.ts relies on.
+interface Tensor { dataSync(): Float32Array; dispose(): void }
+interface Tf {
+  version_core: string;
+  tensor2d(values: Float32Array, shape: [number, number]): Tensor;
+  matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor;
+  setBackend(name: string): Promise<boolean>;
+  getBackend(): string;
+  ready(): Promise<void>;
+}
+interface TfWasm { setWasmPaths(prefix: string): void; setThreadsCount(n: number): void; getThreadsCount(): number }
 export interface Peer { tf: Tf; backend: string; threads: number }
+
+const importByName = (name: string): Promise<unknown> => import(name);
 
 let loaded: Promise<Peer> | null = null;
 
 /** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
 export function loadTfjs(): Promise<Peer> {
   loaded ??= (async () => {
-    const tf = await import("@tensorflow/tfjs-core");
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const tf = (await importByName("@tensorflow/tfjs-core")) as Tf;
+    const wasm = (await importByName("@tensorflow/tfjs-backend-wasm")) as TfWasm;
     // In Node the backend must be told where its .wasm files are: the package's dist/ folder.
     const require = createRequire(import.meta.url);
     const dist = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/";

@@ -13,14 +13,14 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-const { instance } = await WebAssembly.instantiate(decodeBase64(wasmBase64), {
+const { instance } = (await WebAssembly.instantiate(decodeBase64(wasmBase64) as BufferSource, {
   env: {
     abort(_msg: number, _file: number, line: number, column: number) {
       throw new Error(`descent.wasm aborted at line ${line}:${column}`);
     },
     seed: () => 0,
   },
-});
+})) as WebAssembly.WebAssemblyInstantiatedSource;
 
 /** The raw kernels. Callers validate shapes first: a kernel never checks. */
 export const kernels = instance.exports as unknown as Exports;
