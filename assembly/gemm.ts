@@ -65,14 +65,14 @@ export function gemm(
       const add = accumulate != 0 || pc > 0;
       const stripBytes: usize = <usize>kc * NR * 4;
       for (let jr = 0; jr < nc; jr += NR) {
-        packPanel(packedB + <usize>(jr / NR) * stripBytes, b + <usize>pc * bStepK + <usize>(jc + jr) * bStepJ,
-          bStepK, bStepJ, kc, min(NR, nc - jr), NR);
+        packB(packedB + <usize>(jr / NR) * stripBytes, b + <usize>pc * bStepK + <usize>(jc + jr) * bStepJ,
+          bStepK, bStepJ, kc, min(NR, nc - jr));
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         const aStripBytes: usize = <usize>kc * MR * 16;
         for (let ir = 0; ir < mc; ir += MR) {
-          packSplat(packedA + <usize>(ir / MR) * aStripBytes, a + <usize>pc * aStepK + <usize>(ic + ir) * aStepI,
+          packA(packedA + <usize>(ir / MR) * aStripBytes, a + <usize>pc * aStepK + <usize>(ic + ir) * aStepI,
             aStepK, aStepI, kc, min(MR, mc - ir));
         }
         for (let jr = 0; jr < nc; jr += NR) {
@@ -96,65 +96,85 @@ export function gemm(
 }
 
 /**
- * Copies a kc×w panel (w ≤ W) of a strided matrix into W-wide k-major form:
- * dst[p*W + j] = src[p*stepP + j*stepJ] (byte strides), zero for w ≤ j < W.
- * The two real layouts get SIMD paths: j contiguous (a row copy) and p contiguous (4×4 transposes).
+ * Packs a kc×nr panel of op(B) (nr ≤ NR) as one NR-wide k-major strip:
+ * dst[p*NR + j] = op(B)[p, j] = src[p*stepP + j*stepJ] (byte strides), zero for nr ≤ j < NR.
+ * The two real layouts get SIMD paths: B row-major (j contiguous: a row copy) and B stored
+ * transposed (p contiguous: 4×4 transposes).
  */
-function packPanel(dst: usize, src: usize, stepP: usize, stepJ: usize, kc: i32, w: i32, W: i32): void {
-  const rowBytes: usize = <usize>W * 4;
-  if (w == W && stepJ == 4) {
-    for (let p = 0; p < kc; p++) {
-      for (let j = 0; j < W; j += 4) v128.store(dst + <usize>j * 4, load<v128>(src + <usize>j * 4));
-      dst += rowBytes;
+function packB(dst: usize, src: usize, stepP: usize, stepJ: usize, kc: i32, nr: i32): void {
+  const end = dst + <usize>kc * NR * 4;
+  if (nr == NR && stepJ == 4) {
+    for (; dst < end; dst += NR * 4) {
+      v128.store(dst, load<v128>(src));
+      v128.store(dst, load<v128>(src, 16), 16);
       src += stepP;
     }
     return;
   }
-  if (w == W && stepP == 4) {
-    let p = 0;
-    for (; p + 4 <= kc; p += 4) {
-      for (let j = 0; j < W; j += 4) {
-        const s = src + <usize>p * 4 + <usize>j * stepJ;
-        const r0 = load<v128>(s);
-        const r1 = load<v128>(s + stepJ);
-        const r2 = load<v128>(s + 2 * stepJ);
-        const r3 = load<v128>(s + 3 * stepJ);
-        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        const d = dst + <usize>p * rowBytes + <usize>j * 4;
-        v128.store(d, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-        v128.store(d + rowBytes, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
-        v128.store(d + 2 * rowBytes, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
-        v128.store(d + 3 * rowBytes, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
-      }
+  if (nr == NR && stepP == 4) {
+    const end4 = dst + <usize>(kc & ~3) * NR * 4;
+    for (; dst < end4; dst += 4 * NR * 4) {
+      transpose4(dst, src, stepJ);
+      transpose4(dst + 16, src + 4 * stepJ, stepJ);
+      src += 16;
     }
-    for (; p < kc; p++) {
-      const d = dst + <usize>p * rowBytes;
-      const s = src + <usize>p * 4;
-      for (let j = 0; j < W; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * stepJ));
+    for (; dst < end; dst += NR * 4) {
+      for (let j = 0; j < NR; j++) store<f32>(dst + <usize>j * 4, load<f32>(src + <usize>j * stepJ));
+      src += 4;
     }
     return;
   }
-  // An edge panel: scalar, zero-padded to W.
-  for (let p = 0; p < kc; p++) {
-    const d = dst + <usize>p * rowBytes;
-    const s = src + <usize>p * stepP;
+  // An edge panel: scalar, zero-padded to NR.
+  for (; dst < end; dst += NR * 4) {
     let j = 0;
-    for (; j < w; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * stepJ));
-    for (; j < W; j++) store<f32>(d + <usize>j * 4, 0);
+    for (; j < nr; j++) store<f32>(dst + <usize>j * 4, load<f32>(src + <usize>j * stepJ));
+    for (; j < NR; j++) store<f32>(dst + <usize>j * 4, 0);
+    src += stepP;
   }
 }
 
-/** Packs a kc×MR panel of op(A) with every element splatted to a v128: dst[(p*MR + i)*4 + l]. */
-function packSplat(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: i32): void {
-  for (let p = 0; p < kc; p++) {
-    const s = src + <usize>p * stepP;
+/**
+ * Four rows of four floats at src (row stride `stride` bytes), transposed into four rows of
+ * a B strip at dst (row stride NR floats): dst[r*NR + c] = src[c*stride + r].
+ */
+// @ts-ignore: decorator
+@inline function transpose4(dst: usize, src: usize, stride: usize): void {
+  const r0 = load<v128>(src);
+  const r1 = load<v128>(src + stride);
+  const r2 = load<v128>(src + 2 * stride);
+  const r3 = load<v128>(src + 3 * stride);
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + NR * 4, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * NR * 4, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * NR * 4, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/**
+ * Packs a kc×mr panel of op(A) (mr ≤ MR) with every element splatted to a full v128, so the
+ * micro-kernel reads A with plain vector loads: dst[(p*MR + i)*4 + lane] = op(A)[i, p]
+ * = src[p*stepP + i*stepI]; rows mr ≤ i < MR are zero.
+ */
+function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: i32): void {
+  const end = dst + <usize>kc * MR * 16;
+  if (mr == MR) {
+    for (; dst < end; dst += MR * 16) {
+      v128.store(dst, v128.load32_splat(src));
+      v128.store(dst, v128.load32_splat(src + stepI), 16);
+      v128.store(dst, v128.load32_splat(src + 2 * stepI), 32);
+      v128.store(dst, v128.load32_splat(src + 3 * stepI), 48);
+      src += stepP;
+    }
+    return;
+  }
+  for (; dst < end; dst += MR * 16) {
     let i = 0;
-    for (; i < mr; i++) v128.store(dst + <usize>i * 16, v128.load32_splat(s + <usize>i * stepI));
+    for (; i < mr; i++) v128.store(dst + <usize>i * 16, v128.load32_splat(src + <usize>i * stepI));
     for (; i < MR; i++) v128.store(dst + <usize>i * 16, f32x4.splat(0));
-    dst += MR * 16;
+    src += stepP;
   }
 }
 
