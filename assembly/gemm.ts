@@ -3,18 +3,22 @@
 // the micro-kernel reads them, so the transposes cost only the packing and all four forms
 // share one register-blocked micro-kernel.
 //
-// Blocking (sizes in f32 elements):
-//   MR×NR = 4×8    the micro-tile: 8 f32x4 accumulators + 2 B vectors + 1 A splat + 1 product
-//                  = 12 live v128, under the ~13 V8 keeps in x64 registers without spilling.
+// Blocking (sizes in f32 elements; tuned on Zen 4 under V8 11, see bench/gemm.ts):
+//   MR×NR = 4×8    the micro-tile. V8 issues all of a k step's loads before its arithmetic, so
+//                  the step needs 8 accumulators + 2 B vectors + 4 A vectors + 1 product = 15
+//                  xmm registers: all V8 allocates on x64. 5×8, or unrolling k, spills and runs
+//                  at half speed.
+//   A is packed pre-splatted (each element as a full v128), so the inner loop has only plain
+//   vector loads with folded offsets: one k step is 6 loads + 8 mul + 8 add + loop overhead.
 //   KC = 256       the depth of one packed block: a B micro-panel (KC×NR, 8 KB) stays in L1
-//                  while the A micro-panels stream past it.
-//   MC = 128       rows of op(A) packed at once (MC×KC, 128 KB, lives in L2).
-//   NC = 512       columns of op(B) packed at once (KC×NC, 512 KB, L2/L3).
+//                  while the A micro-panels stream past it from L2.
+//   MC = 64        rows of op(A) packed at once (MC×KC, splatted: 256 KB, in L2).
+//   NC = 512       columns of op(B) packed at once (KC×NC, 512 KB, in L2/L3).
 //
-// Workspace layout (byte offsets from `work`, 16-aligned):
-//   [0, A_BYTES)                    packed A block: MC/MR strips, each KC×MR, k-major
-//                                   (strip[p*MR + i] = op(A)[ic+ir+i, pc+p]); rows past m are 0.
-//   [A_BYTES, A_BYTES + B_BYTES)    packed B block: NC/NR strips, each KC×NR, k-major
+// Workspace layout (byte offsets from `work`, 16-aligned), 768 KB + one tile:
+//   [0, A_BYTES)                    packed A block: MC/MR strips, each KC×MR v128s, k-major
+//                                   (strip[p*MR + i] = splat(op(A)[ic+ir+i, pc+p])); rows past m are 0.
+//   [A_BYTES, A_BYTES + B_BYTES)    packed B block: NC/NR strips, each KC×NR floats, k-major
 //                                   (strip[p*NR + j] = op(B)[pc+p, jc+jr+j]); columns past n are 0.
 //   [.., + TILE_BYTES)              one MR×NR tile, where edge tiles are computed before the
 //                                   valid part is copied into C.
@@ -22,7 +26,7 @@
 const MR = 4;
 const NR = 8;
 const KC = 256;
-const MC = 128;
+const MC = 64;
 const NC = 512;
 
 const A_BYTES: usize = MC * KC * 16;
@@ -179,8 +183,9 @@ function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: 
 }
 
 /**
- * The MR×NR = 4×8 tile at c (row stride ldc bytes) (+)= a packed A strip (kc×4) · a packed
- * B strip (kc×8). Per k step: two B vectors, four A splats, 8 mul + 8 add.
+ * The MR×NR = 4×8 tile at c (row stride ldc bytes) = a packed A strip (kc×4, splatted) · a
+ * packed B strip (kc×8), plus the tile's old value when add is set. Per k step: two B vectors,
+ * four A splats, 8 mul + 8 add. The loop is not unrolled: see the register count above.
  */
 function microKernel(c: usize, ldc: usize, a: usize, b: usize, kc: i32, add: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
