@@ -11,32 +11,36 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const SLOW_CALL_MS = 1000;
-
 /** Seconds per call. */
 export interface Timing { median: number; min: number; max: number; samples: number; repsPerSample: number }
 
 /** A rate in units per second: median and the spread over samples (min from the slowest sample). */
 export interface Rate { median: number; min: number; max: number }
 
-export function timingOptions(opts: BenchOptions) {
+/** How long to warm up and sample; samples ≥ 5. */
+export interface TimeOptions { samples: number; warmupMs: number; sampleMs: number }
+
+export function timingOptions(opts: BenchOptions): TimeOptions {
   return opts.quick
     ? { samples: 5, warmupMs: 60, sampleMs: 40 }
     : { samples: 11, warmupMs: 250, sampleMs: 120 };
 }
 
+/** Past this many ms per call, a measurement takes only the minimum 5 samples. */
+const SLOW_CALL_MS = 1000;
+
 /**
  * Times fn: runs it for warmupMs first (so V8 tiers the code up), picks a repetition count that
  * makes one sample last at least sampleMs, then takes `samples` samples. Returns seconds per call.
  */
-export function measure(fn: () => void, { samples = 7, warmupMs = 200, sampleMs = 100 } = {}): Timing {
+export function measure(fn: () => void, { samples, warmupMs, sampleMs }: TimeOptions): Timing {
   if (samples < 5) throw new RangeError(`measure: need at least 5 samples, got ${samples}`);
   let calls = 0;
   const warmStart = performance.now();
   while (calls < 2 || performance.now() - warmStart < warmupMs) { fn(); calls++; }
   const perCall = (performance.now() - warmStart) / calls;
   const reps = Math.max(1, Math.ceil(sampleMs / Math.max(perCall, 1e-6)));
-  if (perCall > SLOW_CALL_MS) samples = 5; // a call over a second: the minimum keeps a run bearable
+  if (perCall > SLOW_CALL_MS) samples = 5;
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
     const t0 = performance.now();

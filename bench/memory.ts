@@ -28,7 +28,7 @@ export const memorySuite: Suite = {
       title: "Copy bandwidth, GB/s (read + write) median (min–max)",
       columns: [text("size", "size"), spread("copyBytes (memory.copy)", "copy"), spread("Uint8Array.set", "jsSet")],
       rows,
-      notes: ["4 MB fits in L2+L3; 40 MB exceeds the 32 MB L3 and measures DRAM"],
+      notes: ["two 4 MB buffers fit in the L3 cache; two 40 MB ones do not, so that row is DRAM bandwidth"],
     };
   },
 };

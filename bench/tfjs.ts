@@ -2,7 +2,7 @@
 // Loaded lazily so every other suite runs even where TF.js cannot.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { measure, type Timing } from "./lib.ts";
+import { measure, type TimeOptions, type Timing } from "./lib.ts";
 
 // The slice of the TF.js API used here. The packages are imported by a computed name so that
 // type-checking never loads their declarations: tfjs-backend-wasm pulls in @types/emscripten,
@@ -49,7 +49,7 @@ export function loadTfjs(): Promise<Peer> {
  * is a plain matMul: TF.js's wasm kernel is far slower with its transpose flags than without.
  */
 export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
-  transA: boolean, transB: boolean, materialize: boolean, options: Parameters<typeof measure>[1]): Timing {
+  transA: boolean, transB: boolean, materialize: boolean, options: TimeOptions): Timing {
   const { tf } = peer;
   const ta = tf.tensor2d(a, transA ? [k, m] : [m, k]);
   const tb = tf.tensor2d(b, transB ? [n, k] : [k, n]);
