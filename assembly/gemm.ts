@@ -52,6 +52,18 @@ export function gemm(
     if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * 4);
     return;
   }
+  // A matrix-vector product: packing would pad the vector to a whole 4- or 8-wide tile and
+  // waste most of the work. A vector operand (1×k or k×1) is contiguous in either layout.
+  if (n == 1) {
+    if (transA) rowAxpys(c, a, b, k, m, accumulate != 0); // C = Σ_p b[p]·A[p,:]
+    else rowDots(c, a, b, m, k, accumulate != 0); // C[i] = A[i,:]·b
+    return;
+  }
+  if (m == 1) {
+    if (transB) rowDots(c, b, a, n, k, accumulate != 0); // C[j] = B[j,:]·a
+    else rowAxpys(c, b, a, k, n, accumulate != 0); // C = Σ_p a[p]·B[p,:]
+    return;
+  }
   // Byte strides of op(A) along k and along its rows, of op(B) along k and along its columns.
   const aStepK: usize = transA ? <usize>m * 4 : 4;
   const aStepI: usize = transA ? 4 : <usize>k * 4;
@@ -234,6 +246,54 @@ function storeEdge(c: usize, ldc: usize, tile: usize, mr: i32, nr: i32, add: boo
     for (let j = 0; j < nr; j++) {
       const v = load<f32>(t + <usize>j * 4);
       store<f32>(row + <usize>j * 4, add ? load<f32>(row + <usize>j * 4) + v : v);
+    }
+  }
+}
+
+/** out[r] (+)= M[r,:]·x for r < rows; M is rows×len row-major, x has len floats. */
+function rowDots(out: usize, mat: usize, x: usize, rows: i32, len: i32, add: bool): void {
+  const rowBytes = <usize>len * 4;
+  const len16 = len & ~15, len4 = len & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = mat + <usize>r * rowBytes;
+    // Four partial sums hide the add latency; the row streams through once.
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let j = 0;
+    for (; j < len16; j += 16) {
+      const o = <usize>j * 4;
+      s0 = f32x4.add(s0, f32x4.mul(load<v128>(row + o), load<v128>(x + o)));
+      s1 = f32x4.add(s1, f32x4.mul(load<v128>(row + o, 16), load<v128>(x + o, 16)));
+      s2 = f32x4.add(s2, f32x4.mul(load<v128>(row + o, 32), load<v128>(x + o, 32)));
+      s3 = f32x4.add(s3, f32x4.mul(load<v128>(row + o, 48), load<v128>(x + o, 48)));
+    }
+    for (; j < len4; j += 4) {
+      s0 = f32x4.add(s0, f32x4.mul(load<v128>(row + <usize>j * 4), load<v128>(x + <usize>j * 4)));
+    }
+    const v = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    let sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+    for (; j < len; j++) sum += load<f32>(row + <usize>j * 4) * load<f32>(x + <usize>j * 4);
+    const o = out + <usize>r * 4;
+    store<f32>(o, add ? load<f32>(o) + sum : sum);
+  }
+}
+
+/** out[0..len) (+)= Σ_r x[r]·M[r,:]; M is rows×len row-major, x has rows floats. */
+function rowAxpys(out: usize, mat: usize, x: usize, rows: i32, len: i32, add: bool): void {
+  if (!add) memory.fill(out, 0, <usize>len * 4);
+  const rowBytes = <usize>len * 4;
+  const len4 = len & ~3;
+  for (let r = 0; r < rows; r++) {
+    const row = mat + <usize>r * rowBytes;
+    const xr = load<f32>(x + <usize>r * 4);
+    const xv = f32x4.splat(xr);
+    let j = 0;
+    for (; j < len4; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, f32x4.add(load<v128>(out + o), f32x4.mul(xv, load<v128>(row + o))));
+    }
+    for (; j < len; j++) {
+      const o = <usize>j * 4;
+      store<f32>(out + o, load<f32>(out + o) + xr * load<f32>(row + o));
     }
   }
 }

@@ -24,6 +24,11 @@ function cases(quick: boolean): Case[] {
   out.push({ label: "MLP fwd (64×784)·(784×500)", m: 64, n: 500, k: 784, ...FORMS[0] });
   out.push({ label: "MLP dW (784×64)ᵀ·(64×500)", m: 784, n: 500, k: 64, ...FORMS[1] });
   out.push({ label: "MLP dX (64×500)·(784×500)ᵀ", m: 64, n: 784, k: 500, ...FORMS[2] });
+  // Weak spots on purpose: a tiny product, a 10-class output layer (n well under the 8-wide
+  // tile), a matrix-vector product (n = 1).
+  out.push({ label: "16³ A·B", m: 16, n: 16, k: 16, ...FORMS[0] });
+  out.push({ label: "MLP out (64×500)·(500×10)", m: 64, n: 10, k: 500, ...FORMS[0] });
+  out.push({ label: "matvec (500×784)·(784×1)", m: 500, n: 1, k: 784, ...FORMS[0] });
   return out;
 }
 
@@ -75,6 +80,7 @@ export const gemmSuite: Suite = {
         case: c.label, m, n, k, transA: +c.transA, transB: +c.transB,
         ...rateFields("ours", ours, 1e9),
         ofCeiling: ours.median / ceiling,
+        ceiling: ceiling / 1e9,
         ...(theirs ? rateFields("tfjs", theirs, 1e9) : { tfjs: null }),
         oursOverTfjs: theirs ? ours.median / theirs.median : null,
         ...(theirsExplicit ? rateFields("tfjsExplicit", theirsExplicit, 1e9) : { tfjsExplicit: null }),

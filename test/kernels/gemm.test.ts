@@ -96,9 +96,10 @@ describe("gemm", () => {
   }
 
   // Shapes of the MLP (784→500 layer on a batch of 64) and ones straddling every block edge
-  // (MR=4, NR=8, KC=256, MC=128, NC=512), including a k that needs two depth blocks.
+  // (MR=4, NR=8, KC=256, MC=64, NC=512), including a k that needs two or three depth blocks.
   const LARGE: Array<[number, number, number]> = [
     [64, 500, 784], [130, 257, 129], [131, 521, 300], [7, 1030, 513], [257, 9, 260],
+    [500, 1, 784], [1, 500, 784], [1, 1, 1003], // the matrix-vector paths, long rows
   ];
   for (const form of FORMS) {
     it(`${form.name}: larger shapes across block boundaries`, () => {
