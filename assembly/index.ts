@@ -13,3 +13,4 @@ export * from "./optim/lion";
 export * from "./optim/tmsgd";
 export * from "./optim/finite";
 export * from "./optim/clip";
+export * from "./gemm";

@@ -7,6 +7,8 @@
 export interface MemoryExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** dst[0..n) = src[0..n), bytes (memory.copy; the regions may overlap). */
+  copyBytes(dst: number, src: number, n: number): void;
 }
 
 /** Op codes for the elementwise families; the AssemblyScript side mirrors these numbers. */

@@ -1,0 +1,113 @@
+// The bench harness: a timer (median of several samples after a warm-up), rates in units/s,
+// a plain-text table and a JSON record per suite. Suites live in their own files and are
+// listed in bench/run.ts; this file knows nothing about any of them.
+import { mkdirSync, writeFileSync, renameSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface BenchOptions {
+  /** Short mode (well under two minutes): fewer, shorter samples and the largest cases skipped. */
+  quick: boolean;
+}
+
+/** Seconds per call. */
+export interface Timing { median: number; min: number; max: number; samples: number; repsPerSample: number }
+
+/** A rate in units per second: median and the spread over samples (min from the slowest sample). */
+export interface Rate { median: number; min: number; max: number }
+
+/** How long to warm up and sample; samples ≥ 5. */
+export interface TimeOptions { samples: number; warmupMs: number; sampleMs: number }
+
+export function timingOptions(opts: BenchOptions): TimeOptions {
+  return opts.quick
+    ? { samples: 5, warmupMs: 60, sampleMs: 40 }
+    : { samples: 11, warmupMs: 250, sampleMs: 120 };
+}
+
+/** Past this many ms per call, a measurement takes only the minimum 5 samples. */
+const SLOW_CALL_MS = 1000;
+
+/**
+ * Times fn: runs it for warmupMs first (so V8 tiers the code up), picks a repetition count that
+ * makes one sample last at least sampleMs, then takes `samples` samples. Returns seconds per call.
+ */
+export function measure(fn: () => void, { samples, warmupMs, sampleMs }: TimeOptions): Timing {
+  if (samples < 5) throw new RangeError(`measure: need at least 5 samples, got ${samples}`);
+  let calls = 0;
+  const warmStart = performance.now();
+  while (calls < 2 || performance.now() - warmStart < warmupMs) { fn(); calls++; }
+  const perCall = (performance.now() - warmStart) / calls;
+  const reps = Math.max(1, Math.ceil(sampleMs / Math.max(perCall, 1e-6)));
+  if (perCall > SLOW_CALL_MS) samples = 5;
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    times.push((performance.now() - t0) / 1000 / reps);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1], samples, repsPerSample: reps };
+}
+
+/** work units per call → units per second. */
+export function rate(t: Timing, work: number): Rate {
+  return { median: work / t.median, min: work / t.max, max: work / t.min };
+}
+
+export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
+/** A table column: its header and how to show a row (rows keep raw numbers for the JSON). */
+export interface Column { header: string; show: (row: Row) => string }
+export interface SuiteResult { title: string; columns: Column[]; rows: Row[]; notes: string[] }
+export interface Suite { name: string; about: string; run(opts: BenchOptions): Promise<SuiteResult> }
+
+/** Column helpers: a raw value, a number with fixed digits, a ratio as a percentage, a rate's spread. */
+export const text = (header: string, key: string): Column => ({ header, show: (r) => String(r[key] ?? "—") });
+export const num = (header: string, key: string, digits = 1): Column =>
+  ({ header, show: (r) => (typeof r[key] === "number" ? (r[key] as number).toFixed(digits) : "—") });
+export const pct = (header: string, key: string): Column =>
+  ({ header, show: (r) => (typeof r[key] === "number" ? `${(100 * (r[key] as number)).toFixed(0)}%` : "—") });
+/** "median (min–max)" from the row's <key>, <key>Min, <key>Max. */
+export const spread = (header: string, key: string, digits = 1): Column => ({
+  header,
+  show: (r) => typeof r[key] === "number"
+    ? `${(r[key] as number).toFixed(digits)} (${(r[key + "Min"] as number).toFixed(digits)}–${(r[key + "Max"] as number).toFixed(digits)})`
+    : "—",
+});
+/** A Rate scaled to display units, as the three row fields spread() reads. */
+export function rateFields(key: string, r: Rate, scale: number): Row {
+  return { [key]: r.median / scale, [key + "Min"]: r.min / scale, [key + "Max"]: r.max / scale };
+}
+
+export function formatTable(result: SuiteResult): string {
+  const cells = result.rows.map((row) => result.columns.map((c) => c.show(row)));
+  const widths = result.columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
+  const line = (parts: string[]) => parts.map((p, i) => (i === 0 ? p.padEnd(widths[i]) : p.padStart(widths[i]))).join("  ");
+  return [
+    `## ${result.title}`,
+    line(result.columns.map((c) => c.header)),
+    line(widths.map((w) => "-".repeat(w))),
+    ...cells.map(line),
+    ...result.notes.map((n) => `  note: ${n}`),
+  ].join("\n");
+}
+
+/** The machine and runtime a result was measured on, recorded beside every result. */
+export function environment(opts: BenchOptions) {
+  const cpu = cpus();
+  return { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, quick: opts.quick };
+}
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
+
+/** Writes bench/results/<name>.json atomically; returns the path. */
+export function writeResult(name: string, result: SuiteResult, opts: BenchOptions): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${name}.json`);
+  const body = { suite: name, ...environment(opts), title: result.title, notes: result.notes, rows: result.rows };
+  writeFileSync(path + ".tmp", JSON.stringify(body, null, 2) + "\n");
+  renameSync(path + ".tmp", path);
+  return path;
+}

@@ -1,0 +1,28 @@
+// `npm run bench [-- [--quick] [suite ...]]`: runs the named suites (all when none is named),
+// prints a table per suite and writes bench/results/<suite>.json.
+import { ceilingSuite } from "./ceiling.ts";
+import { gemmSuite } from "./gemm.ts";
+import { memorySuite } from "./memory.ts";
+import { formatTable, writeResult, type Suite } from "./lib.ts";
+
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite];
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const names = args.filter((a) => !a.startsWith("--"));
+const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
+if (unknown.length > 0 || args.includes("--help")) {
+  const list = SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.about}`).join("\n");
+  console.error(`${unknown.length ? `unknown suite(s): ${unknown.join(", ")}\n` : ""}usage: npm run bench -- [--quick] [suite ...]\n${list}`);
+  process.exit(unknown.length ? 1 : 0);
+}
+const chosen = names.length ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
+
+const opts = { quick };
+for (const suite of chosen) {
+  const t0 = performance.now();
+  const result = await suite.run(opts);
+  console.log(formatTable(result));
+  const path = writeResult(suite.name, result, opts);
+  console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, written to ${path})\n`);
+}
