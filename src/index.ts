@@ -15,3 +15,8 @@ export { backward } from "./autodiff/backward.ts";
 export { Random } from "./random.ts";
 export { heap } from "./wasm/module.ts";
 export { OutOfMemoryError } from "./wasm/allocator.ts";
+export * from "./nn/index.ts";
+export * from "./optim/index.ts";
+export * from "./optim/second-order/index.ts";
+export * from "./train/index.ts";
+export * from "./analysis/hessian.ts";
