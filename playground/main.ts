@@ -244,11 +244,13 @@ function drawState(): void {
   ];
   body.replaceChildren(...rows.map(([k, v]) => { const tr = el("tr"); tr.append(el("th", {}, k), el("td", {}, v)); return tr; }));
   if (names.length === 0) body.append(el("tr", {}, `${run.name} keeps no state${run.name === "sgd" ? " without momentum" : ""}`));
-  const palette = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a"];
-  lineChart($("state-chart"), names.map((n, k) => ({ label: n, color: palette[k % 4], y: states.map((s) => s[n]) })), {
-    title: `${run.name} state of ${coord}: ${names.map((n, k) => `${n} (${["blue", "red", "green", "purple"][k % 4]})`).join(", ") || "none"}`,
-    marker: step,
-  });
+  // One small chart per buffer: m and v differ by orders of magnitude, one shared axis would flatten m.
+  const charts = $("state-charts");
+  charts.replaceChildren(...names.map((n) => {
+    const canvas = el("canvas", { width: "420", height: "110", "data-buffer": n });
+    lineChart(canvas, [{ label: n, color: "#1565c0", y: states.map((s) => s[n]) }], { title: `${run.name}: ${n} of ${coord}`, marker: step });
+    return canvas;
+  }));
 }
 
 // ---------------------------------------------------------------- MNIST worker
