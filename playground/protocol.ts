@@ -1,0 +1,24 @@
+// Messages between the page and the training worker.
+import type { NamedOptimizer } from "../src/landscape/index.ts";
+
+export interface TrainRequest {
+  type: "train";
+  optimizer: NamedOptimizer;
+  hidden: number;
+  batch: number;
+  seed: number;
+  steps: number;
+  /** Evaluate on the test rows every this many steps (and after the last). */
+  evalEvery: number;
+}
+
+export type ToWorker = TrainRequest | { type: "stop" };
+
+export type FromWorker =
+  | { type: "ready"; nTrain: number; nTest: number }
+  | { type: "started"; parameters: number; optimizer: string }
+  /** Batch losses of steps [from, from + losses.length), 1-based. */
+  | { type: "progress"; from: number; losses: number[]; stepsPerSecond: number }
+  | { type: "eval"; step: number; loss: number; accuracy: number }
+  | { type: "done"; steps: number; stopped: boolean }
+  | { type: "error"; message: string };

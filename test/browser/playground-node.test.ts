@@ -1,0 +1,80 @@
+// The playground's Node-side parts, without a browser: the digits file, the MLP, the static server.
+import { describe, expect, it } from "vitest";
+import { heap } from "../../src/index.ts";
+import { loadMnistPackage } from "../../src/data/mnist.node.ts";
+import { decodeDigits, digitBatch, encodeDigits, sampleDigits } from "../../playground/digits.ts";
+import { MlpTrainer } from "../../playground/mlp.ts";
+import { startServer } from "../../playground/serve.mjs";
+
+const { train, test } = loadMnistPackage({ count: 600, testFraction: 1 / 6, seed: 3 });
+const digits = decodeDigits(encodeDigits(sampleDigits(train, test)));
+
+describe("digits file", () => {
+  it("round-trips labels and pixels (quantized to 1/255) in train-then-test order", () => {
+    expect(digits.n).toBe(600);
+    expect(digits.nTrain).toBe(500);
+    expect(Array.from(digits.labels.subarray(0, 500))).toEqual(Array.from(train.y));
+    expect(Array.from(digits.labels.subarray(500))).toEqual(Array.from(test.y));
+    const { x, onehot, labels } = digitBatch(digits, [0, 599]);
+    for (let p = 0; p < 784; p++) {
+      expect(Math.abs(x[p] - train.x[p])).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+      expect(Math.abs(x[784 + p] - test.x[99 * 784 + p])).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+    }
+    expect(Array.from(labels)).toEqual([train.y[0], test.y[99]]);
+    expect(onehot[labels[0]]).toBe(1);
+    expect(onehot.reduce((a, b) => a + b)).toBe(2);
+  });
+
+  it("rejects a file that is not one", () => {
+    expect(() => decodeDigits(new Uint8Array([1, 2, 3]))).toThrow(/not a DGT1 file/);
+    expect(() => decodeDigits(encodeDigits(digits).subarray(0, 1000))).toThrow(/do not hold 600 digits/);
+  });
+});
+
+describe("MlpTrainer", () => {
+  const options = { hidden: 32, batch: 50, seed: 1, optimizer: { name: "adam", options: { lr: 3e-3 } } };
+
+  it("learns (the test loss falls, accuracy beats chance), is deterministic, and frees its memory", () => {
+    // A first step allocates the GEMM workspace, which the engine keeps for good.
+    const warm = new MlpTrainer(digits, options);
+    warm.trainStep(); warm.evaluate(); warm.dispose();
+    const before = heap.inUse;
+    const a = new MlpTrainer(digits, options), b = new MlpTrainer(digits, options);
+    const start = a.evaluate();
+    const la: number[] = [], lb: number[] = [];
+    for (let k = 0; k < 40; k++) { la.push(a.trainStep()); lb.push(b.trainStep()); }
+    expect(lb).toEqual(la);
+    expect(b.parameters()).toEqual(a.parameters());
+    const end = a.evaluate();
+    expect(end.loss).toBeLessThan(0.6 * start.loss);
+    expect(end.accuracy).toBeGreaterThan(0.5);
+    expect(a.n).toBe(784 * 32 + 32 + 32 * 10 + 10);
+    a.dispose(); b.dispose();
+    expect(heap.inUse).toBe(before);
+  });
+
+  it("rejects bad options with the optimizer's or its own message, leaking nothing", () => {
+    const before = heap.inUse;
+    expect(() => new MlpTrainer(digits, { ...options, optimizer: { name: "adam", options: { lr: -1 } } })).toThrow("adam: lr = -1 is outside the valid range (0, ∞)");
+    expect(() => new MlpTrainer(digits, { ...options, hidden: 0 })).toThrow(/hidden must be a positive integer, got 0/);
+    expect(() => new MlpTrainer(digits, { ...options, batch: 501 })).toThrow(/batch must be an integer in \[1, 500\], got 501/);
+    expect(heap.inUse).toBe(before);
+  });
+});
+
+describe("serve.mjs", () => {
+  it("serves the page and dist/, and nothing outside them", async () => {
+    const { server, url } = await startServer(0);
+    try {
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/text\/html/);
+      expect(await page.text()).toContain("/dist/playground/main.mjs");
+      expect((await fetch(new URL("style.css", url))).status).toBe(200);
+      expect((await fetch(new URL("nope.html", url))).status).toBe(404);
+      for (const sneaky of ["/%2e%2e/package.json", "/dist/%2e%2e/package.json", "/%E0%A4%A"]) expect((await fetch(url.replace(/\/$/, "") + sneaky)).status, sneaky).toBe(404);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

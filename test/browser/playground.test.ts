@@ -1,0 +1,184 @@
+/**
+ * The playground in a real browser (Debian's Chromium, headless, through playwright-core): the page
+ * must compute exactly what Node computes from the same source — the same trajectory points, the
+ * same MLP losses after N steps — show the optimizers' own messages for bad input, and never break.
+ * Skips only where /usr/bin/chromium does not exist.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { buildBrowser, CORE_BUDGET_BYTES, type BrowserBuildSizes } from "../../scripts/build-browser.mjs";
+import { startServer } from "../../playground/serve.mjs";
+import { runTrajectory } from "../../src/landscape/index.ts";
+import { decodeDigits } from "../../playground/digits.ts";
+import { MlpTrainer } from "../../playground/mlp.ts";
+import type { TrainRequest } from "../../playground/protocol.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const root = new URL("../../", import.meta.url);
+
+if (!hasChromium) console.warn(`test/browser: SKIPPED — ${CHROMIUM} does not exist (apt-get install chromium)`);
+if (!hasChromium) describe.skip(`browser tests skipped: ${CHROMIUM} does not exist (install it with apt-get install chromium)`, () => {
+  it("needs Chromium", () => {});
+});
+
+describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
+  let sizes: BrowserBuildSizes;
+  let server: Server;
+  let browser: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    sizes = await buildBrowser({ log: () => {} });
+    const started = await startServer(0);
+    server = started.server;
+    profile = mkdtempSync(join(tmpdir(), "descent-chromium-"));
+    // A fresh profile each run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1040, height: 1500 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    page.on("console", (msg) => { if (msg.type() === "error") pageErrors.push(msg.text()); });
+    await page.goto(started.url);
+    await page.waitForFunction(() => (window as any).__descent?.ready === true, null, { timeout: 15_000 });
+  }, 45_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const published = () => page.evaluate(() => (window as any).__descent);
+  const runs = () => page.evaluate(() => (window as any).__descent.landscapeRuns as number);
+  async function afterChange(change: () => Promise<void>): Promise<void> {
+    const before = await runs();
+    await change();
+    await page.waitForFunction((n) => (window as any).__descent.landscapeRuns > n && !(window as any).__descent.animating, before, { timeout: 10_000 });
+  }
+
+  it("builds a core bundle within issue 6's 150 KB budget that exports everything the three entries do", async () => {
+    expect(sizes.core).toBeGreaterThan(sizes.wasm); // the .wasm really is inside
+    expect(sizes.core).toBeLessThanOrEqual(CORE_BUDGET_BYTES);
+    // A name exported by two entries would be dropped as ambiguous by `export *`: none may be.
+    const bundle = await import(new URL("dist/descent.browser.mjs", root).href);
+    const entries = await Promise.all([import("../../src/index.ts"), import("../../src/optim/index.ts"), import("../../src/landscape/index.ts")]);
+    const names = entries.flatMap((m) => Object.keys(m));
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.keys(bundle).sort()).toEqual(names.sort());
+  });
+
+  it("draws trajectories bit-identical to runTrajectory in Node", async () => {
+    await afterChange(async () => {
+      await page.selectOption("#fn", "beale");
+      await page.check("#opt-adagrad");
+      await page.fill("#opt-adam-lr", "0.1");
+      await page.fill("#steps", "400");
+    });
+    const { landscape } = await published();
+    expect(landscape.fn).toBe("beale");
+    expect(landscape.runs.map((r: { name: string }) => r.name)).toEqual(["sgd", "adam", "rmsprop", "lion", "adagrad"]);
+    for (const run of landscape.runs) {
+      const node = runTrajectory({ fn: landscape.fn, optimizer: { name: run.name, options: run.options }, start: landscape.start, steps: landscape.steps, track: landscape.track });
+      expect(run.result.points, run.name).toEqual(node.points);
+      expect(run.result.losses, run.name).toEqual(node.losses);
+      expect(run.result.states, run.name).toEqual(node.states);
+      expect(run.result.divergedAt, run.name).toBe(node.divergedAt);
+    }
+    const adam = landscape.runs.find((r: { name: string }) => r.name === "adam");
+    expect(adam.result.points).toHaveLength(401);
+    expect(Object.keys(adam.result.states[400])).toEqual(["m", "v"]);
+    // The state panel shows Adam's numbers at the last step.
+    await page.selectOption("#track-opt", "adam");
+    await expect.poll(() => page.textContent("#state-values")).toContain(String(adam.result.states[400].m));
+  });
+
+  it("trains the MLP in a worker, with the same losses as Node after the same steps", async () => {
+    await page.waitForFunction(() => (window as any).__descent.training.dataReady, null, { timeout: 10_000 });
+    await page.fill("#train-steps", "24");
+    await page.fill("#train-every", "12");
+    await page.fill("#train-lr", "0.002");
+    await page.click("#train-start");
+    await page.waitForFunction(() => (window as any).__descent.training.done, null, { timeout: 20_000 });
+    const { training } = await published();
+    expect(training.error).toBeNull();
+    const req = training.request as TrainRequest;
+    expect(req).toMatchObject({ optimizer: { name: "adam", options: { lr: 0.002 } }, hidden: 64, batch: 64, seed: 0, steps: 24, evalEvery: 12 });
+
+    const digits = decodeDigits(new Uint8Array(readFileSync(new URL("dist/digits.bin", root))));
+    const trainer = new MlpTrainer(digits, req);
+    const losses: number[] = [];
+    const evals: { step: number; loss: number; accuracy: number }[] = [];
+    for (let k = 1; k <= req.steps; k++) {
+      losses.push(trainer.trainStep());
+      if (k % req.evalEvery === 0) evals.push({ step: k, ...trainer.evaluate() });
+    }
+    trainer.dispose();
+    expect(training.losses).toEqual(losses);
+    expect(training.evals).toEqual(evals);
+    expect(losses[23]).toBeLessThan(losses[0]);
+  }, 30_000);
+
+  it("shows the optimizer's own message next to a bad field, and recovers", async () => {
+    const message = (id: string) => page.textContent(`[data-error-for="${id}"]`);
+    const cases: [string, string, string][] = [
+      ["#opt-adam-lr", "-1", "adam: lr = -1 is outside the valid range (0, ∞)"],
+      ["#opt-adam-lr", "", "adam: lr = NaN is outside the valid range (0, ∞)"],
+      ["#opt-adam-lr", "NaN", "adam: lr = NaN is outside the valid range (0, ∞)"],
+      ["#opt-adam-beta1", "abc", "adam: beta1 = NaN is outside the valid range [0, 1)"],
+      ["#opt-sgd-momentum", "1", "sgd: momentum = 1 is outside the valid range [0, 1)"],
+    ];
+    for (const [selector, value, expected] of cases) {
+      await page.fill(selector, value);
+      await expect.poll(() => message(selector.slice(1)), { message: `${selector} = "${value}"` }).toBe(expected);
+      expect(await page.getAttribute(selector, "class")).toContain("invalid");
+    }
+    await page.fill("#steps", "");
+    await expect.poll(() => message("steps")).toBe("steps = (empty) must be an integer in [1, 20000]");
+    await page.fill("#train-lr", "-1");
+    await page.click("#train-start");
+    await expect.poll(() => message("train-lr")).toBe("adam: lr = -1 is outside the valid range (0, ∞)");
+
+    // Fixing every field clears the messages and runs again.
+    await afterChange(async () => {
+      await page.fill("#steps", "300");
+      await page.fill("#opt-adam-lr", "0.1");
+      await page.fill("#opt-adam-beta1", "0.9");
+      await page.fill("#opt-sgd-momentum", "0.5");
+    });
+    await page.fill("#train-lr", "0.001");
+    expect((await published()).errors).toEqual({ "train-lr": "adam: lr = -1 is outside the valid range (0, ∞)" }); // cleared on the next start
+    expect(await message("opt-adam-lr")).toBe("");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("keeps the page responsive while the worker trains, then saves a screenshot", async () => {
+    await page.fill("#train-steps", "150");
+    await page.click("#train-start");
+    await page.waitForFunction(() => (window as any).__descent.training.losses.length > 0, null, { timeout: 10_000 });
+    // The landscape reruns (on this thread) while training is still under way (in the worker).
+    const before = await runs();
+    await page.selectOption("#fn", "rosenbrock");
+    await page.fill("#steps", "1000");
+    await page.waitForFunction((n) => (window as any).__descent.landscapeRuns > n, before, { timeout: 10_000 });
+    expect((await published()).training.done).toBe(false);
+    await page.waitForFunction(() => (window as any).__descent.training.done && !(window as any).__descent.animating, null, { timeout: 30_000 });
+    const { training } = await published();
+    expect(training.losses).toHaveLength(150);
+    expect(training.evals.at(-1).accuracy).toBeGreaterThan(0.7);
+    const dir = new URL("screenshots/", import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: new URL("playground.png", dir).pathname, fullPage: true });
+    expect(existsSync(new URL("playground.png", dir))).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 45_000);
+});
