@@ -5,7 +5,7 @@
  * test run this same code; only the engine build differs (the ES bundle versus the TS source).
  */
 import { add, argmax, heap, logSoftmax, matmul, mean, mul, neg, noGrad, Random, relu, scoped, sum, valueAndGradInto, viewOf, type Tensor } from "../src/index.ts";
-import { freeState, type OptimState } from "../src/optim/index.ts";
+import { freeState, type OptimState } from "../src/index.ts";
 import { namedOptimizer, type NamedOptimizer } from "../src/landscape/index.ts";
 import { DIGIT_PIXELS, digitBatch, type Digits } from "./digits.ts";
 

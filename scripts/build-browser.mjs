@@ -1,6 +1,6 @@
 /**
  * npm run build:browser — the browser build, into dist/ (git-ignored):
- *   dist/descent.browser.mjs   the core (engine, optimizers, schedules, landscape) as one minified
+ *   dist/descent.browser.mjs   the core (engine, layers, optimizers, schedules, trainer, landscape) as one minified
  *                              ES module. The .wasm is not a separate file: src/wasm/module.ts already
  *                              instantiates it from base64 inlined by build-wasm.mjs, so the bundle
  *                              needs no fetch, no bundler support and no path to the binary, at the
@@ -20,7 +20,7 @@ import { encodeDigits, sampleDigits } from "../playground/digits.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
-const CORE_ENTRIES = ["src/index.ts", "src/optim/index.ts", "src/landscape/index.ts"];
+const CORE_ENTRIES = ["src/index.ts", "src/landscape/index.ts"];
 const CORE_BUNDLE = "descent.browser.mjs";
 /** Issue 6's budget for the minified core with its WebAssembly. */
 export const CORE_BUDGET_BYTES = 150 * 1024;
