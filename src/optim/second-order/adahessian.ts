@@ -10,7 +10,7 @@
  * spatial averaging of D over convolution kernels is not applied (block size 1).
  */
 import type { Objective } from "./objective.ts";
-import { Minimizer } from "./minimizer.ts";
+import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { Random } from "../../random.ts";
 
 export interface AdaHessianOptions {
@@ -41,6 +41,9 @@ export class AdaHessian extends Minimizer {
     this.v = new Float64Array(objective.dim);
     this.diagonal = new Float64Array(objective.dim);
   }
+
+  protected saveExtra() { return { m: toList(this.m), v: toList(this.v), diagonal: toList(this.diagonal), rng: this.rng.getState() }; }
+  protected restoreExtra(e: Record<string, unknown>) { this.m = fromList(e.m); this.v = fromList(e.v); this.diagonal = fromList(e.diagonal); this.rng.setState(e.rng as number[]); }
 
   step(): boolean {
     const { w, grad } = this.current;

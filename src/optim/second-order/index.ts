@@ -1,5 +1,5 @@
 export { type Objective, tensorObjective } from "./objective.ts";
-export { Minimizer } from "./minimizer.ts";
+export { Minimizer, type MinimizerState } from "./minimizer.ts";
 export { strongWolfe, type WolfeOptions } from "./line-search.ts";
 export { Lbfgs, type LbfgsOptions } from "./lbfgs.ts";
 export { NonlinearCG, type CgFormula } from "./nonlinear-cg.ts";

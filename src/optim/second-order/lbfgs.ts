@@ -4,7 +4,7 @@
  * with a strong-Wolfe line search (c1 = 1e-4, c2 = 0.9). Pairs with sᵀy ≤ 1e-10·‖s‖‖y‖ are skipped.
  */
 import type { Objective } from "./objective.ts";
-import { Minimizer } from "./minimizer.ts";
+import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { strongWolfe } from "./line-search.ts";
 import { addScaled, dot, norm } from "./linalg.ts";
 
@@ -41,6 +41,9 @@ export class Lbfgs extends Minimizer {
     for (let j = 0; j < q.length; j++) q[j] = -q[j];
     return q;
   }
+
+  protected saveExtra() { return { s: this.s.map(toList), y: this.y.map(toList) }; }
+  protected restoreExtra(e: Record<string, unknown>) { this.s = (e.s as number[][]).map(fromList); this.y = (e.y as number[][]).map(fromList); }
 
   step(): boolean {
     const { w, value, grad } = this.current;

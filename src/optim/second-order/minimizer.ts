@@ -7,6 +7,19 @@ import { norm } from "./linalg.ts";
 
 export interface Iterate { w: Float64Array; value: number; grad: Float64Array }
 
+export interface MinimizerState {
+  method: string;
+  iteration: number;
+  evaluations: number;
+  w: number[];
+  value: number;
+  grad: number[];
+  extra: Record<string, unknown>;
+}
+
+export const toList = (a: Float64Array) => Array.from(a);
+export const fromList = (a: unknown) => Float64Array.from(a as number[]);
+
 export abstract class Minimizer {
   abstract readonly name: string;
   iteration = 0;
@@ -23,6 +36,28 @@ export abstract class Minimizer {
   get w(): Float64Array { return this.current.w.slice(); }
   get value(): number { return this.current.value; }
   get grad(): Float64Array { return this.current.grad.slice(); }
+
+  /**
+   * Everything the method carries between iterations, as JSON-able data (f64 arrays as number
+   * lists, which JSON round-trips exactly). restore(save()) on a fresh instance over the same
+   * objective continues the trajectory bit for bit.
+   */
+  save(): MinimizerState {
+    return { method: this.name, iteration: this.iteration, evaluations: this.evaluations, w: Array.from(this.current.w), value: this.current.value, grad: Array.from(this.current.grad), extra: this.saveExtra() };
+  }
+
+  restore(state: MinimizerState): void {
+    if (state.method !== this.name) throw new RangeError(`${this.name}: cannot restore a state saved by ${state.method}`);
+    if (state.w.length !== this.objective.dim) throw new RangeError(`${this.name}: saved point has ${state.w.length} values, the objective ${this.objective.dim}`);
+    this.iteration = state.iteration;
+    this.evaluations = state.evaluations;
+    this.current = { w: Float64Array.from(state.w), value: state.value, grad: Float64Array.from(state.grad) };
+    this.restoreExtra(state.extra);
+  }
+
+  /** The method's own state (history, damping, moments...). */
+  protected abstract saveExtra(): Record<string, unknown>;
+  protected abstract restoreExtra(extra: Record<string, unknown>): void;
 
   /** One iteration; returns false when the method cannot make progress (converged or stuck). */
   abstract step(): boolean;

@@ -7,7 +7,7 @@
  * ρ > ¾ → λ·2/3. A step that does not lower f is backtracked (×0.5, Armijo c = 1e-4).
  */
 import type { Objective } from "./objective.ts";
-import { Minimizer } from "./minimizer.ts";
+import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { addScaled, dot, norm } from "./linalg.ts";
 
 export interface NewtonCgOptions { damping?: number; maxCg?: number; warmStart?: number }
@@ -50,6 +50,9 @@ export class NewtonCG extends Minimizer {
     if (dot(p, g) >= 0) p = g.map((x) => -x); // never leave along an ascent direction
     return p;
   }
+
+  protected saveExtra() { return { damping: this.damping, cgIterations: this.cgIterations, previous: this.previous ? toList(this.previous) : null }; }
+  protected restoreExtra(e: Record<string, unknown>) { this.damping = e.damping as number; this.cgIterations = e.cgIterations as number; this.previous = e.previous ? fromList(e.previous) : null; }
 
   step(): boolean {
     const { w, value, grad } = this.current;

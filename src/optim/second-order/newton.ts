@@ -32,6 +32,9 @@ export class Newton extends Minimizer {
     return Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (cols[j][i] + cols[i][j]) / 2));
   }
 
+  protected saveExtra() { return { damping: this.damping }; }
+  protected restoreExtra(e: Record<string, unknown>) { this.damping = e.damping as number; }
+
   step(): boolean {
     const { w, value, grad } = this.current;
     const h = this.hessian(w);

@@ -5,7 +5,7 @@
  * whenever p is not a descent direction.
  */
 import type { Objective } from "./objective.ts";
-import { Minimizer } from "./minimizer.ts";
+import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { strongWolfe } from "./line-search.ts";
 import { dot, norm } from "./linalg.ts";
 
@@ -22,6 +22,9 @@ export class NonlinearCG extends Minimizer {
     this.name = `CG (${formula})`;
     this.direction = this.current.grad.map((x) => -x);
   }
+
+  protected saveExtra() { return { direction: toList(this.direction), lastStep: this.lastStep }; }
+  protected restoreExtra(e: Record<string, unknown>) { this.direction = fromList(e.direction); this.lastStep = e.lastStep as number; }
 
   step(): boolean {
     const { w, value, grad } = this.current;
