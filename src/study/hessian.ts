@@ -33,7 +33,7 @@ export const hessianOptions: OptionSpec[] = [
   { name: "data", type: "choice", choices: ["mnist", "spirals"], default: "mnist", help: "training set: an MNIST subset or two spirals" },
   { name: "count", type: "int", min: 10, default: 1000, help: "training examples" },
   { name: "hidden", type: "int", min: 1, default: 32, help: "hidden units of the tanh MLP (two hidden layers)" },
-  { name: "lrs", type: "list", default: ["0.05", "0.2"], help: "learning rates η of full-batch gradient descent (one run each)" },
+  { name: "lrs", type: "list", default: ["0.05", "0.2", "0.5"], help: "learning rates η of full-batch gradient descent (one run each)" },
   { name: "epochs", type: "int", min: 1, default: 300, help: "epochs (one full-batch step each)" },
   { name: "every", type: "int", min: 1, default: 10, help: "measure the sharpness and trace every this many epochs" },
   { name: "spectrum-epochs", type: "list", default: ["0", "100", "300"], help: "epochs at which to estimate the spectral density" },

@@ -28,7 +28,7 @@ describe("sharpness of a tiny model", () => {
 
 describe("hessian study (quick)", () => {
   it("measures sharpness, trace and densities at two learning rates", async () => {
-    const { specs, results, report } = await runQuick(hessianStudy);
+    const { specs, results, report } = await runQuick(hessianStudy, { lrs: ["0.05", "0.2"] });
     expect(specs.map((s) => s.id)).toEqual(["gd-lr-0.05", "gd-lr-0.2"]);
     checkReport(report);
     const summary = findTable(report, "full-batch GD");
