@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { tmsgdStudy, runOdeCheck } from "../../src/study/tmsgd.ts";
+import { EULER, TAYLOR_MULTISTEP, errorConstants, order, spectralRadius, stabilityLimit, stabilityRoots, cubicRoots } from "../../src/study/multistep.ts";
+import { allFinite, checkReport, column, findTable, headers, runQuick } from "./helpers.ts";
+
+describe("multistep analysis", () => {
+  it("derives the order from the coefficients: Euler 1, Taylor multi-step 2 with C3 = 2/3", () => {
+    expect(order(EULER)).toEqual({ order: 1, leadingConstant: 0.5 });
+    const c = errorConstants(TAYLOR_MULTISTEP);
+    expect(c.slice(0, 3).map(Math.abs).every((v) => v < 1e-12)).toBe(true);
+    expect(c[3]).toBeCloseTo(2 / 3, 12);
+    expect(order(TAYLOR_MULTISTEP).order).toBe(2);
+    // A scheme whose coefficients do not sum to 1 is not even consistent: C0 ≠ 0.
+    expect(order([1.5, -1, 0.4]).order).toBe(-1);
+  });
+
+  it("finds ρ's roots and the stability limits hλ < 2 (Euler) and < 1 (TM)", () => {
+    const moduli = stabilityRoots(TAYLOR_MULTISTEP, 0).map(([re, im]) => Math.hypot(re, im)).sort();
+    expect(moduli[0]).toBeCloseTo(Math.SQRT1_2, 10);
+    expect(moduli[2]).toBeCloseTo(1, 10);
+    // (z − 0.5)(z² + 1) at hλ = 1
+    expect(spectralRadius(stabilityRoots(TAYLOR_MULTISTEP, 1))).toBeCloseTo(1, 9);
+    expect(stabilityLimit(TAYLOR_MULTISTEP)).toBeCloseTo(1, 6);
+    expect(stabilityLimit(EULER)).toBeCloseTo(2, 6);
+    const r = cubicRoots(-6, 11, -6).map(([re]) => re).sort(); // (z−1)(z−2)(z−3)
+    r.forEach((v, i) => expect(v).toBeCloseTo(i + 1, 10));
+  });
+
+  it("measures the local truncation error order p + 1 within ±0.3 of the derived theory", () => {
+    const ode = runOdeCheck(0);
+    const [euler, taylor] = ode.methods;
+    expect(Math.abs(euler.localSlope - 2)).toBeLessThan(0.3);
+    expect(Math.abs(taylor.localSlope - 3)).toBeLessThan(0.3);
+    expect(Math.abs(euler.globalExactSlope - 1)).toBeLessThan(0.3);
+    expect(Math.abs(taylor.globalExactSlope - 2)).toBeLessThan(0.3);
+    // The optimizer's start (history = W0) costs the second order.
+    expect(Math.abs(taylor.globalOptimizerSlope - 1)).toBeLessThan(0.3);
+  });
+});
+
+describe("tm-sgd study (quick)", () => {
+  it("plans independent runs, trains every optimizer on both tasks and reports tables and curves", async () => {
+    const { specs, results, report } = await runQuick(tmsgdStudy);
+    expect(new Set(specs.map((s) => s.id)).size).toBe(specs.length);
+    // quick: switch epochs 0 and 1 → per task SGD, momentum, Adam + 2 × (TM-SGD, TM-SGD-M)
+    expect(specs.length).toBe(1 + 2 * 7);
+    checkReport(report);
+    for (const task of ["MNIST subset", "sign-of-sum"]) {
+      const t = findTable(report, task);
+      expect(headers(t)).toEqual(["Optimizer", "Switch epoch", "Learning rate", "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"]);
+      expect(t.rows.length).toBe(7);
+      expect(allFinite(t)).toBe(true);
+      expect(column(t, "Diverged").every((v) => v === "no")).toBe(true);
+      for (const loss of column(t, "Final training loss")) expect(loss as number).toBeLessThan(Math.log(10) + 0.2);
+    }
+    const slopes = findTable(report, "Log-log slopes");
+    expect(slopes.rows.length).toBe(2);
+    expect(report.sections.flatMap((s) => s.svgs ?? []).length).toBe(5);
+    // one metric row per run and epoch (quick: 2 epochs)
+    expect(report.metrics.length).toBe(2 * 14);
+    expect(results.every((r) => r.result.kind === "ode" || r.result.history.length === 2)).toBe(true);
+  }, 20_000);
+
+  it("rejects a bad switch epoch naming it", () => {
+    expect(() => tmsgdStudy.plan({ ...Object.fromEntries(tmsgdStudy.options.map((o) => [o.name, o.default])), "switch-epochs": ["x"], seed: 0, quick: false })).toThrow(/'x'/);
+  });
+});
