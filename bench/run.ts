@@ -1,12 +1,13 @@
 // `npm run bench [-- [--quick] [suite ...]]`: runs the named suites (all when none is named),
 // prints a table per suite and writes bench/results/<suite>.json.
+import { adamSuite } from "./adam.ts";
 import { ceilingSuite } from "./ceiling.ts";
 import { gemmSuite } from "./gemm.ts";
 import { memorySuite } from "./memory.ts";
 import { trainSuite } from "./train.ts";
 import { formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, trainSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, trainSuite, adamSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
