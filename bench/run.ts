@@ -2,12 +2,14 @@
 // prints a table per suite and writes bench/results/<suite>.json.
 import { adamSuite } from "./adam.ts";
 import { ceilingSuite } from "./ceiling.ts";
+import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
+import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { trainSuite } from "./train.ts";
 import { formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, trainSuite, adamSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
