@@ -6,10 +6,11 @@ import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
+import { startupSuite } from "./startup.ts";
 import { trainSuite } from "./train.ts";
 import { formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
