@@ -8,7 +8,7 @@ import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { startupSuite } from "./startup.ts";
 import { trainSuite } from "./train.ts";
-import { formatTable, writeResult, type Suite } from "./lib.ts";
+import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
 const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite];
 
@@ -24,6 +24,9 @@ if (unknown.length > 0 || args.includes("--help")) {
 const chosen = names.length ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
 
 const opts = { quick };
+const env = environment(opts);
+console.log(`# ${env.cpu}, ${env.cores} cores, Node ${env.node} (V8 ${env.v8}), load average ${env.loadAverage}${quick ? ", --quick" : ""}\n`);
+const start = performance.now();
 for (const suite of chosen) {
   const t0 = performance.now();
   const result = await suite.run(opts);
@@ -31,3 +34,4 @@ for (const suite of chosen) {
   const path = writeResult(suite.name, result, opts);
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, written to ${path})\n`);
 }
+console.log(`# total ${((performance.now() - start) / 1000).toFixed(1)} s, load average now ${environment(opts).loadAverage}`);
