@@ -17,7 +17,7 @@ const quick = args.includes("--quick");
 const names = args.filter((a) => !a.startsWith("--"));
 const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
 if (unknown.length > 0 || args.includes("--help")) {
-  const list = SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.about}`).join("\n");
+  const list = SUITES.map((s) => `  ${s.name.padEnd(12)} ${s.about}`).join("\n");
   console.error(`${unknown.length ? `unknown suite(s): ${unknown.join(", ")}\n` : ""}usage: npm run bench -- [--quick] [suite ...]\n${list}`);
   process.exit(unknown.length ? 1 : 0);
 }
