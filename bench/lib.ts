@@ -2,7 +2,7 @@
 // a plain-text table and a JSON record per suite. Suites live in their own files and are
 // listed in bench/run.ts; this file knows nothing about any of them.
 import { mkdirSync, writeFileSync, renameSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -97,7 +97,8 @@ export function formatTable(result: SuiteResult): string {
 /** The machine and runtime a result was measured on, recorded beside every result. */
 export function environment(opts: BenchOptions) {
   const cpu = cpus();
-  return { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, quick: opts.quick };
+  // The load average says whether other work shared the cores while we measured (1-minute figure).
+  return { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, loadAverage: Number(loadavg()[0].toFixed(2)), quick: opts.quick };
 }
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
@@ -110,4 +111,9 @@ export function writeResult(name: string, result: SuiteResult, opts: BenchOption
   writeFileSync(path + ".tmp", JSON.stringify(body, null, 2) + "\n");
   renameSync(path + ".tmp", path);
   return path;
+}
+
+/** A Timing as milliseconds per call, as the three row fields spread() reads. */
+export function msFields(key: string, t: Timing): Row {
+  return { [key]: t.median * 1e3, [key + "Min"]: t.min * 1e3, [key + "Max"]: t.max * 1e3 };
 }

@@ -1,18 +1,35 @@
 // TensorFlow.js (wasm backend, XNNPACK, one thread) as the peer for matrix products.
 // Loaded lazily so every other suite runs even where TF.js cannot.
 import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { measure, type TimeOptions, type Timing } from "./lib.ts";
 
 // The slice of the TF.js API used here. The packages are imported by a computed name so that
 // type-checking never loads their declarations: tfjs-backend-wasm pulls in @types/emscripten,
 // whose WebAssembly declarations clash with the DOM ones src/wasm/module.ts relies on.
-interface Tensor { dataSync(): Float32Array; dispose(): void }
-interface Tf {
+export interface Tensor { dataSync(): Float32Array; dispose(): void }
+export interface Variable extends Tensor { readonly name: string; assign(t: Tensor): void }
+export interface TfOptimizer {
+  minimize(f: () => Tensor, returnCost: boolean, varList?: Variable[]): Tensor | null;
+  applyGradients(grads: Record<string, Tensor>): void;
+  dispose(): void;
+}
+export interface Tf {
   version_core: string;
+  tensor(values: Float32Array | Int32Array, shape: number[], dtype?: "float32" | "int32"): Tensor;
   tensor2d(values: Float32Array, shape: [number, number]): Tensor;
-  matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor;
+  variable(initial: Tensor, trainable?: boolean, name?: string): Variable;
+  matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
   transpose(x: Tensor): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+  relu(x: Tensor): Tensor;
+  oneHot(indices: Tensor, depth: number): Tensor;
+  losses: { softmaxCrossEntropy(onehotLabels: Tensor, logits: Tensor): Tensor };
+  train: { sgd(lr: number): TfOptimizer; adam(lr: number, beta1?: number, beta2?: number, epsilon?: number): TfOptimizer };
+  memory(): { numTensors: number; numBytes: number };
   setBackend(name: string): Promise<boolean>;
   getBackend(): string;
   ready(): Promise<void>;
@@ -24,10 +41,32 @@ const importByName = (name: string): Promise<unknown> => import(name);
 
 let loaded: Promise<Peer> | null = null;
 
+/**
+ * tfjs-core's Node build has no gradient functions (the @tensorflow/tfjs union package registers
+ * them), and its ES-module files cannot be imported by Node directly (directory imports). So the
+ * registration module is bundled with esbuild (present with tsx) into a temporary file and
+ * imported: TF.js keeps its engine and both registries on globalThis, so the functions land in
+ * the engine the backend uses.
+ */
+async function registerGradients(): Promise<void> {
+  const esbuild = (await importByName("esbuild")) as { build(o: object): Promise<unknown> };
+  const require = createRequire(import.meta.url);
+  const entry = join(dirname(require.resolve("@tensorflow/tfjs-core/package.json")), "dist", "register_all_gradients.js");
+  const dir = mkdtempSync(join(tmpdir(), "descent-bench-"));
+  const outfile = join(dir, "tfjs-gradients.mjs");
+  try {
+    await esbuild.build({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", outfile, logLevel: "error" });
+    await importByName(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
 export function loadTfjs(): Promise<Peer> {
   loaded ??= (async () => {
     const tf = (await importByName("@tensorflow/tfjs-core")) as Tf;
+    await registerGradients();
     const wasm = (await importByName("@tensorflow/tfjs-backend-wasm")) as TfWasm;
     // In Node the backend must be told where its .wasm files are: the package's dist/ folder.
     const require = createRequire(import.meta.url);

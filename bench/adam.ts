@@ -1,0 +1,127 @@
+// The Adam update over a flat parameter buffer, ours (the fused kernel: one pass reading w, g, m,
+// v and writing w, m, v, 28 bytes a parameter) against TF.js's tf.train.adam applyGradients, and
+// against the bandwidth a plain copy of the same 28 bytes a parameter gets in this run.
+import { Random } from "../src/random.ts";
+import { adam } from "../src/optim/index.ts";
+import { f32View, heap, kernels } from "../src/wasm/module.ts";
+import { measure, msFields, num, pct, rate, spread, text, timingOptions, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
+import { loadTfjs, type Peer } from "./tfjs.ts";
+
+const BYTES_PER_PARAM = 28;
+const TARGET_RATIO = 8;
+const TARGET_OF_COPY = 0.7;
+const LR = 1e-3, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-7;
+
+function randomFill(ptr: number, n: number, rng: Random, scale: number): void {
+  const view = f32View(ptr, n);
+  for (let i = 0; i < n; i++) view[i] = scale * (rng.uniform() - 0.5);
+}
+
+/** The kernel alone, and the whole optimizer step (its non-finite guard reads g once more). */
+function timeOurs(n: number, timing: TimeOptions): { kernel: Timing; update: Timing } {
+  const rng = new Random(n);
+  const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
+  const opt = adam({ lr: LR, beta1: BETA1, beta2: BETA2, eps: EPS });
+  const state = opt.init(n);
+  try {
+    randomFill(w, n, rng, 2);
+    randomFill(g, n, rng, 0.02);
+    const { m, v } = state.buffers;
+    // Step-1 constants folded as src/optim/adam.ts does; the step count does not change the cost.
+    const s = LR / (1 - BETA1), r = 1 / Math.sqrt(1 - BETA2);
+    const kernel = measure(() => kernels.adam(w, g, m, v, n, BETA1, BETA2, s, r, EPS, 0, 1), timing);
+    const update = measure(() => opt.update(w, g, state), timing);
+    return { kernel, update };
+  } finally {
+    heap.release(w); heap.release(g);
+    for (const ptr of Object.values(state.buffers)) heap.release(ptr);
+  }
+}
+
+/** memory.copy of 14 bytes a parameter: the same 28 bytes of traffic as one Adam update. */
+function timeCopy(n: number, timing: TimeOptions): Timing {
+  const bytes = (BYTES_PER_PARAM / 2) * n;
+  const src = heap.alloc(bytes), dst = heap.alloc(bytes);
+  try {
+    new Uint8Array(kernels.memory.buffer, src, bytes).fill(3);
+    return measure(() => kernels.copyBytes(dst, src, bytes), timing);
+  } finally {
+    heap.release(src); heap.release(dst);
+  }
+}
+
+function timeTheirs(peer: Peer, n: number, timing: TimeOptions): { t: Timing; leaked: number } {
+  const { tf } = peer;
+  const rng = new Random(n);
+  const wData = new Float32Array(n), gData = new Float32Array(n);
+  for (let i = 0; i < n; i++) { wData[i] = 2 * (rng.uniform() - 0.5); gData[i] = 0.02 * (rng.uniform() - 0.5); }
+  const w = tf.variable(tf.tensor(wData, [n]));
+  const g = tf.tensor(gData, [n]);
+  const opt = tf.train.adam(LR, BETA1, BETA2, EPS);
+  try {
+    // The wasm backend runs each kernel synchronously: when applyGradients returns, w, m and v are written.
+    const step = () => opt.applyGradients({ [w.name]: g });
+    step();
+    const before = tf.memory().numTensors;
+    const t = measure(step, timing);
+    return { t, leaked: tf.memory().numTensors - before };
+  } finally {
+    w.dispose(); g.dispose(); opt.dispose();
+  }
+}
+
+export const adamSuite: Suite = {
+  name: "adam",
+  about: "Adam update over 1e6 and 1e7 parameters vs TF.js and copy bandwidth (GB/s at 28 B/param)",
+  async run(opts) {
+    const timing = timingOptions(opts);
+    const notes: string[] = [];
+    let peer: Peer | null = null;
+    try {
+      peer = await loadTfjs();
+      notes.push(`peer: TF.js ${peer.tf.version_core}, backend ${peer.backend}, ${peer.threads} thread(s): tf.train.adam(...).applyGradients on one variable of n elements`);
+    } catch (e) {
+      notes.push(`peer: TF.js unavailable (${(e as Error).message}); only our numbers are shown`);
+    }
+    notes.push(`GB/s counts ${BYTES_PER_PARAM} bytes a parameter (read w, g, m, v; write w, m, v) for every column`);
+    notes.push("copy: memory.copy of 14 bytes a parameter (14 read + 14 written), measured in the same run");
+    notes.push("ours update: the whole optimizer step (non-finite guard over g, then the same kernel)");
+    const rows: Row[] = [];
+    for (const n of [1e6, 1e7]) {
+      const traffic = BYTES_PER_PARAM * n;
+      const ours = timeOurs(n, timing);
+      const copy = timeCopy(n, timing);
+      const theirs = peer ? timeTheirs(peer, n, timing) : null;
+      if (theirs?.leaked) notes.push(`n = ${n}: TF.js left ${theirs.leaked} tensors behind while timed`);
+      const oursGBs = rate(ours.kernel, traffic).median / 1e9;
+      const copyGBs = rate(copy, traffic).median / 1e9;
+      const ratio = theirs ? theirs.t.median / ours.kernel.median : null;
+      rows.push({
+        params: n.toExponential(0),
+        n,
+        ...msFields("kernelMs", ours.kernel),
+        kernelGBs: oursGBs,
+        ...msFields("updateMs", ours.update),
+        ...(theirs ? msFields("tfjsMs", theirs.t) : { tfjsMs: null }),
+        tfjsGBs: theirs ? rate(theirs.t, traffic).median / 1e9 : null,
+        ratio,
+        copyGBs,
+        ofCopy: oursGBs / copyGBs,
+        met: n === 1e7 ? (ratio !== null && ratio >= TARGET_RATIO && oursGBs / copyGBs >= TARGET_OF_COPY ? "yes" : "no") : null,
+      });
+      process.stderr.write(".");
+    }
+    process.stderr.write("\n");
+    notes.push(`targets at 1e7: ≥ ${TARGET_RATIO}× TF.js and ≥ ${100 * TARGET_OF_COPY}% of the copy bandwidth`);
+    return {
+      title: "Adam update, ms per step median (min–max), GB/s at 28 B/param",
+      columns: [
+        text("params", "params"), spread("ours kernel ms", "kernelMs", 2), num("GB/s", "kernelGBs", 1),
+        spread("ours update ms", "updateMs", 2), spread("TF.js ms", "tfjsMs", 1), num("TF.js GB/s", "tfjsGBs", 1),
+        num("ours/TF.js", "ratio", 1), num("copy GB/s", "copyGBs", 1), pct("of copy", "ofCopy"), text("met", "met"),
+      ],
+      rows,
+      notes,
+    };
+  },
+};
