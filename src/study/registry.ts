@@ -1,0 +1,16 @@
+/**
+ * The studies the command line knows, in the order `descent --help` lists them. A plain list:
+ * any object implementing Study can be added.
+ */
+import type { Study } from "./study.ts";
+import { optimizersStudy } from "./optimizers.ts";
+
+export const STUDIES: readonly Study<any>[] = [optimizersStudy];
+
+export const studyNames = () => STUDIES.map((s) => s.name);
+
+export function findStudy(name: string): Study<any> {
+  const study = STUDIES.find((s) => s.name === name);
+  if (!study) throw new RangeError(`unknown study '${name}'; valid: ${studyNames().join(", ")}`);
+  return study;
+}
