@@ -4,8 +4,11 @@
  */
 import type { Study } from "./study.ts";
 import { optimizersStudy } from "./optimizers.ts";
+import { regularizationStudy } from "./regularization.ts";
+import { mnistStudy } from "./mnist.ts";
+import { karateStudy } from "./karate.ts";
 
-export const STUDIES: readonly Study<any>[] = [optimizersStudy];
+export const STUDIES: readonly Study<any>[] = [optimizersStudy, regularizationStudy, mnistStudy, karateStudy];
 
 export const studyNames = () => STUDIES.map((s) => s.name);
 

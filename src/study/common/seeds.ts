@@ -33,12 +33,15 @@ export function groupByKey<S extends { key?: string; id: string }, R>(results: r
 }
 
 /** One value, or "mean ± std" over repeats; the non-finite values are left out (and counted elsewhere). */
-export function statCell(values: readonly number[], format: (x: number) => string = (x) => formatNumber(x)): string {
+export function statCell(values: readonly number[], format: (x: number) => string = plain): string {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return values.length ? format(values[0]) : "";
   if (finite.length === 1) return format(finite[0]);
   const { mean, std } = meanStd(finite);
   return formatMeanStd(mean, std);
 }
+
+/** Counts as integers, everything else with four significant digits. */
+export const plain = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : formatNumber(x));
 
 export const seconds = (x: number) => `${formatNumber(x, 3)} s`;
