@@ -24,9 +24,13 @@ function checkFile(path: string, option: string): void {
 }
 
 /** The training and test sets: the package's digits, or an IDX pair (then the test set is a seeded 20% of it). */
+function checkDataOptions(o: DataOptions): void {
+  if ((o.images || o.labels) && (!o.images || !o.labels)) throw new UsageError("--images and --labels go together (an IDX image file and its label file)");
+}
+
 function loadData(o: DataOptions): { train: Dataset; test: Dataset; source: string } {
-  if (o.images || o.labels) {
-    if (!o.images || !o.labels) throw new UsageError("--images and --labels go together (an IDX image file and its label file)");
+  checkDataOptions(o);
+  if (o.images && o.labels) {
     checkFile(o.images, "images");
     checkFile(o.labels, "labels");
     const all = loadIdxDataset({ images: o.images, labels: o.labels });
@@ -70,6 +74,7 @@ export async function trainCommand(o: DataOptions & { optimizer: string; lr: num
 export interface EvalSummary { model: string; data: string; n: number; loss: number; accuracy: number }
 
 export async function evalCommand(o: DataOptions & { model?: string }): Promise<EvalSummary> {
+  checkDataOptions(o);
   if (!o.model) throw new UsageError("eval needs --model <file> (a model saved by `descent train --save`)");
   checkFile(o.model, "model");
   let model: Model;

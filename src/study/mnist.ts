@@ -104,7 +104,7 @@ export const mnistStudy: Study<Result> = {
     const tuned = groups.filter((g) => (g.results[0] as Result).tuning);
     if (tuned.length) {
       const grid = (tuned[0].results[0] as Result).tuning!.grid;
-      sections.push({ heading: "Learning-rate tuning", markdown: `Validation loss after ${config["tune-epochs"]} epoch(s) per learning rate (10% of the training digits held out); the lowest was chosen. ∞: diverged.`, tables: [{ columns: ["Optimizer", ...grid.map((x) => `lr ${x}`), "Chosen"], rows: tuned.map((g) => { const t = (g.results[0] as Result).tuning!; return [label(g.key), ...t.losses, t.chosen]; }) }] });
+      sections.push({ heading: "Learning-rate tuning", markdown: `Validation loss after ${config["tune-epochs"]} epoch(s) per learning rate (10% of the training digits held out); the lowest was chosen. ∞: diverged.`, tables: [{ columns: ["Optimizer", ...grid.map((x) => `lr ${x}`), "Chosen"], rows: tuned.map((g) => { const t = (g.results[0] as Result).tuning!; return [label(g.key), ...t.losses, lrCell([t.chosen])]; }) }] });
     }
     return { title: "MNIST: the survey's optimizer comparison (784-500-10 MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
   },

@@ -124,7 +124,7 @@ export const optimizersStudy: Study<Result> = {
       sections.push({
         heading: "Learning-rate tuning",
         markdown: `Validation loss after ${config["tune-epochs"]} epoch(s) at each learning rate of the grid (on 10% of the training digits held out from training); the lowest was chosen. ∞: diverged.`,
-        tables: [{ columns: ["Optimization Method", ...grid.map((g) => `lr ${g}`), "Chosen"], rows: tuned.map((g) => [label(g.key), ...g.results[0].tuning!.losses, g.results[0].tuning!.chosen]) }],
+        tables: [{ columns: ["Optimization Method", ...grid.map((g) => `lr ${g}`), "Chosen"], rows: tuned.map((g) => [label(g.key), ...g.results[0].tuning!.losses, lrCell([g.results[0].tuning!.chosen])]) }],
       });
     }
     return { title: "Optimizers: convergence and time (MNIST MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
