@@ -57,8 +57,7 @@ function withConfigFile(spec: CommandSpec, parsed: Parsed): Record<string, unkno
 }
 
 /** Option values: the command line over the config file over the defaults. */
-function optionValues(spec: CommandSpec, parsed: Parsed): Record<string, unknown> {
-  const given = withConfigFile(spec, parsed);
+function optionValues(spec: CommandSpec, parsed: Parsed, given = withConfigFile(spec, parsed)): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const o of spec.options) values[o.name] = o.name in given ? given[o.name] : o.default;
   return values;
@@ -89,10 +88,12 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   const spec = studySpec(name);
   if (argv.includes("--help")) { out(commandHelp(PROGRAM, { ...spec, name: `study ${name}` }) + "\n"); return 0; }
   const parsed = parseArgs(spec, argv);
-  const values = optionValues(spec, parsed);
+  const given = withConfigFile(spec, parsed);
+  const values = optionValues(spec, parsed, given);
   const s = findStudy(name);
+  // The study's own options (given ones only: resolveStudyConfig fills the defaults, or the quick ones).
   const own = new Set(studyOptions(s).map((o) => o.name));
-  const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(withConfigFile(spec, parsed)).filter(([k]) => own.has(k))));
+  const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(given).filter(([k]) => own.has(k))));
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
   const view = progressFor(output);
   let outcome: StudyOutcome;

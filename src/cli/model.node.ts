@@ -59,7 +59,7 @@ export async function trainCommand(o: DataOptions & { optimizer: string; lr: num
   const classes = data.train.classes ?? 10;
   const model = mlp({ inputs, hidden, classes, activation: o.activation as ActivationName, seed: o.seed });
   try {
-    const r = await trainRun({ model, train: data.train, validation: data.test, optimizer: (k) => entry.make(o.lr, k), lr: o.lr, epochs: o.epochs, batch: entry.batch ?? o.batch, seed: o.seed, ctx, label: entry.label });
+    const r = await trainRun({ model, train: data.train, validation: data.test, optimizer: (k) => entry.make(o.lr, k), lr: o.lr, epochs: o.epochs, batch: entry.batch ?? o.batch, seed: o.seed, ctx });
     await writeReport(dirname(o.save) || ".", { [basename(o.save)]: JSON.stringify(model.toJSON()) });
     return {
       saved: o.save, optimizer: o.optimizer, lr: o.lr, epochs: r.history.length, data: data.source,

@@ -71,13 +71,13 @@ export class ProgressView {
     const t = this.now();
     if (!permanent && t - this.lastDraw < 100) return;
     this.lastDraw = t;
-    const cols = Math.max(40, this.o.columns ?? 100);
+    const cols = Math.max(40, this.o.columns || 100); // 0 or undefined when the width is unknown
     let out = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
     out += "\r\x1b[J"; // to the start of the first live line, clear to the end of the screen
     if (permanent) out += permanent.slice(0, cols - 1) + "\n";
     const lines = [...this.active.values()].map((a) => {
       const left = eta((t - a.started) / 1000, a.fraction);
-      return `${a.id} ${bar(a.fraction)} ${String(Math.round(a.fraction * 100)).padStart(3)}% ${a.status} ETA ${formatDuration(left)}`.slice(0, cols - 1);
+      return `${a.id} ${bar(a.fraction)} ${String(Math.round(a.fraction * 100)).padStart(3)}% ETA ${formatDuration(left).padEnd(6)} ${a.status}`.slice(0, cols - 1);
     });
     for (const l of lines) out += l + "\n";
     this.drawn = lines.length;

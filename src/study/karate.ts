@@ -49,7 +49,7 @@ export const karateStudy: Study<Result> = {
     const lr = config.lr as number;
     const batch = entry.batch ?? (config.batch as number);
     const r = await trainLinkModel(split, {
-      optimizer: (k) => entry.make(lr, k), epochs: config.epochs as number, batch, hidden: config.hidden as number, embedding: config.embedding as number, seed: spec.seed, ctx, label: entry.label,
+      optimizer: (k) => entry.make(lr, k), epochs: config.epochs as number, batch, hidden: config.hidden as number, embedding: config.embedding as number, seed: spec.seed, ctx,
     });
     return { kind: "model", optimizer: spec.optimizer, lr, batch: String(batch), ...r };
   },

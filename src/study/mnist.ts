@@ -54,7 +54,7 @@ export const mnistStudy: Study<Result> = {
     const train = async (lr: number, trainSet = data.train, validation = data.test, e = epochs) => {
       const model = mlp({ inputs: 784, hidden: [config.hidden as number], classes: 10, activation: config.activation as "relu" | "identity", seed: spec.seed });
       try {
-        return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs: e, batch, seed: spec.seed, ctx, label: entry.label });
+        return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs: e, batch, seed: spec.seed, ctx });
       } finally { model.free(); }
     };
     let lr = config.lr as number, tuning: Tuning | undefined;

@@ -55,7 +55,7 @@ export const optimizersStudy: Study<Result> = {
       const hidden = [c.secondOrderHidden];
       const model = mlp({ inputs: 784, hidden, classes: 10, seed: spec.seed });
       try {
-        const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: c.lr, epochs: c.epochs, seed: spec.seed, stopping: c.stopping, ctx, label: entry.label });
+        const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: c.lr, epochs: c.epochs, seed: spec.seed, stopping: c.stopping, ctx });
         return { ...r, optimizer: entry.name, model: describeMlp(784, hidden, 10), trainSize: train.n };
       } finally { model.free(); }
     }
@@ -63,7 +63,7 @@ export const optimizersStudy: Study<Result> = {
     const train = async (lr: number, trainSet = data.train, validation = data.test, epochs = c.epochs, stopping: typeof c.stopping | undefined = c.stopping) => {
       const model = mlp({ inputs: 784, hidden: [c.hidden], classes: 10, seed: spec.seed });
       try {
-        return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs, batch, seed: spec.seed, stopping, ctx, label: entry.label });
+        return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs, batch, seed: spec.seed, stopping, ctx });
       } finally { model.free(); }
     };
     let tuning: Tuning | undefined;
@@ -83,7 +83,7 @@ export const optimizersStudy: Study<Result> = {
     const label = (name: string) => optimizerEntry(name).label;
     const lrOf = (rs: Result[]) => {
       const e = optimizerEntry(rs[0].optimizer);
-      return e.kind === "second-order" && !e.usesLr ? "— (line search)" : lrCell(rs.map((r) => r.lr));
+      return e.kind === "second-order" && !e.usesLr ? "— (own step size)" : lrCell(rs.map((r) => r.lr));
     };
     const convergence = {
       columns: ["Optimization Method", "Learning Rate", { header: "Epochs to Converge", align: "right" as const }, { header: "Final Training Loss", align: "right" as const }, { header: "Final Validation Loss", align: "right" as const }, { header: "Final Validation Accuracy", align: "right" as const }],
@@ -106,11 +106,11 @@ export const optimizersStudy: Study<Result> = {
           protocolLine(Boolean(config.tune), c.lr),
           `Adaptive stopping: a run has converged once its training loss improves by less than ${c.threshold} for ${c.patience} epochs in a row; at most ${c.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${c.test} held-out digits.`,
           seeds > 1 ? `Every run repeated with ${seeds} seeds (${config.seed} … ${config.seed + seeds - 1}: initial weights and batch order; the data sample is fixed by seed ${config.seed}); cells are mean ± sample std.` : `One run per optimizer, seed ${config.seed}.`,
-          secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [c.secondOrderHidden], 10)} on the first ${c.secondOrderTrain} training digits (a Hessian-vector product over 8,000 digits and a 784-${c.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps cost extra evaluations within it. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
+          secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [c.secondOrderHidden], 10)} on the first ${c.secondOrderTrain} training digits (a Hessian-vector product over 8,000 digits and a 784-${c.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps (at most 10 Hessian-vector products) cost extra evaluations within it; neither takes a learning rate. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
         ].filter(Boolean).join("\n\n"),
       },
       { heading: "Convergence", tables: [convergence] },
-      { heading: "Time", markdown: "Wall-clock seconds on this machine (these cells differ between runs of the same config; everything else is determined by the config).", tables: [time] },
+      { heading: "Time", markdown: "Wall-clock seconds on this machine. These cells differ between runs of the same config (everything else is determined by it), and runs in parallel (--workers) share the cores and memory bandwidth: for times to compare across optimizers, run with --workers 1.", tables: [time] },
       {
         heading: "Curves",
         svgs: [

@@ -57,7 +57,7 @@ export const regularizationStudy: Study<Result> = {
     try {
       const r = await trainRun({
         model, train: data.train, validation: data.test, optimizer: (k) => entry.make(lr, k), lr, epochs: config.epochs as number,
-        batch: entry.batch ?? (config.batch as number), seed: spec.seed, ctx, label: LABELS[spec.method](config),
+        batch: entry.batch ?? (config.batch as number), seed: spec.seed, ctx,
         l1: spec.method === "l1" ? (config.l1 as number) : 0, l2: spec.method === "l2" ? (config.l2 as number) : 0,
       });
       return { ...r, method: spec.method };

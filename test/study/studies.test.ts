@@ -32,7 +32,7 @@ describe("study optimizers (quick)", () => {
     const r = await run("optimizers", { optimizers: ["minibatch", "adam", "tmsgd", "lbfgs", "newton-cg", "adahessian"], epochs: 3 });
     const labels = ["Mini-batch GD", "Adam", "TM-SGD", "L-BFGS", "Newton-CG (Hessian-free)", "AdaHessian"];
     const conv = expectTable(r.md, "Convergence", ["Optimization Method", "Learning Rate", "Epochs to Converge", "Final Training Loss", "Final Validation Loss", "Final Validation Accuracy"], labels);
-    expect(conv[3][1]).toBe("— (line search)");
+    expect(conv[3][1]).toBe("— (own step size)");
     expect(conv[1][1]).toBe("0.01");
     expectTable(r.md, "Time", ["Optimization Method", "Time per Epoch", "Total Time to Converge"], labels);
     expect(r.md).toContain("one learning rate for all (the papers' protocol)");

@@ -1,5 +1,5 @@
 /** Report cells over a group of repeats (one per seed): values, divergence, convergence. */
-import { divergedCell, formatNumber } from "../../report/format.ts";
+import { divergedCell } from "../../report/format.ts";
 import { statCell } from "./seeds.ts";
 import type { TrainOutcome } from "./train.ts";
 
@@ -19,7 +19,7 @@ export function epochsCell(results: readonly Outcome[]): string {
   if (ok.length === 0) return divergedCell(results[0].diverged!.epoch);
   const converged = ok.filter((r) => r.convergedEpoch !== null);
   if (converged.length === 0) return `not within ${Math.max(...ok.map((r) => r.epochs))}`;
-  const cell = statCell(converged.map((r) => r.convergedEpoch!), (x) => formatNumber(x, 3));
+  const cell = statCell(converged.map((r) => r.convergedEpoch!));
   const notes = [ok.length > converged.length ? `${ok.length - converged.length} not converged` : "", ok.length < results.length ? `${results.length - ok.length} diverged` : ""].filter(Boolean);
   return notes.length ? `${cell} (${notes.join(", ")} of ${results.length})` : cell;
 }

@@ -23,7 +23,6 @@ export interface LinkModelOptions {
   embedding: number;
   seed: number;
   ctx?: RunContext;
-  label?: string;
 }
 
 export interface LinkEpoch { epoch: number; trainLoss: number; testAuc: number; testAccuracy: number }
@@ -110,7 +109,7 @@ export async function trainLinkModel(split: LinkSplit, o: LinkModelOptions): Pro
       const t = performance.now();
       if (o.ctx && t - last > 100) {
         last = t;
-        o.ctx.progress(epoch / o.epochs, `${o.label ?? ""} epoch ${epoch}/${o.epochs} loss ${(total / pairsPerEpoch).toPrecision(4)} AUC ${test.auc.toFixed(3)}`);
+        o.ctx.progress(epoch / o.epochs, `epoch ${epoch}/${o.epochs} loss ${(total / pairsPerEpoch).toPrecision(4)} AUC ${test.auc.toFixed(3)}`);
         await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C in
       }
     }

@@ -25,7 +25,6 @@ export interface SecondOrderOptions {
   seed: number;
   stopping: AdaptiveStopping;
   ctx: RunContext;
-  label: string;
 }
 
 function loadPoint(model: Model, w: Float64Array): void {
@@ -58,7 +57,7 @@ export async function secondOrderRun(o: SecondOrderOptions): Promise<TrainOutcom
       loadPoint(o.model, m.w);
       const v = evaluate(o.model, o.validation, loss as never);
       history.push({ epoch, trainLoss: m.value, validationLoss: v.loss, validationAccuracy: v.accuracy, seconds: (performance.now() - t0) / 1000 });
-      o.ctx.progress(epoch / o.epochs, `${o.label} iteration ${epoch}/${o.epochs} loss ${m.value.toPrecision(4)}`);
+      o.ctx.progress(epoch / o.epochs, `iteration ${epoch}/${o.epochs} loss ${m.value.toPrecision(4)}`);
       const fired = observeEpoch(stopping, m.value, v.loss, o.stopping);
       if (fired) { stoppedBy = fired; convergedEpoch = epoch; break; }
       if (!moved) { stoppedBy = "no-progress"; convergedEpoch = epoch; break; }

@@ -42,8 +42,6 @@ export interface TrainRunOptions {
   l1?: number;
   l2?: number;
   ctx: RunContext;
-  /** Shown in progress lines. */
-  label: string;
 }
 
 /** Progress at most every PROGRESS_MS: a worker posts each call to the main thread. */
@@ -63,7 +61,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainOutcome> {
       const t = performance.now();
       if (t - last < PROGRESS_MS) return;
       last = t;
-      o.ctx.progress(((epoch - 1) * stepsPerEpoch + step) / total, `${o.label} epoch ${epoch}/${o.epochs} step ${step}/${stepsPerEpoch} loss ${loss.toPrecision(4)}`);
+      o.ctx.progress(((epoch - 1) * stepsPerEpoch + step) / total, `epoch ${epoch}/${o.epochs} step ${step}/${stepsPerEpoch} loss ${loss.toPrecision(4)}`);
     },
   });
   if (result.stoppedBy === "aborted") throw new DOMException("the run was interrupted", "AbortError");
