@@ -1,12 +1,12 @@
 /** Report cells over a group of repeats (one per seed): values, divergence, convergence. */
 import { divergedCell } from "../../report/format.ts";
-import { statCell } from "./seeds.ts";
+import { statCell, type CellFormat } from "./seeds.ts";
 import type { TrainOutcome } from "./train.ts";
 
 type Outcome = Pick<TrainOutcome, "diverged" | "convergedEpoch" | "epochs">;
 
 /** "diverged at epoch k" when every repeat diverged; with some, the statistic of the others and how many diverged. */
-export function valueCell(results: readonly Outcome[], value: (r: Outcome) => number, format?: (x: number) => string): string {
+export function valueCell(results: readonly Outcome[], value: (r: Outcome) => number, format?: CellFormat): string {
   const ok = results.filter((r) => !r.diverged);
   if (ok.length === 0) return divergedCell(results[0].diverged!.epoch);
   const cell = statCell(ok.map(value), format);

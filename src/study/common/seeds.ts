@@ -32,16 +32,19 @@ export function groupByKey<S extends { key?: string; id: string }, R>(results: r
   return [...groups.values()];
 }
 
+/** How a statistic is written: the number format of a single value, and a unit after it (also after mean ± std). */
+export interface CellFormat { format?: (x: number) => string; unit?: string }
+
 /** One value, or "mean ± std" over repeats; the non-finite values are left out (and counted elsewhere). */
-export function statCell(values: readonly number[], format: (x: number) => string = plain): string {
+export function statCell(values: readonly number[], { format = plain, unit = "" }: CellFormat = {}): string {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return values.length ? format(values[0]) : "";
-  if (finite.length === 1) return format(finite[0]);
+  if (finite.length === 1) return format(finite[0]) + unit;
   const { mean, std } = meanStd(finite);
-  return formatMeanStd(mean, std);
+  return formatMeanStd(mean, std) + unit;
 }
 
 /** Counts as integers, everything else with four significant digits. */
 export const plain = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : formatNumber(x));
 
-export const seconds = (x: number) => `${formatNumber(x, 3)} s`;
+export const seconds: CellFormat = { format: (x) => formatNumber(x, 3), unit: " s" };
