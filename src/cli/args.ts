@@ -13,6 +13,8 @@ export interface OptionSpec {
   type: OptionType;
   help: string;
   default?: unknown;
+  /** The default under --quick (a study's small setting), when it differs from `default`. */
+  quickDefault?: unknown;
   choices?: readonly string[];
   min?: number;
   max?: number;
@@ -24,7 +26,7 @@ export interface CommandSpec {
   name: string;
   summary: string;
   /** Positional arguments, in order: each required, with its allowed values if fixed. */
-  positionals?: { name: string; help: string; choices?: readonly string[]; optional?: boolean }[];
+  positionals?: { name: string; help: string; choices?: readonly string[]; optional?: boolean; /** The last positional may take any number of values. */ variadic?: boolean }[];
   options: OptionSpec[];
 }
 
@@ -65,9 +67,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
     const missing = pos[positionals.length];
     throw new UsageError(`'${spec.name}' needs <${missing.name}>${missing.choices ? `: one of ${missing.choices.join(", ")}` : ""}`);
   }
-  if (positionals.length > pos.length) throw new UsageError(`'${spec.name}' takes ${pos.length} argument(s), got unexpected '${positionals[pos.length]}'`);
+  if (positionals.length > pos.length && !pos.at(-1)?.variadic) throw new UsageError(`'${spec.name}' takes ${pos.length} argument(s), got unexpected '${positionals[pos.length]}'`);
   positionals.forEach((value, i) => {
-    const p = pos[i];
+    const p = pos[Math.min(i, pos.length - 1)];
     if (p.choices && !p.choices.includes(value)) throw new UsageError(`unknown ${p.name} '${value}'; valid: ${p.choices.join(", ")}`);
   });
   for (const o of spec.options) if (!(o.name in options) && o.default !== undefined) options[o.name] = o.default;
@@ -133,7 +135,7 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
 
 /** The --help text of a command, from its spec. */
 export function commandHelp(program: string, spec: CommandSpec): string {
-  const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`)).join(" ");
+  const pos = (spec.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`) + (p.variadic ? "..." : "")).join(" ");
   const lines = [`Usage: ${program} ${spec.name}${pos ? " " + pos : ""} [options]`, "", spec.summary, ""];
   for (const p of spec.positionals ?? []) lines.push(`  <${p.name}>  ${p.help}${p.choices ? ` (${p.choices.join(", ")})` : ""}`);
   if (spec.positionals?.length) lines.push("");
@@ -141,7 +143,7 @@ export function commandHelp(program: string, spec: CommandSpec): string {
   const width = Math.max(...spec.options.map((o) => o.name.length + (o.type === "boolean" ? 0 : 6)), 10) + 4;
   for (const o of spec.options) {
     const flag = `--${o.name}${o.type === "boolean" ? "" : " <" + (o.type === "choice" || o.type === "list" ? "v" : o.type === "string" ? "s" : "n") + ">"}`;
-    const extra = [o.choices && o.type !== "boolean" ? `one of: ${o.choices.join(", ")}` : "", o.default !== undefined ? `default: ${JSON.stringify(o.default)}` : ""].filter(Boolean).join("; ");
+    const extra = [o.choices && o.type !== "boolean" ? `one of: ${o.choices.join(", ")}` : "", o.default !== undefined ? `default: ${JSON.stringify(o.default)}` : "", o.quickDefault !== undefined ? `--quick: ${JSON.stringify(o.quickDefault)}` : ""].filter(Boolean).join("; ");
     lines.push(`  ${flag.padEnd(width)}${o.help}${extra ? ` (${extra})` : ""}`);
   }
   return lines.join("\n");

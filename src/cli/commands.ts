@@ -1,0 +1,111 @@
+/**
+ * The commands of `descent` and their option tables (one table drives parsing, validation,
+ * config files and --help). Study options come from each study; the runner's are here.
+ */
+import { UsageError, type CommandSpec, type OptionSpec } from "./args.ts";
+import { parseShard } from "../study/runner.ts";
+
+export const PROGRAM = "descent";
+
+/** Options every command takes. */
+export const OUTPUT_OPTIONS: OptionSpec[] = [
+  { name: "config", type: "string", help: "a JSON file of option values (the command line wins over it)" },
+  { name: "quiet", type: "boolean", help: "no progress output; only the result's location", default: false },
+  { name: "json", type: "boolean", help: "print a machine-readable summary (JSON) on stdout instead of text", default: false },
+];
+
+export const RUNNER_OPTIONS: OptionSpec[] = [
+  { name: "workers", type: "int", help: "run the study's independent runs in this many worker threads", default: 1, min: 1, max: 256 },
+  {
+    name: "shard", type: "string", help: "run only slice i of n of the plan (i/n, e.g. 2/4) and write partial results; combine with `descent merge`",
+    parse: (raw) => { try { return parseShard(raw); } catch (e) { throw new UsageError((e as Error).message); } },
+  },
+  { name: "out", type: "string", help: "the report directory (default runs/<study>-<timestamp>)" },
+];
+
+export const MODEL_DATA_OPTIONS: OptionSpec[] = [
+  { name: "images", type: "string", help: "an IDX image file (raw or .gz), instead of the package's MNIST digits" },
+  { name: "labels", type: "string", help: "the IDX label file that goes with --images" },
+  { name: "train", type: "int", help: "training digits sampled from the mnist package", default: 8000, min: 1, max: 9999 },
+  { name: "test", type: "int", help: "test digits sampled from the mnist package (disjoint from the training ones for the same seed and sizes)", default: 2000, min: 1, max: 9999 },
+  { name: "seed", type: "int", help: "the seed of the sample, the initial weights and the batch order", default: 0, min: 0, max: 2 ** 31 - 1 },
+];
+
+export function trainSpec(optimizers: readonly string[]): CommandSpec {
+  return {
+    name: "train",
+    summary: "Trains an MLP on MNIST (the package's digits, or IDX files) with one optimizer and saves the model as JSON.",
+    options: [
+      { name: "optimizer", type: "choice", help: "the optimizer", choices: optimizers, default: "adam" },
+      { name: "lr", type: "number", help: "learning rate", default: 0.001, min: 0 },
+      { name: "epochs", type: "int", help: "epochs", default: 5, min: 1, max: 100000 },
+      { name: "batch", type: "int", help: "mini-batch size (gd and sgd fix their own)", default: 64, min: 1 },
+      { name: "hidden", type: "list", help: "hidden layer widths, e.g. 256,128", default: ["128"] },
+      { name: "activation", type: "choice", help: "hidden activation", choices: ["relu", "tanh", "sigmoid", "identity", "gelu"], default: "relu" },
+      { name: "save", type: "string", help: "where to write the trained model (JSON)", default: "model.json" },
+      ...MODEL_DATA_OPTIONS,
+      ...OUTPUT_OPTIONS,
+    ],
+  };
+}
+
+export const EVAL_SPEC: CommandSpec = {
+  name: "eval",
+  summary: "Evaluates a saved model (from `descent train`) on a dataset: the package's MNIST test split by default, or IDX files via --images/--labels.",
+  options: [
+    { name: "model", type: "string", help: "the model file written by `descent train --save`" },
+    ...MODEL_DATA_OPTIONS,
+    ...OUTPUT_OPTIONS,
+  ],
+};
+
+export const MERGE_SPEC: CommandSpec = {
+  name: "merge",
+  summary: "Combines the results of `descent study <name> --shard i/n` runs into the one report a single machine would write.",
+  positionals: [{ name: "dirs", help: "the shard report directories (or their results.json)", variadic: true }],
+  options: [{ name: "out", type: "string", help: "the merged report directory (default runs/<study>-merged-<timestamp>)" }, ...OUTPUT_OPTIONS.filter((o) => o.name !== "config")],
+};
+
+export const BENCH_SPEC: CommandSpec = {
+  name: "bench",
+  summary: "Runs the benchmarks (`npm run bench`: kernels, GEMM, memory, against TF.js) from the package folder; needs the dev dependencies.",
+  options: [],
+};
+
+export const COMMANDS: readonly { name: string; summary: string }[] = [
+  { name: "study", summary: "run a study (the papers' experiments): tables, plots, metrics, TensorBoard events" },
+  { name: "train", summary: "train an MLP on MNIST or IDX files and save it" },
+  { name: "eval", summary: "evaluate a saved model on the MNIST test split or IDX files" },
+  { name: "landscape", summary: "shortcut for `study landscape`: optimizer trajectories on 2-D test functions" },
+  { name: "hessian", summary: "shortcut for `study hessian`: sharpness, trace and spectrum during training" },
+  { name: "merge", summary: "combine shard results into one report" },
+  { name: "bench", summary: "run the benchmarks (npm run bench)" },
+];
+
+export function globalHelp(studies: readonly { name: string; summary: string }[]): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length), ...studies.map((s) => s.name.length)) + 2;
+  return [
+    `Usage: ${PROGRAM} <command> [options]`,
+    "",
+    "descent: a from-scratch engine for training neural networks and studying their optimizers.",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}${c.summary}`),
+    "",
+    "Studies (descent study <name>):",
+    ...studies.map((s) => `  ${s.name.padEnd(w)}${s.summary}`),
+    "",
+    "Global options:",
+    "  --help, -h    this text; `descent <command> --help` for a command's options",
+    "  --version     the package version",
+    "  --quiet       no progress output",
+    "  --json        a machine-readable summary on stdout",
+    "  --config <f>  option values from a JSON file",
+    "",
+    "Examples:",
+    `  ${PROGRAM} study mnist                     the survey's MNIST comparison (npm start)`,
+    `  ${PROGRAM} study optimizers --quick --seeds 3 --workers 2`,
+    `  ${PROGRAM} study karate --shard 1/2 --out a && ${PROGRAM} study karate --shard 2/2 --out b && ${PROGRAM} merge a b`,
+    `  ${PROGRAM} train --optimizer adam --epochs 3 --save model.json && ${PROGRAM} eval --model model.json`,
+  ].join("\n");
+}

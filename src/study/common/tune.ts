@@ -1,0 +1,36 @@
+/**
+ * --tune: each optimizer gets its own learning rate, the one of a log grid with the lowest
+ * validation loss after a short trial, before the reported runs. The papers use one rate for all,
+ * which by itself decides much of their ranking; reports say which protocol produced them.
+ */
+import type { OptionSpec } from "../../cli/args.ts";
+
+export const TUNE_OPTIONS: OptionSpec[] = [
+  { name: "tune", type: "boolean", help: "choose each optimizer's learning rate on a log grid by validation loss first", default: false },
+  { name: "tune-epochs", type: "int", help: "epochs of each tuning trial", default: 3, quickDefault: 1, min: 1, max: 1000 },
+];
+
+/** 1e-4 … 1 in half-decades (quick: one per decade). */
+export function learningRateGrid(quick: boolean): number[] {
+  return quick ? [1e-3, 1e-2, 1e-1] : [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
+}
+
+export interface Tuning { grid: number[]; losses: number[]; chosen: number }
+
+/** Runs the trial at every rate; a diverged or non-finite trial counts as +∞. Ties keep the smaller rate. */
+export async function tuneLearningRate(grid: readonly number[], trial: (lr: number) => Promise<number>): Promise<Tuning> {
+  const losses: number[] = [];
+  for (const lr of grid) {
+    const loss = await trial(lr);
+    losses.push(Number.isFinite(loss) ? loss : Infinity);
+  }
+  let best = 0;
+  losses.forEach((l, i) => { if (l < losses[best]) best = i; });
+  return { grid: [...grid], losses, chosen: grid[best] };
+}
+
+export function protocolLine(tuned: boolean, lr: number): string {
+  return tuned
+    ? "Protocol: **tuned per optimizer** (each learning rate chosen on a log grid by validation loss after a short trial; see the Learning Rate column)."
+    : `Protocol: **one learning rate for all (the papers' protocol)**, lr = ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`;
+}

@@ -1,0 +1,144 @@
+/**
+ * Study 1, `optimizers`: every optimizer on the same MLP and data with one learning rate (the
+ * survey's protocol) or tuned rates (--tune), each stopped by the adaptive criterion. Two tables
+ * in the survey's columns: convergence (method, learning rate, epochs to converge, final training
+ * and validation loss) and time (time per epoch, total time to converge).
+ */
+import type { OptionSpec } from "../cli/args.ts";
+import { split, subset } from "../data/index.ts";
+import { lineChart } from "../report/svg/lineChart.ts";
+import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import { mnistSample } from "./common/data.ts";
+import { describeMlp, mlp } from "./common/mlp.ts";
+import { OPTIMIZER_NAMES, optimizerEntry } from "./common/optimizers.ts";
+import { epochsCell, lrCell, valueCell } from "./common/cells.ts";
+import { groupByKey, seconds, SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { epochMetrics, trainRun, type TrainOutcome } from "./common/train.ts";
+import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
+import { secondOrderRun } from "./common/second-order.ts";
+
+const DEFAULT_OPTIMIZERS = OPTIMIZER_NAMES.filter((n) => n !== "gd" && n !== "sgd");
+
+const options: OptionSpec[] = [
+  { name: "optimizers", type: "list", help: "the optimizers to compare", choices: OPTIMIZER_NAMES, default: DEFAULT_OPTIMIZERS, quickDefault: ["minibatch", "momentum", "adam", "lion", "tmsgd", "lbfgs", "adahessian"] },
+  { name: "lr", type: "number", help: "the learning rate of every optimizer (the papers' protocol)", default: 0.01, min: 0 },
+  { name: "epochs", type: "int", help: "the most epochs a run may take (the adaptive criterion usually stops it first)", default: 50, quickDefault: 5, min: 1, max: 100000 },
+  { name: "batch", type: "int", help: "mini-batch size", default: 64, quickDefault: 32, min: 1 },
+  { name: "hidden", type: "int", help: "hidden units of the 784-h-10 MLP", default: 128, quickDefault: 16, min: 1 },
+  { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
+  { name: "test", type: "int", help: "held-out digits (the validation set of the tables)", default: 2000, quickDefault: 200, min: 10, max: 9990 },
+  { name: "threshold", type: "number", help: "adaptive stopping: converged once the training loss improves by less than this", default: 1e-3, min: 0 },
+  { name: "patience", type: "int", help: "adaptive stopping: that many epochs in a row", default: 2, min: 1 },
+  { name: "second-order-train", type: "int", help: "training digits of the full-batch second-order runs", default: 1000, quickDefault: 200, min: 10, max: 9990 },
+  { name: "second-order-hidden", type: "int", help: "hidden units of the second-order runs' smaller MLP", default: 32, quickDefault: 8, min: 1 },
+  SEEDS_OPTION,
+  ...TUNE_OPTIONS,
+];
+
+interface Spec extends SeededSpec { optimizer: string }
+type Result = TrainOutcome & { optimizer: string; tuning?: Tuning; evaluations?: number; model: string; trainSize: number };
+
+export const optimizersStudy: Study<Result> = {
+  name: "optimizers",
+  summary: "every optimizer on an MLP on MNIST: epochs to converge, final losses, time per epoch",
+  options,
+  plan(config) {
+    return withSeeds((config.optimizers as string[]).map((optimizer) => ({ id: optimizer, optimizer })), config);
+  },
+  async run(raw, config, ctx) {
+    const spec = raw as Spec;
+    const entry = optimizerEntry(spec.optimizer);
+    const c = settings(config);
+    const data = mnistSample(c.train, c.test, config.seed);
+    if (entry.kind === "second-order") {
+      const train = subset(data.train, Array.from({ length: Math.min(c.secondOrderTrain, data.train.n) }, (_, i) => i));
+      const hidden = [c.secondOrderHidden];
+      const model = mlp({ inputs: 784, hidden, classes: 10, seed: spec.seed });
+      try {
+        const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: c.lr, epochs: c.epochs, seed: spec.seed, stopping: c.stopping, ctx });
+        return { ...r, optimizer: entry.name, model: describeMlp(784, hidden, 10), trainSize: train.n };
+      } finally { model.free(); }
+    }
+    const batch = entry.batch ?? c.batch;
+    const train = async (lr: number, trainSet = data.train, validation = data.test, epochs = c.epochs, stopping: typeof c.stopping | undefined = c.stopping) => {
+      const model = mlp({ inputs: 784, hidden: [c.hidden], classes: 10, seed: spec.seed });
+      try {
+        return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs, batch, seed: spec.seed, stopping, ctx });
+      } finally { model.free(); }
+    };
+    let tuning: Tuning | undefined;
+    let lr = c.lr;
+    if (config.tune) {
+      // Tuned on a split of the training digits (seeded by the config seed, the same for every repeat), never on the reported validation set.
+      const parts = split(data.train, { validation: 0.1, seed: config.seed });
+      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (trialLr) => (await train(trialLr, parts.train, parts.validation, config["tune-epochs"] as number, undefined)).finalValidationLoss);
+      lr = tuning.chosen;
+    }
+    const r = await train(lr);
+    return { ...r, optimizer: entry.name, tuning, model: describeMlp(784, [c.hidden], 10), trainSize: data.train.n };
+  },
+  report(config, results) {
+    const c = settings(config);
+    const groups = groupByKey(results);
+    const label = (name: string) => optimizerEntry(name).label;
+    const lrOf = (rs: Result[]) => {
+      const e = optimizerEntry(rs[0].optimizer);
+      return e.kind === "second-order" && !e.usesLr ? "— (own step size)" : lrCell(rs.map((r) => r.lr));
+    };
+    const convergence = {
+      columns: ["Optimization Method", "Learning Rate", { header: "Epochs to Converge", align: "right" as const }, { header: "Final Training Loss", align: "right" as const }, { header: "Final Validation Loss", align: "right" as const }, { header: "Final Validation Accuracy", align: "right" as const }],
+      rows: groups.map((g) => [label(g.key), lrOf(g.results), epochsCell(g.results), valueCell(g.results, (r) => (r as Result).finalTrainLoss), valueCell(g.results, (r) => (r as Result).finalValidationLoss), valueCell(g.results, (r) => (r as Result).finalAccuracy)]),
+    };
+    const time = {
+      columns: ["Optimization Method", { header: "Time per Epoch", align: "right" as const }, { header: "Total Time to Converge", align: "right" as const }],
+      rows: groups.map((g) => [label(g.key), valueCell(g.results, (r) => (r as Result).secondsPerEpoch, seconds), valueCell(g.results, (r) => (r as Result).totalSeconds, seconds)]),
+    };
+    const seeds = (config.seeds as number) ?? 1;
+    const first = groups.map((g) => ({ name: label(g.key), r: g.results[0] }));
+    const curve = (key: "trainLoss" | "validationLoss") => first.map(({ name, r }) => ({ name, points: r.history.map((h) => [h.epoch, h[key] ?? NaN] as const) }));
+    const secondOrder = groups.filter((g) => optimizerEntry(g.key).kind === "second-order");
+    const tuned = groups.filter((g) => g.results[0].tuning);
+    const sections: StudyReport["sections"] = [
+      {
+        heading: "Setting",
+        markdown: [
+          `${mnistSample(c.train, c.test, config.seed).source}. Model: MLP ${describeMlp(784, [c.hidden], 10)} (ReLU), cross-entropy, mini-batches of ${c.batch}.`,
+          protocolLine(Boolean(config.tune), c.lr),
+          `Adaptive stopping: a run has converged once its training loss improves by less than ${c.threshold} for ${c.patience} epochs in a row; at most ${c.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${c.test} held-out digits.`,
+          seeds > 1 ? `Every run repeated with ${seeds} seeds (${config.seed} … ${config.seed + seeds - 1}: initial weights and batch order; the data sample is fixed by seed ${config.seed}); cells are mean ± sample std.` : `One run per optimizer, seed ${config.seed}.`,
+          secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [c.secondOrderHidden], 10)} on the first ${c.secondOrderTrain} training digits (a Hessian-vector product over 8,000 digits and a 784-${c.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps (at most 10 Hessian-vector products) cost extra evaluations within it; neither takes a learning rate. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
+        ].filter(Boolean).join("\n\n"),
+      },
+      { heading: "Convergence", tables: [convergence] },
+      { heading: "Time", markdown: "Wall-clock seconds on this machine. These cells differ between runs of the same config (everything else is determined by it), and runs in parallel (--workers) share the cores and memory bandwidth: for times to compare across optimizers, run with --workers 1.", tables: [time] },
+      {
+        heading: "Curves",
+        svgs: [
+          { name: "training-loss", svg: lineChart({ title: "Training loss per epoch", xLabel: "epoch", yLabel: "training loss (mean over the epoch's batches)", series: curve("trainLoss"), logY: true }) },
+          { name: "validation-loss", svg: lineChart({ title: "Validation loss per epoch", xLabel: "epoch", yLabel: "validation loss", series: curve("validationLoss"), logY: true }) },
+        ],
+      },
+    ];
+    if (tuned.length) {
+      const grid = tuned[0].results[0].tuning!.grid;
+      sections.push({
+        heading: "Learning-rate tuning",
+        markdown: `Validation loss after ${config["tune-epochs"]} epoch(s) at each learning rate of the grid (on 10% of the training digits held out from training); the lowest was chosen. ∞: diverged.`,
+        tables: [{ columns: ["Optimization Method", ...grid.map((g) => `lr ${g}`), "Chosen"], rows: tuned.map((g) => [label(g.key), ...g.results[0].tuning!.losses, lrCell([g.results[0].tuning!.chosen])]) }],
+      });
+    }
+    return { title: "Optimizers: convergence and time (MNIST MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
+  },
+};
+
+function settings(config: StudyConfig) {
+  const threshold = config.threshold as number, patience = config.patience as number;
+  return {
+    lr: config.lr as number, epochs: config.epochs as number, batch: config.batch as number, hidden: config.hidden as number,
+    train: config.train as number, test: config.test as number, threshold, patience,
+    stopping: { threshold, patience },
+    secondOrderTrain: config["second-order-train"] as number, secondOrderHidden: config["second-order-hidden"] as number,
+  };
+}
+
+export type { Spec as OptimizersSpec, RunSpec };

@@ -1,0 +1,23 @@
+/**
+ * The studies the command line knows, in the order `descent --help` lists them. A plain list:
+ * any object implementing Study can be added.
+ */
+import type { Study } from "./study.ts";
+import { optimizersStudy } from "./optimizers.ts";
+import { regularizationStudy } from "./regularization.ts";
+import { mnistStudy } from "./mnist.ts";
+import { karateStudy } from "./karate.ts";
+import { tmsgdStudy } from "./tmsgd.ts";
+import { landscapeStudy } from "./landscape.ts";
+import { convexStudy } from "./convex.ts";
+import { hessianStudy } from "./hessian.ts";
+
+export const STUDIES: readonly Study<any>[] = [optimizersStudy, regularizationStudy, mnistStudy, karateStudy, tmsgdStudy, landscapeStudy, convexStudy, hessianStudy];
+
+export const studyNames = () => STUDIES.map((s) => s.name);
+
+export function findStudy(name: string): Study<any> {
+  const study = STUDIES.find((s) => s.name === name);
+  if (!study) throw new RangeError(`unknown study '${name}'; valid: ${studyNames().join(", ")}`);
+  return study;
+}
