@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
   });
 
   it("keeps the page responsive while the worker trains, then saves a screenshot", async () => {
-    await page.fill("#train-steps", "150");
+    await page.fill("#train-steps", "1500"); // long enough (seconds) that training is still under way when the landscape reruns
     await page.click("#train-start");
     await page.waitForFunction(() => (window as any).__descent.training.losses.length > 0, null, { timeout: 10_000 });
     // The landscape reruns (on this thread) while training is still under way (in the worker).
@@ -173,7 +173,7 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     expect((await published()).training.done).toBe(false);
     await page.waitForFunction(() => (window as any).__descent.training.done && !(window as any).__descent.animating, null, { timeout: 30_000 });
     const { training } = await published();
-    expect(training.losses).toHaveLength(150);
+    expect(training.losses).toHaveLength(1500);
     expect(training.evals.at(-1).accuracy).toBeGreaterThan(0.7);
     const dir = new URL("screenshots/", import.meta.url);
     mkdirSync(dir, { recursive: true });

@@ -58,7 +58,7 @@ describe("usage errors: a message naming the problem and the choices, exit 2, no
     [["eval", "--model", "nothing.json"], /--model: no such file 'nothing.json'/],
     [["eval", "--images", "a.idx"], /--images and --labels go together/],
     [["merge", "nowhere"], /merge: no results at nowhere\/results.json/],
-    [["landscape"], /landscape/],
+    [["landscape", "--steps", "-5"], /--steps must be/],
   ];
   it.each(cases)("descent %j", (args, message) => {
     const r = descent(args);
