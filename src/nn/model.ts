@@ -53,7 +53,12 @@ export class Model {
     const b = new Builder();
     layer.declare(b);
     this.parameters = new ParameterSet(b.params, rng ?? new Random(seed));
-    this.buffers = new BufferSet(b.buffers);
+    try {
+      this.buffers = new BufferSet(b.buffers);
+    } catch (err) {
+      this.parameters.free();
+      throw err;
+    }
     owners.set(layer, this.parameters);
   }
 
