@@ -15,7 +15,7 @@ import { freeState, loadState, saveState, type OptimState, type SavedState } fro
 import type { ReduceOnPlateau } from "../optim/schedules.ts";
 import { clipByGlobalNorm } from "../optim/clip.ts";
 import { Random } from "../random.ts";
-import { kernels } from "../wasm/module.ts";
+import { kernels, f32View } from "../wasm/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
@@ -71,7 +71,11 @@ export interface FitOptions {
 
 export type StopReason = "epochs" | "converged" | "early-stopping" | "diverged" | "aborted" | "optimizer-stopped";
 
-export interface Divergence { epoch: number; step: number; where: "loss" | "gradient" | "parameters"; value?: number }
+/**
+ * Where a run first went non-finite: the loss value, or, for the gradient and the parameters after
+ * an update, the first offending element (its parameter's name, flat index within it, and value).
+ */
+export interface Divergence { epoch: number; step: number; where: "loss" | "gradient" | "parameters"; value?: number; parameter?: string; index?: number }
 
 export interface FitResult {
   history: EpochRecord[];
@@ -169,11 +173,11 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
         try {
           result = optimizer.update(params.values, params.grads, state);
         } catch (err) {
-          if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient" }; stoppedBy = "diverged"; return finish(); }
+          if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) }; stoppedBy = "diverged"; return finish(); }
           throw err;
         }
         if (result === "stopped") { stoppedBy = "optimizer-stopped"; return finish(); }
-        if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters" }; stoppedBy = "diverged"; return finish(); }
+        if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters", ...firstNonFinite(model, params.values.ptr) }; stoppedBy = "diverged"; return finish(); }
         steps++;
         sum += value * batch.size;
         options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
@@ -209,6 +213,15 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
     if (!released) freeState(state);
     throw err;
   }
+}
+
+/** The first NaN or ±Inf in a region laid out as the model's parameters (values or gradients): only read on the way out. */
+function firstNonFinite(model: Model, region: number): Pick<Divergence, "parameter" | "index" | "value"> {
+  for (const p of model.parameters.params) {
+    const data = f32View(region + p.offset * 4, p.size);
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { parameter: p.name, index: i, value: data[i] };
+  }
+  return {};
 }
 
 /** Checks a snapshot's format before anything is loaded from it. */
