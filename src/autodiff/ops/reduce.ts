@@ -25,7 +25,12 @@ export function sum(x: Tensor, axis?: number, keepdims = false): Tensor {
 /** Mean of all elements, or along an axis. An empty reduction gives NaN, as 0/0. */
 export function mean(x: Tensor, axis?: number, keepdims = false): Tensor {
   const p = plan("mean", x, axis, keepdims);
-  return mulScalar([reduceSum([x], p)], 1 / p.len);
+  const total = reduceSum([x], p);
+  const out = mulScalar([total], 1 / p.len);
+  // Unless a gradient will flow back through it, the sum is garbage now: free it, so a mean
+  // outside any scope does not leak (inside one, the scope frees it; recorded, the graph needs it).
+  if (!out.requiresGrad) total.free();
+  return out;
 }
 
 /** Indices of the first maximum along [outer, len, inner], as a JS array. */
