@@ -3,9 +3,10 @@
 import { ceilingSuite } from "./ceiling.ts";
 import { gemmSuite } from "./gemm.ts";
 import { memorySuite } from "./memory.ts";
+import { soakSuite } from "./soak.ts";
 import { formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, soakSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
