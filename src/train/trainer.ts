@@ -176,7 +176,12 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
           if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) }; stoppedBy = "diverged"; return finish(); }
           throw err;
         }
-        if (result === "stopped") { stoppedBy = "optimizer-stopped"; return finish(); }
+        if (result === "stopped") {
+          // onNonFinite "stop": say where, as for "throw" (a state stopped earlier, by a resumed run, has nothing to point at).
+          if (!kernels.allFinite(params.grads.ptr, params.grads.length)) diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) };
+          stoppedBy = "optimizer-stopped";
+          return finish();
+        }
         if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters", ...firstNonFinite(model, params.values.ptr) }; stoppedBy = "diverged"; return finish(); }
         steps++;
         sum += value * batch.size;

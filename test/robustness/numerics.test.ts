@@ -71,6 +71,8 @@ describe("non-finite values are caught where they arise", () => {
     const stopped = linear();
     const b = await fit(stopped, regression(), { optimizer: sgd({ lr: 0.01, onNonFinite: "stop" }), loss: nanAt3(), epochs: 2, batch: 8 });
     expect(b.stoppedBy).toBe("optimizer-stopped");
+    expect(b.diverged).toMatchObject({ epoch: 1, step: 3, where: "gradient", parameter: "weight", index: 0 });
+    expect(b.diverged!.value).toBeNaN();
     skipped.free(); stopped.free();
   });
 
