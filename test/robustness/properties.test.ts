@@ -11,6 +11,7 @@ import * as R from "../autodiff/reference.ts";
 import { dim, expectClearError, expectMatches, input, isCount, numpyBroadcast, numpyShape, runCase, shapeOf, validAxis, type Domain, type Input, type Spec } from "./contract.ts";
 import { heap, f32View } from "../../src/wasm/module.ts";
 import { Random } from "../../src/random.ts";
+import { crossEntropy, mse, binaryCrossEntropyWithLogits } from "../../src/nn/index.ts";
 import { adam, ArrayOptimizer, clipByGlobalNorm, clipByValue, freeState, inspectState, type OptimState } from "../../src/optim/index.ts";
 import { cases } from "../optim/cases.ts";
 import { inF32, type RefState } from "../optim/reference.ts";
@@ -214,6 +215,44 @@ const specs: Spec<any>[] = [
     arb: fc.record({ inputs: fc.constant([]), args: fc.tuple(fc.array(fc.constantFrom(0, 1, 2, 17, -1, 1.5, NaN), { maxLength: 3 }), scalarPool) }),
     run: (_, [shape, v]) => E.full(shape, v),
     ref: (_, [shape, v]) => (shape.every(isCount) ? R.ref(shape, new Float64Array(R.size(shape)).fill(v)) : null) },
+  { name: "copyOf", errors: /copy/, arb: oneInput(fc.constant(null), "any"), run: ([x]) => E.copyOf(x), ref: ([x]) => x },
+  { name: "zerosLike", errors: /full/, arb: oneInput(fc.constant(null)), run: ([x]) => E.zerosLike(x), ref: ([x]) => R.ref(x.shape, new Float64Array(x.data.length)) },
+  { name: "uniform", errors: /uniform/,
+    arb: fc.record({ inputs: fc.constant([]), args: fc.tuple(fc.array(fc.constantFrom(0, 1, 3, 17, -1, 0.5), { maxLength: 3 }), fc.integer({ min: 0, max: 1000 })) }),
+    // Seeded: the reference draws the same numbers from the same generator.
+    run: (_, [shape, seed]) => E.uniform(shape, new Random(seed), -2, 3),
+    ref: (_, [shape, seed]) => { if (!shape.every(isCount)) return null; const r = new Random(seed); return R.ref(shape, Array.from({ length: R.size(shape) }, () => r.range(-2, 3))); } },
+
+  // ---- losses (nn): shapes, labels and targets ----
+  { name: "crossEntropy", errors: /crossEntropy/, linear: false,
+    arb: fc.tuple(dim, dim).chain(([n, c]) => fc.record({
+      inputs: fc.oneof({ weight: 4, arbitrary: fc.constant([n, c] as number[]) }, { weight: 1, arbitrary: shapeOf() }).chain((s) => input(fc.constant(s)).map((i) => [i])),
+      args: fc.oneof(
+        { weight: 3, arbitrary: fc.array(fc.integer({ min: 0, max: Math.max(0, c - 1) }), { minLength: n, maxLength: n }) },
+        { weight: 1, arbitrary: fc.array(fc.oneof(fc.integer({ min: -1, max: c }), fc.constant(0.5)), { minLength: Math.max(0, n - 1), maxLength: n + 1 }) },
+      ),
+    })),
+    run: ([z], labels) => crossEntropy(z, labels),
+    ref: ([z], labels: number[]) => {
+      if (z.shape.length !== 2) return null;
+      const [n, c] = z.shape;
+      if (n === 0 || labels.length !== n || !labels.every((k) => isCount(k) && k < c)) return null;
+      const lsm = R.softmaxRows(z, true).data;
+      return R.ref([], [-labels.reduce((s, k, i) => s + lsm[i * c + k], 0) / n]);
+    },
+    atol: ([z]) => 1e-6 * (1 + maxAbs(z)) },
+  ...([["mse", (o: Tensor, t: Tensor) => mse(o, t), (x: number, y: number) => (x - y) ** 2],
+       ["binaryCrossEntropyWithLogits", (o: Tensor, t: Tensor) => binaryCrossEntropyWithLogits(o, t), (z: number, y: number) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)))]] as const)
+    .map(([name, f, g]): Spec<null> => ({
+      name, errors: new RegExp(name),
+      arb: shapeOf().chain((s) => fc.record({ inputs: fc.tuple(input(fc.constant(s)), input(relatedShape(s))).map((p) => [...p]), args: fc.constant(null) })),
+      run: ([o, t]) => f(o, t),
+      ref: ([o, t]) => {
+        if (o.shape.length === 0 || o.shape[0] === 0 || o.shape.length !== t.shape.length || o.shape.some((d, i) => d !== t.shape[i])) return null;
+        return R.ref([], [o.data.reduce((s, v, i) => s + g(v, t.data[i]), 0) / o.data.length]);
+      },
+      atol: ([o, t]) => 1e-6 * (1 + maxAbs(o) * maxAbs(t) + maxAbs(o) ** 2),
+    })),
 ];
 
 describe("every op either matches its f64 reference or throws a clear error naming it", () => {
@@ -223,7 +262,7 @@ describe("every op either matches its f64 reference or throws a clear error nami
       fc.assert(fc.property(spec.arb, (c) => { seen[runCase(spec, c)]++; }), { numRuns: RUNS, seed: SEED });
       // The generators must reach both sides of the contract, or the test proves little.
       expect(seen.matched, JSON.stringify(seen)).toBeGreaterThan(RUNS / 10);
-      if (!/^(neg|exp|log|sqrt|abs|square|relu|sigmoid|tanh|add\/mul\/div by a number)$/.test(spec.name)) {
+      if (!/^(neg|exp|log|sqrt|abs|square|relu|sigmoid|tanh|add\/mul\/div by a number|copyOf|zerosLike)$/.test(spec.name)) {
         expect(seen.rejected, JSON.stringify(seen)).toBeGreaterThan(RUNS / 20);
       }
     });

@@ -1,6 +1,7 @@
 /** Reductions: sum, mean and max over everything or along one axis. */
 import { kernels, heap, i32View, f32View } from "../../wasm/module.ts";
 import { empty, type Tensor } from "../../tensor/tensor.ts";
+import { composite } from "../../tensor/scope.ts";
 import { normalizeAxis, splitAt, type Shape } from "../../tensor/shape.ts";
 import { defineOp } from "../node.ts";
 import { expand, reduceSum } from "./broadcast.ts";
@@ -25,12 +26,7 @@ export function sum(x: Tensor, axis?: number, keepdims = false): Tensor {
 /** Mean of all elements, or along an axis. An empty reduction gives NaN, as 0/0. */
 export function mean(x: Tensor, axis?: number, keepdims = false): Tensor {
   const p = plan("mean", x, axis, keepdims);
-  const total = reduceSum([x], p);
-  const out = mulScalar([total], 1 / p.len);
-  // Unless a gradient will flow back through it, the sum is garbage now: free it, so a mean
-  // outside any scope does not leak (inside one, the scope frees it; recorded, the graph needs it).
-  if (!out.requiresGrad) total.free();
-  return out;
+  return composite(() => mulScalar([reduceSum([x], p)], 1 / p.len));
 }
 
 /** Indices of the first maximum along [outer, len, inner], as a JS array. */
