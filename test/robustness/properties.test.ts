@@ -271,13 +271,13 @@ describe("every op either matches its f64 reference or throws a clear error nami
 
 // ---- kernel wrappers: the optimizers' update and gradient clipping ----
 
-interface UpdateCase { n: number; dParams: number; dGrads: number; pointer: "buffer" | "number" | "misaligned"; foreign: boolean; steps: number; seed: number }
+interface UpdateCase { n: number; dParams: number; dGrads: number; pointer: "buffer" | "number" | "misaligned" | "past the end"; foreign: boolean; steps: number; seed: number }
 
 const updateCase: fc.Arbitrary<UpdateCase> = fc.record({
   n: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 3, 5, 17, 33) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, NaN) }),
   dParams: fc.constantFrom(0, 0, 0, 0, 1, -1),
   dGrads: fc.constantFrom(0, 0, 0, 0, 1, -1),
-  pointer: fc.constantFrom("buffer", "buffer", "number", "misaligned"),
+  pointer: fc.constantFrom("buffer", "buffer", "number", "misaligned", "past the end"),
   foreign: fc.constantFrom(false, false, false, true),
   steps: fc.integer({ min: 1, max: 3 }),
   seed: fc.integer({ min: 0, max: 2 ** 30 }),
@@ -295,14 +295,16 @@ describe("every optimizer's update either matches its reference equation or thro
       // A bare pointer carries no length to check (the raw form trusts the caller): only sizes that agree.
       if (c.pointer === "number") c = { ...c, dParams: 0, dGrads: 0 };
       const len = (d: number) => (isCount(c.n) ? Math.max(0, c.n + d) : 4);
-      const valid = isCount(c.n) && len(c.dParams) === c.n && len(c.dGrads) === c.n && c.pointer !== "misaligned" && !c.foreign;
+      const valid = isCount(c.n) && len(c.dParams) === c.n && len(c.dGrads) === c.n && c.pointer !== "misaligned" && (c.pointer !== "past the end" || c.n === 0) && !c.foreign;
       const rng = new Random(c.seed);
       const params = heap.alloc(len(c.dParams) * 4), grads = heap.alloc(len(c.dGrads) * 4);
       let state: OptimState | null = null, other: OptimState | null = null;
       try {
         const w0 = Float32Array.from({ length: len(c.dParams) }, () => rng.normal());
         f32View(params, w0.length).set(w0);
-        const arg = (ptr: number, length: number) => (c.pointer === "number" ? ptr : c.pointer === "misaligned" ? { ptr: ptr + 2, length } : { ptr, length });
+        // "past the end": a buffer whose last elements lie beyond the module's memory (a trap if unchecked).
+        const arg = (ptr: number, length: number) => (c.pointer === "number" ? ptr : c.pointer === "misaligned" ? { ptr: ptr + 2, length }
+          : c.pointer === "past the end" ? { ptr: heap.capacity - 4 * Math.max(0, length - 1), length } : { ptr, length });
         state = opt.init(c.n);
         if (c.foreign) other = (name === "sgd" ? families[1] : families[0]).make().init(c.n);
         const buf: Record<string, Float64Array> = {};
@@ -365,6 +367,15 @@ describe("every optimizer's update either matches its reference equation or thro
         let err: unknown, norm = 0;
         try { norm = clipByGlobalNorm(ranges, limit); } catch (e) { err = e; }
         if (!valid) { expectClearError(err, /clipByGlobalNorm: maxNorm/); expect(() => clipByValue(ranges, limit)).toThrow(/clipByValue: clipValue/); return; }
+        // A range past the end of memory, or misaligned: refused by name, not a trap.
+        for (const bad of [{ ptr: heap.capacity - 8, length: 5 }, { ptr: 2, length: 1 }]) {
+          let e: unknown;
+          try { clipByValue([...ranges, bad], 1); } catch (x) { e = x; }
+          expectClearError(e, /clipByValue: range \d+ \(pointer/);
+          e = undefined;
+          try { clipByGlobalNorm([bad], limit); } catch (x) { e = x; }
+          expectClearError(e, /globalNorm: range 0/);
+        }
         const want = Math.sqrt(data.reduce((s, d) => s + d.reduce((q, v) => q + v * v, 0), 0));
         expect(Math.abs(norm - want)).toBeLessThanOrEqual(1e-6 * (1 + want));
         const scale = want > limit ? limit / (want + 1e-6) : 1;
