@@ -3,9 +3,9 @@
  * (fixtures/train-run.ts, started as `node --import tsx` so the pid we kill is the trainer itself,
  * not an npx wrapper); the test process trains the same config in-process as the reference.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,7 @@ async function finishedRun(config: TinyConfig & { out: string; checkpoint?: stri
 }
 
 const dir = mkdtempSync(join(tmpdir(), "descent-robust-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("reproducibility", () => {
   it("same seed and config: bit-identical parameters and metrics in two separate processes (and in this one)", async () => {
