@@ -6,11 +6,12 @@ import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
+import { soakSuite } from "./soak.ts";
 import { startupSuite } from "./startup.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

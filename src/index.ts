@@ -13,7 +13,7 @@ export { broadcastTo } from "./autodiff/ops/broadcast.ts";
 export { valueAndGrad, valueAndGradInto, grad, hvp, noGrad } from "./autodiff/grad.ts";
 export { backward } from "./autodiff/backward.ts";
 export { Random } from "./random.ts";
-export { heap } from "./wasm/module.ts";
+export { heap, setMemoryLimit, memoryLimit } from "./wasm/module.ts";
 export { OutOfMemoryError } from "./wasm/allocator.ts";
 export * from "./nn/index.ts";
 export * from "./optim/index.ts";

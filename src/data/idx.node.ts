@@ -6,7 +6,12 @@ import { type IdxArray, idxToDataset, isGzip, parseIdx } from "./idx.ts";
 
 /** Reads an IDX file, raw or gzip-compressed (detected by its first bytes 1f 8b, not its name). */
 export function readIdxFile(path: string): IdxArray {
-  let bytes: Uint8Array = readFileSync(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new Error(`${path}: cannot read it (${(err as Error).message})`);
+  }
   if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);

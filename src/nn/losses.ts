@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeStr } from "../tensor/shape.ts";
 import { abs, add, addScalar, exp, log, logSoftmax, mean, mul, mulScalar, neg, square, sub, sum, tensor } from "./ops.ts";
+import { composite } from "../tensor/scope.ts";
 
 /** A loss: the model's output and the targets to a scalar tensor. */
 export type Loss<Y = Tensor | Int32Array> = (output: Tensor, target: Y) => Tensor;
@@ -18,7 +19,7 @@ function checkBatch(name: string, x: Tensor): void {
 export function mse(output: Tensor, target: Tensor): Tensor {
   checkBatch("mse", output);
   if (!sameShape(output.shape, target.shape)) throw new RangeError(`mse: output ${shapeStr(output.shape)} and target ${shapeStr(target.shape)} differ in shape`);
-  return mean(square(sub(output, target)));
+  return composite(() => mean(square(sub(output, target))));
 }
 
 /**
@@ -30,6 +31,10 @@ export function mse(output: Tensor, target: Tensor): Tensor {
 export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | readonly number[]): Tensor {
   checkBatch("crossEntropy", logits);
   if (logits.rank !== 2) throw new RangeError(`crossEntropy: expects logits [batch, classes], got ${shapeStr(logits.shape)}`);
+  return composite(() => crossEntropyOf(logits, target));
+}
+
+function crossEntropyOf(logits: Tensor, target: Tensor | Int32Array | readonly number[]): Tensor {
   const [n, c] = logits.shape;
   let weights: Tensor;
   if (Array.isArray(target) || target instanceof Int32Array) {
@@ -58,8 +63,10 @@ export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | reado
 export function binaryCrossEntropyWithLogits(z: Tensor, y: Tensor): Tensor {
   checkBatch("binaryCrossEntropyWithLogits", z);
   if (!sameShape(z.shape, y.shape)) throw new RangeError(`binaryCrossEntropyWithLogits: logits ${shapeStr(z.shape)} and targets ${shapeStr(y.shape)} differ in shape`);
-  const a = abs(z);
-  const positivePart = mulScalar([add(z, a)], 0.5);
-  const softplusOfMinusAbs = log(addScalar([exp(neg(a))], 1));
-  return mean(add(sub(positivePart, mul(z, y)), softplusOfMinusAbs));
+  return composite(() => {
+    const a = abs(z);
+    const positivePart = mulScalar([add(z, a)], 0.5);
+    const softplusOfMinusAbs = log(addScalar([exp(neg(a))], 1));
+    return mean(add(sub(positivePart, mul(z, y)), softplusOfMinusAbs));
+  });
 }

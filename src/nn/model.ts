@@ -53,7 +53,12 @@ export class Model {
     const b = new Builder();
     layer.declare(b);
     this.parameters = new ParameterSet(b.params, rng ?? new Random(seed));
-    this.buffers = new BufferSet(b.buffers);
+    try {
+      this.buffers = new BufferSet(b.buffers);
+    } catch (err) {
+      this.parameters.free();
+      throw err;
+    }
     owners.set(layer, this.parameters);
   }
 
@@ -109,6 +114,16 @@ export class Model {
 
   /** Loads saved weights into this model; throws, changing nothing, if they belong to another architecture. */
   loadJSON(json: ModelJSON | string): void {
+    for (const { tensor, value } of this.matchJSON(json)) tensor.write(value);
+  }
+
+  /** Throws, as loadJSON would, if saved weights do not fit this model; loads nothing. */
+  checkJSON(json: ModelJSON | string): void {
+    this.matchJSON(json);
+  }
+
+  /** The saved values paired with this model's tensors, every name, shape and layer config checked. */
+  private matchJSON(json: ModelJSON | string): { tensor: Tensor; value: Float32Array }[] {
     const data = parse(json);
     const values = [
       ...matchTensors("parameter", this.parameters.params, data.parameters),
@@ -116,7 +131,7 @@ export class Model {
     ];
     const mine = JSON.stringify(this.layer.toConfig()), theirs = JSON.stringify(data.architecture);
     if (mine !== theirs) throw new RangeError(`loadJSON: the checkpoint's architecture differs from the model's${firstDifference(this.layer.toConfig(), data.architecture)}`);
-    for (const { tensor, value } of values) tensor.write(value);
+    return values;
   }
 
   free(): void {

@@ -107,7 +107,12 @@ export class ParameterSet {
   constructor(specs: readonly ParamSpec[], rng: Random) {
     const { offsets, length } = layout(specs.map((s) => s.shape));
     this.values = { ptr: zeroed(length), length };
-    this.grads = { ptr: zeroed(length), length };
+    try {
+      this.grads = { ptr: zeroed(length), length };
+    } catch (err) {
+      heap.release(this.values.ptr); // the values fit but the gradients did not: leave nothing behind
+      throw err;
+    }
     this.params = specs.map((s, i) => {
       const size = sizeOf(s.shape);
       const init = new Float32Array(size);

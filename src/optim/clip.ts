@@ -7,8 +7,19 @@ import { kernels } from "../wasm/module.ts";
 import type { F32Buffer } from "./optimizer.ts";
 import { positive } from "./validate.ts";
 
+/** Each range must be 4-aligned, of a whole length, and inside WASM memory: else the kernel would trap or read garbage. */
+function checkRanges(owner: string, ranges: readonly F32Buffer[]): void {
+  const memory = kernels.memory.buffer.byteLength;
+  ranges.forEach(({ ptr, length }, i) => {
+    if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0 || !Number.isInteger(length) || length < 0 || ptr + length * 4 > memory) {
+      throw new RangeError(`${owner}: range ${i} (pointer ${ptr}, ${length} values) is not a 4-aligned range inside WASM memory (${memory} bytes)`);
+    }
+  });
+}
+
 /** The global L2 norm of the ranges, accumulated in f64. */
 export function globalNorm(ranges: readonly F32Buffer[]): number {
+  checkRanges("globalNorm", ranges);
   let sum = 0;
   for (const r of ranges) sum += kernels.sumSquares(r.ptr, r.length);
   return Math.sqrt(sum);
@@ -27,5 +38,6 @@ export function clipByGlobalNorm(ranges: readonly F32Buffer[], maxNorm: number):
 /** Clamps every element of every range to [−clipValue, clipValue]. */
 export function clipByValue(ranges: readonly F32Buffer[], clipValue: number): void {
   positive("clipByValue", "clipValue", clipValue);
+  checkRanges("clipByValue", ranges);
   for (const r of ranges) kernels.clipByValue(r.ptr, r.length, -clipValue, clipValue);
 }

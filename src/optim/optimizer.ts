@@ -167,6 +167,9 @@ function pointerOf(owner: string, what: string, b: number | F32Buffer, n: number
   const ptr = typeof b === "number" ? b : b.ptr;
   if (typeof b !== "number" && b.length !== n) throw new RangeError(`${owner}: ${what} has ${b.length} elements, the state has ${n}`);
   if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0) throw new RangeError(`${owner}: ${what} pointer ${ptr} is not a 4-aligned byte offset`);
+  // A range past the end of memory would trap inside the kernel: refuse it here, with the numbers.
+  const memory = kernels.memory.buffer.byteLength;
+  if (ptr + n * 4 > memory) throw new RangeError(`${owner}: ${what} [${ptr}, ${ptr + n * 4}) passes the end of WASM memory (${memory} bytes)`);
   return ptr;
 }
 

@@ -37,9 +37,14 @@ export interface SavedState {
 /** Allocates zeroed buffers. */
 export function allocState(optimizer: string, n: number, names: readonly string[], groups: number): OptimState {
   const buffers: Record<string, number> = {};
-  for (const name of names) {
-    buffers[name] = heap.alloc(n * 4);
-    f32View(buffers[name], n).fill(0);
+  try {
+    for (const name of names) {
+      buffers[name] = heap.alloc(n * 4);
+      f32View(buffers[name], n).fill(0);
+    }
+  } catch (err) {
+    for (const ptr of Object.values(buffers)) heap.release(ptr); // out of memory part way: release the rest
+    throw err;
   }
   return { optimizer, n, step: 0, skipped: 0, stopped: false, buffers, scalars: Array.from({ length: groups }, () => ({})) };
 }

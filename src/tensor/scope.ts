@@ -29,3 +29,28 @@ export function scoped<T>(fn: () => T, keep: (result: T) => Iterable<Owned> = ()
   for (const t of kept) if (scope.has(t)) adopt(t); // hand survivors to the enclosing scope, if any
   return result;
 }
+
+/**
+ * Runs the body of a composite op (one made of several ops). Its temporaries are freed at once,
+ * so the op leaks nothing outside a scope, unless its result carries a gradient graph: then the
+ * graph's nodes need them and they go to the enclosing scope, which frees them after backward.
+ */
+export function composite<T extends Owned & { readonly requiresGrad: boolean }>(fn: () => T): T {
+  const scope = new Set<Owned>();
+  stack.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    stack.pop();
+    for (const t of scope) if (!t.freed) t.free();
+    throw err;
+  }
+  stack.pop();
+  const recorded = result.requiresGrad;
+  for (const t of scope) {
+    if (recorded || t === result) adopt(t);
+    else if (!t.freed) t.free();
+  }
+  return result;
+}

@@ -7,24 +7,40 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { checkSnapshot, type Snapshot } from "./trainer.ts";
+import type { Model } from "../nn/model.ts";
 
 export function saveCheckpoint(path: string, snapshot: Snapshot): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
+  const fail = (err: unknown): never => {
+    throw new Error(`checkpoint ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the previous checkpoint, if any, is unchanged`);
+  };
+  let text = "";
   try {
-    writeSync(fd, JSON.stringify(snapshot));
-    fsyncSync(fd);
+    text = JSON.stringify(snapshot); // before touching the disk: a snapshot that cannot be serialized writes nothing
+    mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
+    fail(err);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, "w");
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never created, or already gone */ }
+    fail(err);
+  }
 }
 
-export function loadCheckpoint(path: string): Snapshot {
+/**
+ * Reads and checks a checkpoint file. Given the model it is to resume, also checks that it was saved
+ * from the same architecture (parameter names and shapes, layer configs), loading nothing.
+ */
+export function loadCheckpoint(path: string, model?: Model): Snapshot {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -39,8 +55,10 @@ export function loadCheckpoint(path: string): Snapshot {
     throw new Error(`checkpoint ${path}: not valid JSON (${text.length} bytes; truncated or not a checkpoint)`);
   }
   try {
-    return checkSnapshot(data);
+    const snapshot = checkSnapshot(data);
+    model?.checkJSON(snapshot.model);
+    return snapshot;
   } catch (err) {
-    throw new Error(`checkpoint ${path}: ${(err as Error).message.replace(/^checkpoint: /, "")}`);
+    throw new Error(`checkpoint ${path}: ${(err as Error).message.replace(/^(checkpoint|loadJSON): /, "")}`);
   }
 }

@@ -15,7 +15,7 @@ import { freeState, loadState, saveState, type OptimState, type SavedState } fro
 import type { ReduceOnPlateau } from "../optim/schedules.ts";
 import { clipByGlobalNorm } from "../optim/clip.ts";
 import { Random } from "../random.ts";
-import { kernels } from "../wasm/module.ts";
+import { kernels, f32View } from "../wasm/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
@@ -71,7 +71,11 @@ export interface FitOptions {
 
 export type StopReason = "epochs" | "converged" | "early-stopping" | "diverged" | "aborted" | "optimizer-stopped";
 
-export interface Divergence { epoch: number; step: number; where: "loss" | "gradient" | "parameters"; value?: number }
+/**
+ * Where a run first went non-finite: the loss value, or, for the gradient and the parameters after
+ * an update, the first offending element (its parameter's name, flat index within it, and value).
+ */
+export interface Divergence { epoch: number; step: number; where: "loss" | "gradient" | "parameters"; value?: number; parameter?: string; index?: number }
 
 export interface FitResult {
   history: EpochRecord[];
@@ -121,85 +125,108 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
   let stopping = initialStopping();
   const history: EpochRecord[] = [];
   let steps = 0, firstEpoch = 1;
-  if (options.resume) {
-    const snap = checkSnapshot(options.resume);
-    model.loadJSON(snap.model);
-    freeState(state);
-    state = loadState(snap.optimizer);
-    rng.setState(snap.rng);
-    history.push(...snap.history);
-    stopping = { ...snap.stopping };
-    if (options.plateau && snap.plateau) options.plateau.setState(snap.plateau as ReturnType<ReduceOnPlateau["getState"]>);
-    steps = snap.steps;
-    firstEpoch = snap.epoch + 1;
-  }
+  // Whatever throws from here on (out of memory, a callback, a failed save) must not leak the state.
+  let released = false;
+  try {
+    if (options.resume) {
+      const snap = checkSnapshot(options.resume);
+      model.loadJSON(snap.model);
+      const loaded = loadState(snap.optimizer);
+      freeState(state);
+      state = loaded;
+      rng.setState(snap.rng);
+      history.push(...snap.history);
+      stopping = { ...snap.stopping };
+      if (options.plateau && snap.plateau) options.plateau.setState(snap.plateau as ReturnType<ReduceOnPlateau["getState"]>);
+      steps = snap.steps;
+      firstEpoch = snap.epoch + 1;
+    }
 
-  const perEpoch = stepsPerEpoch(train.n, batchSize);
-  let stoppedBy: StopReason = "epochs", diverged: Divergence | null = null, convergedEpoch: number | null = null;
-  let lastYield = now();
-  const started = now();
-  const finish = (): FitResult => {
-    freeState(state);
-    const seconds = history.map((h) => h.seconds);
-    const total = (now() - started) / 1000 + (options.resume ? options.resume.history.reduce((s, h) => s + h.seconds, 0) : 0);
-    return { history, stoppedBy, convergedEpoch, diverged, steps, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b) / seconds.length : 0, totalSeconds: total };
-  };
+    const perEpoch = stepsPerEpoch(train.n, batchSize);
+    let stoppedBy: StopReason = "epochs", diverged: Divergence | null = null, convergedEpoch: number | null = null;
+    let lastYield = now();
+    const started = now();
+    const finish = (): FitResult => {
+      freeState(state);
+      released = true;
+      const seconds = history.map((h) => h.seconds);
+      const total = (now() - started) / 1000 + (options.resume ? options.resume.history.reduce((s, h) => s + h.seconds, 0) : 0);
+      return { history, stoppedBy, convergedEpoch, diverged, steps, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b) / seconds.length : 0, totalSeconds: total };
+    };
 
-  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
-    const t0 = now();
-    const order = rng.permutation(train.n);
-    let sum = 0;
-    for (let s = 0; s < perEpoch; s++) {
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      const t0 = now();
+      const order = rng.permutation(train.n);
+      let sum = 0;
+      for (let s = 0; s < perEpoch; s++) {
+        if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
+        const batch = makeBatch(train, order, s * batchSize, Math.min(train.n, (s + 1) * batchSize));
+        let value: number;
+        try {
+          value = model.lossAndGrad(batch.x, batch.y, loss, { rng, adjacency: options.adjacency, l1: options.l1, l2: options.l2 });
+        } finally {
+          batch.free();
+        }
+        if (!Number.isFinite(value)) { diverged = { epoch, step: s + 1, where: "loss", value }; stoppedBy = "diverged"; return finish(); }
+        if (options.clipNorm !== undefined) clipByGlobalNorm([params.grads], options.clipNorm);
+        let result;
+        try {
+          result = optimizer.update(params.values, params.grads, state);
+        } catch (err) {
+          if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) }; stoppedBy = "diverged"; return finish(); }
+          throw err;
+        }
+        if (result === "stopped") {
+          // onNonFinite "stop": say where, as for "throw" (a state stopped earlier, by a resumed run, has nothing to point at).
+          if (!kernels.allFinite(params.grads.ptr, params.grads.length)) diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) };
+          stoppedBy = "optimizer-stopped";
+          return finish();
+        }
+        if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters", ...firstNonFinite(model, params.values.ptr) }; stoppedBy = "diverged"; return finish(); }
+        steps++;
+        sum += value * batch.size;
+        options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
+        if (options.yieldEveryMs !== undefined && now() - lastYield >= options.yieldEveryMs) {
+          await new Promise((r) => setTimeout(r, 0));
+          lastYield = now();
+        }
+      }
+      const record: EpochRecord = { epoch, trainLoss: sum / train.n, lr: optimizer.lrAt(state.step), seconds: 0 };
+      if (validation) {
+        const v = evaluate(model, validation, loss, { auc: options.auc });
+        record.validationLoss = v.loss;
+        if (v.accuracy !== undefined) record.validationAccuracy = v.accuracy;
+        if (v.auc !== undefined) record.validationAuc = v.auc;
+      }
+      record.seconds = (now() - t0) / 1000;
+      history.push(record);
+      options.plateau?.observe(record.validationLoss ?? record.trainLoss);
+      options.onEpoch?.(record);
+      const fired = observeEpoch(stopping, record.trainLoss, record.validationLoss, options.stopping, options.earlyStopping);
+      const last = fired !== null || epoch === epochs;
+      if (options.checkpoint && (epoch % (options.checkpoint.every ?? 1) === 0 || last)) {
+        await options.checkpoint.save({
+          format: "descent-checkpoint", version: 1, epoch, steps, model: model.toJSON(), optimizer: saveState(state),
+          rng: rng.getState(), history: history.map((h) => ({ ...h })), stopping: { ...stopping }, plateau: options.plateau?.getState(),
+        });
+      }
+      if (fired) { stoppedBy = fired; convergedEpoch = epoch; return finish(); }
       if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
-      const batch = makeBatch(train, order, s * batchSize, Math.min(train.n, (s + 1) * batchSize));
-      let value: number;
-      try {
-        value = model.lossAndGrad(batch.x, batch.y, loss, { rng, adjacency: options.adjacency, l1: options.l1, l2: options.l2 });
-      } finally {
-        batch.free();
-      }
-      if (!Number.isFinite(value)) { diverged = { epoch, step: s + 1, where: "loss", value }; stoppedBy = "diverged"; return finish(); }
-      if (options.clipNorm !== undefined) clipByGlobalNorm([params.grads], options.clipNorm);
-      let result;
-      try {
-        result = optimizer.update(params.values, params.grads, state);
-      } catch (err) {
-        if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient" }; stoppedBy = "diverged"; return finish(); }
-        throw err;
-      }
-      if (result === "stopped") { stoppedBy = "optimizer-stopped"; return finish(); }
-      if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters" }; stoppedBy = "diverged"; return finish(); }
-      steps++;
-      sum += value * batch.size;
-      options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
-      if (options.yieldEveryMs !== undefined && now() - lastYield >= options.yieldEveryMs) {
-        await new Promise((r) => setTimeout(r, 0));
-        lastYield = now();
-      }
     }
-    const record: EpochRecord = { epoch, trainLoss: sum / train.n, lr: optimizer.lrAt(state.step), seconds: 0 };
-    if (validation) {
-      const v = evaluate(model, validation, loss, { auc: options.auc });
-      record.validationLoss = v.loss;
-      if (v.accuracy !== undefined) record.validationAccuracy = v.accuracy;
-      if (v.auc !== undefined) record.validationAuc = v.auc;
-    }
-    record.seconds = (now() - t0) / 1000;
-    history.push(record);
-    options.plateau?.observe(record.validationLoss ?? record.trainLoss);
-    options.onEpoch?.(record);
-    const fired = observeEpoch(stopping, record.trainLoss, record.validationLoss, options.stopping, options.earlyStopping);
-    const last = fired !== null || epoch === epochs;
-    if (options.checkpoint && (epoch % (options.checkpoint.every ?? 1) === 0 || last)) {
-      await options.checkpoint.save({
-        format: "descent-checkpoint", version: 1, epoch, steps, model: model.toJSON(), optimizer: saveState(state),
-        rng: rng.getState(), history: history.map((h) => ({ ...h })), stopping: { ...stopping }, plateau: options.plateau?.getState(),
-      });
-    }
-    if (fired) { stoppedBy = fired; convergedEpoch = epoch; return finish(); }
-    if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
+    return finish();
+  } catch (err) {
+    if (!released) freeState(state);
+    throw err;
   }
-  return finish();
+}
+
+/** The first NaN or ±Inf in a region laid out as the model's parameters (values or gradients): only read on the way out. */
+function firstNonFinite(model: Model, region: number): Pick<Divergence, "parameter" | "index" | "value"> {
+  for (const p of model.parameters.params) {
+    const data = f32View(region + p.offset * 4, p.size);
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { parameter: p.name, index: i, value: data[i] };
+  }
+  return {};
 }
 
 /** Checks a snapshot's format before anything is loaded from it. */
@@ -209,5 +236,6 @@ export function checkSnapshot(s: unknown): Snapshot {
   if (snap.version !== 1) throw new RangeError(`checkpoint: unsupported version ${JSON.stringify(snap.version)} (this build reads version 1)`);
   if (!Number.isInteger(snap.epoch) || snap.epoch < 0) throw new RangeError(`checkpoint: epoch ${snap.epoch} is not a count`);
   if (!Array.isArray(snap.rng) || !Array.isArray(snap.history) || !snap.optimizer || !snap.model) throw new RangeError("checkpoint: missing model, optimizer, rng or history");
+  if (snap.model.format !== "descent-model" || snap.model.version !== 1) throw new RangeError(`checkpoint: its model is format ${JSON.stringify(snap.model.format)} version ${JSON.stringify(snap.model.version)}; this build reads descent-model version 1`);
   return snap;
 }

@@ -32,10 +32,10 @@ export class Allocator {
   get inUse(): number { return this.bytesInUse; }
   /** Bytes of linear memory the module has. */
   get capacity(): number { return this.memory.buffer.byteLength; }
-  /** Bytes still obtainable: free blocks, the untouched top and what growth may add under the limit. */
+  /** Bytes still obtainable under the limit: free blocks, the untouched top and what growth may add. */
   get available(): number {
     let free = 0;
-    for (const b of this.free) free += b.size;
+    for (const b of this.free) free += Math.max(0, Math.min(b.size, this.limit - b.ptr));
     return free + Math.max(0, this.limit - this.top);
   }
 
@@ -44,7 +44,8 @@ export class Allocator {
     const size = roundUp(Math.max(bytes, 1), ALIGN);
     for (let i = 0; i < this.free.length; i++) {
       const b = this.free[i];
-      if (b.size < size) continue;
+      // A lowered limit also fences off free blocks above it.
+      if (b.size < size || b.ptr + size > this.limit) continue;
       const ptr = b.ptr;
       if (b.size === size) this.free.splice(i, 1);
       else { b.ptr += size; b.size -= size; }
@@ -59,7 +60,12 @@ export class Allocator {
       if (ptr !== this.top) this.free.push({ ptr, size: this.top - ptr });
       throw new OutOfMemoryError(bytes, this.available, this.limit);
     }
-    this.ensure(end);
+    try {
+      this.ensure(end);
+    } catch {
+      if (ptr !== this.top) this.free.push({ ptr, size: this.top - ptr });
+      throw new OutOfMemoryError(bytes, this.available, this.limit);
+    }
     this.top = end;
     return this.take(ptr, size);
   }
@@ -96,10 +102,12 @@ export class Allocator {
     // Grow geometrically so a growing workload pays for few copies of the buffer.
     const want = Math.min(Math.max(end, have * 1.5), this.limit);
     const pages = Math.ceil((want - have) / PAGE);
+    // If the geometric step is refused (the host's own maximum), ask for just what is needed;
+    // alloc turns a second refusal into an OutOfMemoryError.
     try {
       this.memory.grow(pages);
     } catch {
-      throw new OutOfMemoryError(end - this.top, this.available, this.limit);
+      this.memory.grow(Math.ceil((end - have) / PAGE));
     }
   }
 }

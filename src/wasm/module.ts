@@ -28,6 +28,26 @@ export const kernels = instance.exports as unknown as Exports;
 /** The planner of linear memory above the module's static data. */
 export const heap = new Allocator(kernels.memory, kernels.heapBase());
 
+/** The largest linear memory a wasm32 module can address: 65536 pages of 64 KiB. */
+export const MAX_MEMORY_BYTES = 2 ** 32;
+
+/**
+ * Sets the ceiling on the engine's WASM memory, in bytes. An allocation that would reach past it
+ * throws an OutOfMemoryError (bytes asked, bytes available) and changes nothing, so the caller can
+ * retry smaller. Memory already handed out stays valid; the ceiling applies to what comes next.
+ */
+export function setMemoryLimit(bytes: number): void {
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_MEMORY_BYTES) {
+    throw new RangeError(`setMemoryLimit: expects a whole number of bytes in [0, ${MAX_MEMORY_BYTES}], got ${bytes}`);
+  }
+  heap.limit = bytes;
+}
+
+/** The current ceiling on WASM memory, in bytes. */
+export function memoryLimit(): number {
+  return heap.limit;
+}
+
 // Typed views are rebuilt whenever memory grows: a grown memory detaches the old buffer,
 // so a cached view would read nothing (or garbage). Never keep the result across an allocation.
 let buffer: ArrayBuffer = kernels.memory.buffer;

@@ -63,6 +63,13 @@ export const addScalar = defineOp<number>(
   (g) => [g],
 );
 
+/** x / s for a number s, a true division: for the |s| whose f32 reciprocal overflows or is subnormal. */
+const divScalar: Op<number> = defineOp<number>(
+  "divScalar",
+  ([x], s) => scalarKernel("divScalar", Binary.Div, x, s),
+  (g, { params: s }) => [divScalar([g], s)],
+);
+
 function scalarKernel(name: string, op: Binary, x: Tensor, s: number): Tensor {
   if (typeof s !== "number") throw new TypeError(`${name}: the scalar must be a number, got ${typeof s}`);
   const out = empty(x.shape, name);
@@ -90,7 +97,11 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   return typeof b === "number" ? mulScalar([a], b) : mulOp([a, b], undefined);
 }
 export function div(a: Tensor, b: Tensor | number): Tensor {
-  return typeof b === "number" ? mulScalar([a], 1 / b) : divOp([a, b], undefined);
+  if (typeof b !== "number") return divOp([a, b], undefined);
+  // Multiplying by 1/b is the fast path, and as exact as dividing while 1/b is a normal f32;
+  // near the f32 limits (|b| < 2^-126 or so) 1/b overflows and x·(1/b) would be ±Inf where x/b is not.
+  const r = Math.fround(1 / b);
+  return Number.isFinite(r) && (r === 0 || Math.abs(r) >= 2 ** -126) ? mulScalar([a], 1 / b) : divScalar([a], b);
 }
 export function neg(x: Tensor): Tensor {
   return negOp([x], undefined);

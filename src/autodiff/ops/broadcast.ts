@@ -7,7 +7,7 @@
 import { kernels } from "../../wasm/module.ts";
 import { Binary } from "../../wasm/abi.ts";
 import { empty, type Tensor } from "../../tensor/tensor.ts";
-import { broadcastBlock, sameShape, shapeStr, sizeOf, type Shape } from "../../tensor/shape.ts";
+import { broadcastBlock, checkShape, sameShape, shapeStr, sizeOf, type Shape } from "../../tensor/shape.ts";
 import { defineOp, type Op } from "../node.ts";
 
 export interface Block { outer: number; len: number; inner: number }
@@ -60,8 +60,9 @@ export const expand: Op<BlockTo> = defineOp<BlockTo>(
 export const reshapeCopy: Op<Shape> = defineOp<Shape>(
   "reshape",
   ([x], shape) => {
-    const out = empty(shape, "reshape");
-    if (out.size !== x.size) throw new RangeError(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} values) to ${shapeStr(shape)} (${out.size} values)`);
+    checkShape("reshape", shape);
+    if (sizeOf(shape) !== x.size) throw new RangeError(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} values) to ${shapeStr(shape)} (${sizeOf(shape)} values)`);
+    const out = empty(shape, "reshape"); // only once the shape is known good: a refused reshape allocates nothing
     if (out.size > 0) kernels.copy2d(out.ptr, out.size, x.ptr, out.size, 1, out.size, 0);
     return out;
   },

@@ -1,6 +1,7 @@
 /** Reductions: sum, mean and max over everything or along one axis. */
 import { kernels, heap, i32View, f32View } from "../../wasm/module.ts";
 import { empty, type Tensor } from "../../tensor/tensor.ts";
+import { composite } from "../../tensor/scope.ts";
 import { normalizeAxis, splitAt, type Shape } from "../../tensor/shape.ts";
 import { defineOp } from "../node.ts";
 import { expand, reduceSum } from "./broadcast.ts";
@@ -25,7 +26,7 @@ export function sum(x: Tensor, axis?: number, keepdims = false): Tensor {
 /** Mean of all elements, or along an axis. An empty reduction gives NaN, as 0/0. */
 export function mean(x: Tensor, axis?: number, keepdims = false): Tensor {
   const p = plan("mean", x, axis, keepdims);
-  return mulScalar([reduceSum([x], p)], 1 / p.len);
+  return composite(() => mulScalar([reduceSum([x], p)], 1 / p.len));
 }
 
 /** Indices of the first maximum along [outer, len, inner], as a JS array. */
