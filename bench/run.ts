@@ -8,10 +8,11 @@ import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { soakSuite } from "./soak.ts";
 import { startupSuite } from "./startup.ts";
+import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite, studySuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
