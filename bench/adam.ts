@@ -5,7 +5,7 @@ import { Random } from "../src/random.ts";
 import { adam } from "../src/optim/index.ts";
 import { f32View, heap, kernels } from "../src/wasm/module.ts";
 import { measure, msFields, num, pct, rate, spread, text, timingOptions, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
-import { loadTfjs, type Peer } from "./tfjs.ts";
+import { peerFor, type Peer } from "./tfjs.ts";
 
 const BYTES_PER_PARAM = 28;
 const TARGET_RATIO = 8;
@@ -76,13 +76,7 @@ export const adamSuite: Suite = {
   async run(opts) {
     const timing = timingOptions(opts);
     const notes: string[] = [];
-    let peer: Peer | null = null;
-    try {
-      peer = await loadTfjs();
-      notes.push(`peer: TF.js ${peer.tf.version_core}, backend ${peer.backend}, ${peer.threads} thread(s): tf.train.adam(...).applyGradients on one variable of n elements`);
-    } catch (e) {
-      notes.push(`peer: TF.js unavailable (${(e as Error).message}); only our numbers are shown`);
-    }
+    const peer = await peerFor(notes, ": tf.train.adam(...).applyGradients on one variable of n elements");
     notes.push(`GB/s counts ${BYTES_PER_PARAM} bytes a parameter (read w, g, m, v; write w, m, v) for every column`);
     notes.push("copy: memory.copy of 14 bytes a parameter (14 read + 14 written), measured in the same run");
     notes.push("ours update: the whole optimizer step (non-finite guard over g, then the same kernel)");

@@ -4,7 +4,7 @@ import { Random } from "../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../src/wasm/module.ts";
 import { measureCeiling } from "./ceiling.ts";
 import { measure, num, pct, rate, rateFields, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
-import { loadTfjs, timeTfMatMul, type Peer } from "./tfjs.ts";
+import { peerFor, timeTfMatMul, type Peer } from "./tfjs.ts";
 
 interface Case { label: string; m: number; n: number; k: number; transA: boolean; transB: boolean }
 
@@ -44,14 +44,8 @@ export const gemmSuite: Suite = {
   async run(opts) {
     const timing = timingOptions(opts);
     const notes: string[] = [];
-    let peer: Peer | null = null;
-    try {
-      peer = await loadTfjs();
-      notes.push(`peer: TF.js ${peer.tf.version_core}, backend ${peer.backend}, ${peer.threads} thread(s); its times include dataSync()`);
-      notes.push("TF.js transpose+matMul: the transposed operand made explicit with tf.transpose (timed), then a plain matMul");
-    } catch (e) {
-      notes.push(`peer: TF.js unavailable (${(e as Error).message}); only our numbers are shown`);
-    }
+    const peer = await peerFor(notes, "; its times include dataSync()");
+    if (peer) notes.push("TF.js transpose+matMul: the transposed operand made explicit with tf.transpose (timed), then a plain matMul");
     const ceiling = measureCeiling(opts).median;
     notes.push(`ceiling (f32x4 mul+add, one core): ${(ceiling / 1e9).toFixed(1)} GFLOP/s`);
 

@@ -63,6 +63,21 @@ async function registerGradients(): Promise<void> {
 }
 
 /** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
+/**
+ * The peer for a suite, or null when TF.js cannot load here; either way a note says which
+ * (`how` describes what the suite times on the peer).
+ */
+export async function peerFor(notes: string[], how: string): Promise<Peer | null> {
+  try {
+    const peer = await loadTfjs();
+    notes.push(`peer: TF.js ${peer.tf.version_core}, backend ${peer.backend}, ${peer.threads} thread(s)${how}`);
+    return peer;
+  } catch (e) {
+    notes.push(`peer: TF.js unavailable (${(e as Error).message}); only our numbers are shown`);
+    return null;
+  }
+}
+
 export function loadTfjs(): Promise<Peer> {
   loaded ??= (async () => {
     const tf = (await importByName("@tensorflow/tfjs-core")) as Tf;

@@ -5,7 +5,7 @@ import { Random, tensor, type Tensor } from "../src/index.ts";
 import { Activation, Linear, Model, Sequential, crossEntropy } from "../src/nn/index.ts";
 import { sgd } from "../src/optim/index.ts";
 import { measure, msFields, num, spread, text, timingOptions, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
-import { loadTfjs, type Peer } from "./tfjs.ts";
+import { peerFor, type Peer } from "./tfjs.ts";
 
 export const MLP = [784, 500, 10] as const;
 const LR = 0.01;
@@ -79,13 +79,7 @@ export const trainSuite: Suite = {
   async run(opts) {
     const timing = timingOptions(opts);
     const notes: string[] = [];
-    let peer: Peer | null = null;
-    try {
-      peer = await loadTfjs();
-      notes.push(`peer: TF.js ${peer.tf.version_core}, backend ${peer.backend}, ${peer.threads} thread(s): optimizer.minimize(tf.train.sgd), loss read with dataSync()`);
-    } catch (e) {
-      notes.push(`peer: TF.js unavailable (${(e as Error).message}); only our numbers are shown`);
-    }
+    const peer = await peerFor(notes, ": optimizer.minimize(tf.train.sgd), loss read with dataSync()");
     notes.push("ours: Model.lossAndGrad (forward, backward into the gradient region) + sgd().update over the flat region; the loss read back too");
     notes.push("both start from the same weights and keep the batch resident (no batch copy timed)");
     const rows: Row[] = [];

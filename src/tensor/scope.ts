@@ -11,19 +11,23 @@ export function adopt(t: Owned): void {
   stack[stack.length - 1]?.add(t);
 }
 
-/** Runs fn in a new scope; frees everything it allocated except what `keep` returns. */
-export function scoped<T>(fn: () => T, keep: (result: T) => Iterable<Owned> = () => []): T {
+/** Runs fn in a new scope and hands back what it allocated; on a throw, frees it all and rethrows. */
+function collect<T>(fn: () => T): { result: T; scope: Set<Owned> } {
   const scope = new Set<Owned>();
   stack.push(scope);
-  let result: T;
   try {
-    result = fn();
+    return { result: fn(), scope };
   } catch (err) {
-    stack.pop();
     for (const t of scope) if (!t.freed) t.free();
     throw err;
+  } finally {
+    stack.pop();
   }
-  stack.pop();
+}
+
+/** Runs fn in a new scope; frees everything it allocated except what `keep` returns. */
+export function scoped<T>(fn: () => T, keep: (result: T) => Iterable<Owned> = () => []): T {
+  const { result, scope } = collect(fn);
   const kept = new Set(keep(result));
   for (const t of scope) if (!kept.has(t) && !t.freed) t.free();
   for (const t of kept) if (scope.has(t)) adopt(t); // hand survivors to the enclosing scope, if any
@@ -36,17 +40,7 @@ export function scoped<T>(fn: () => T, keep: (result: T) => Iterable<Owned> = ()
  * graph's nodes need them and they go to the enclosing scope, which frees them after backward.
  */
 export function composite<T extends Owned & { readonly requiresGrad: boolean }>(fn: () => T): T {
-  const scope = new Set<Owned>();
-  stack.push(scope);
-  let result: T;
-  try {
-    result = fn();
-  } catch (err) {
-    stack.pop();
-    for (const t of scope) if (!t.freed) t.free();
-    throw err;
-  }
-  stack.pop();
+  const { result, scope } = collect(fn);
   const recorded = result.requiresGrad;
   for (const t of scope) {
     if (recorded || t === result) adopt(t);
