@@ -42,7 +42,7 @@ export const hessianOptions: OptionSpec[] = [
   { name: "power-iterations", type: "int", min: 1, default: 100, help: "maximum power iterations per sharpness estimate" },
   { name: "hutchinson", type: "int", min: 1, default: 20, help: "Rademacher probes per trace estimate" },
   { name: "lanczos-steps", type: "int", min: 2, default: 40, help: "Lanczos steps per probe (spectral density)" },
-  SEEDS_OPTION,
+  { ...SEEDS_OPTION, help: "repeat every learning rate's run with this many seeds (initial weights and the estimators' probes; the data stays fixed by --seed) and report mean ± std" },
 ];
 
 /** What a seed changes here: the data sample stays the one of --seed, so seeds compare trainings of one problem. */

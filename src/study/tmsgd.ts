@@ -256,6 +256,8 @@ export const tmsgdStudy: Study<TmsgdResult> = {
 };
 
 const fmtSwitch = (e: number | null) => (e === null ? "—" : String(e));
+/** A learning rate as written in the options (0.05, not 0.05000). */
+const rate = (x: number) => String(Number(x.toPrecision(3)));
 
 type TrainGroup = { key: string; spec: TrainSpec; results: TrainResult[] };
 
@@ -272,7 +274,7 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
     caption: `${task === "mnist" ? `MNIST subset (${s.mnistCount} images, 80/20 split), MLP 784-${s.hidden}-10` : `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})`}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
-    columns: ["Optimizer", "Switch epoch", "Learning rate", "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
+    columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
     rows: groups.map(({ spec, results: rs }) => [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), lrOf(rs),
       stat(rs, (r) => finalOf(r)?.trainLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testAccuracy ?? NaN),
       stat(rs, (r) => (r.history.length ? Math.max(...r.history.map((h) => h.testAccuracy)) : NaN)), divergedOf(rs)]),
@@ -293,7 +295,7 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   if (tuned.length) {
     tables.push({
       caption: `Learning-rate tuning (${task}): validation loss after ${s.tuneEpochs} epoch(s) at each rate of the grid, seed of the first repeat; the lowest was chosen (ties: the smaller rate); inf: diverged`,
-      columns: ["Optimizer", "Switch epoch", ...tuned[0].results[0].tuning!.grid.map((x) => `lr ${x}`), "Chosen"],
+      columns: ["Optimizer", "Switch epoch", ...tuned[0].results[0].tuning!.grid.map((x) => `lr ${x}`), { header: "Chosen", format: rate }],
       rows: tuned.map(({ spec, results: rs }) => { const t = rs[0].tuning!; return [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), ...t.losses, t.chosen]; }),
     });
   }
@@ -309,7 +311,8 @@ function closeness(groups: TrainGroup[]): string {
     const t = groups.filter((g) => g.spec.optimizer === tm);
     if (!b || t.length === 0) continue;
     const gap = Math.max(...t.map((g) => Math.abs(final(g) - final(b)) / Math.abs(final(b))));
-    lines.push(`${LABEL[tm]} ends within ${(100 * gap).toPrecision(2)}% of ${LABEL[base]}'s final training loss at every switch epoch${b.results.length > 1 ? " (means over seeds)" : ""}.`);
+    const sameRate = t.every((g) => g.results.every((r, i) => r.lr === b.results[i]?.lr));
+    lines.push(`${LABEL[tm]} ends within ${(100 * gap).toPrecision(2)}% of ${LABEL[base]}'s final training loss at every switch epoch${b.results.length > 1 ? " (means over seeds)" : ""}${sameRate ? "" : ", each at its own tuned learning rate (so the comparison below, which assumes one rate, does not apply as such)"}.`);
   }
   if (lines.length) lines.push("For lr·λ ≪ 1 the multistep's slow root is 1 − lr·λ + O((lr·λ)²), the same rate as gradient descent, so TM-SGD can only differ from SGD by higher-order terms; its parasitic roots (|z| ≈ 0.71) damp out within a few steps.");
   return lines.join(" ");
