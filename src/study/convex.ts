@@ -22,6 +22,7 @@ import { norm } from "../convex/dense.ts";
 import { activeSetQP, augmentedLagrangian, kktResiduals, objective, solveEqualityQP, worstResidual, type KktResiduals } from "../convex/qp.ts";
 import { hyperplaneProjection, simplexProjection, textbookExample, type KnownProblem } from "../convex/examples.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import { groupByKey, numberOrStat, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
 
 export const convexOptions: OptionSpec[] = [
   { name: "n", type: "int", min: 2, default: 500, help: "rows of the regression data" },
@@ -30,6 +31,7 @@ export const convexOptions: OptionSpec[] = [
   { name: "iterations", type: "int", min: 1, default: 2000, help: "gradient-descent iterations" },
   { name: "ridge", type: "number", min: 0, default: 1e-3, help: "L2 strength of the logistic regression" },
   { name: "rho", type: "number", min: 1e-6, default: 10, help: "penalty parameter ρ of the augmented Lagrangian" },
+  { ...SEEDS_OPTION, help: "repeat the two regressions over this many random data draws (seeds seed … seed+N−1) and report mean ± std; the constrained problems are fixed textbook cases with closed-form answers and run once" },
 ];
 
 function settings(config: StudyConfig) {
@@ -181,12 +183,14 @@ export const convexStudy: Study<ConvexResult> = {
   name: "convex",
   summary: "Linear regression (GD vs the closed form, linear rate vs 1 − μ/L), logistic regression (GD, Nesterov, L-BFGS, Newton) and constrained QPs with Lagrange multipliers (KKT residuals)",
   options: convexOptions,
-  plan: () => [{ id: "linear-regression", kind: "linear" }, { id: "logistic-regression", kind: "logistic" }, { id: "constrained", kind: "constrained" }],
+  // The regressions draw their data from the seed, so --seeds repeats them over data draws; the constrained problems are fixed.
+  plan: (config) => [...withSeeds([{ id: "linear-regression", kind: "linear" }, { id: "logistic-regression", kind: "logistic" }], config), { id: "constrained", kind: "constrained" }],
   async run(spec: RunSpec, config: StudyConfig, ctx) {
     const s = settings(config);
+    const seed = (spec as Partial<SeededSpec>).seed ?? config.seed;
     let result: ConvexResult;
-    if (spec.kind === "linear") result = runLinear(s, config.seed);
-    else if (spec.kind === "logistic") result = runLogistic(s, config.seed);
+    if (spec.kind === "linear") result = runLinear(s, seed);
+    else if (spec.kind === "logistic") result = runLogistic(s, seed);
     else result = { kind: "constrained", rows: runConstrained(s.rho) };
     ctx.progress(1, `${spec.id} done`);
     return result;
@@ -194,10 +198,12 @@ export const convexStudy: Study<ConvexResult> = {
   report(config, results) {
     const s = settings(config);
     const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [] };
+    for (const { results: rs } of groupByKey(results)) {
+      if (rs[0].kind === "linear") report.sections.push(linearSection(rs as LinearResult[], s, config));
+      else if (rs[0].kind === "logistic") report.sections.push(logisticSection(rs as LogisticResult[], s, config));
+      else report.sections.push(constrainedSection((rs[0] as { rows: ConstrainedRow[] }).rows));
+    }
     for (const { spec, result } of results) {
-      if (result.kind === "linear") report.sections.push(linearSection(result, s));
-      else if (result.kind === "logistic") report.sections.push(logisticSection(result, s));
-      else report.sections.push(constrainedSection(result.rows));
       if (result.kind === "linear") for (const r of result.runs) r.errors.forEach((e, i) => report.metrics.push({ run: `${spec.id}/${r.name}`, step: Math.min(i * 10, s.iterations), paramError: e, lossGap: r.gaps[i] }));
       if (result.kind === "logistic") for (const r of result.runs) r.gaps.forEach((g, i) => report.metrics.push({ run: `${spec.id}/${r.name}`, step: r.name.startsWith("GD") || r.name.startsWith("Nesterov") ? Math.min(i * 5, r.iterations) : i, lossGap: g }));
     }
@@ -209,12 +215,25 @@ const int = (header: string) => ({ header, format: String });
 const sci = (x: number) => (x === 0 ? "0" : x.toExponential(2));
 const stepOf = (i: number, stride: number, last: number) => Math.min(i * stride, last);
 
-function linearSection(r: LinearResult, s: ReturnType<typeof settings>) {
-  const kappa = r.eigenvalues.L / r.eigenvalues.mu;
+/** "yes"/"no" for one draw; over several, how many held. */
+const holdsCell = (flags: boolean[]) => (flags.length === 1 ? (flags[0] ? "yes" : "no") : `${flags.every(Boolean) ? "yes" : "no"} (${flags.filter(Boolean).length}/${flags.length})`);
+/** A value written one way for one draw, as mean ± std over several. */
+const over = (values: number[], one: (x: number) => string) => (values.length === 1 ? one(values[0]) : statCell(values));
+const drawsLine = (config: StudyConfig, n: number) => n > 1
+  ? `\n\nOver ${n} data draws (seeds ${config.seed} … ${config.seed + n - 1}): cells are mean ± sample std; the plots show the draw of seed ${config.seed}.`
+  : `\n\nOne data draw, seed ${config.seed}; use --seeds N to repeat over N draws.`;
+
+function linearSection(rs: LinearResult[], s: ReturnType<typeof settings>, config: StudyConfig) {
+  const r = rs[0];
+  const e = (f: (x: LinearResult) => number) => over(rs.map(f), (x) => x.toPrecision(4));
   const table: Table & { caption: string } = {
-    caption: `Linear regression, n = ${s.n}, d = ${s.d}: μ = ${r.eigenvalues.mu.toPrecision(4)}, L = ${r.eigenvalues.L.toPrecision(4)} (κ = ${kappa.toPrecision(4)}), ${s.iterations} iterations from w₀ = 0; ‖∇f(ŵ)‖ of the closed form = ${sci(r.closedFormResidual)}`,
+    caption: `Linear regression, n = ${s.n}, d = ${s.d}: μ = ${e((x) => x.eigenvalues.mu)}, L = ${e((x) => x.eigenvalues.L)} (κ = ${e((x) => x.eigenvalues.L / x.eigenvalues.mu)}), ${s.iterations} iterations from w₀ = 0; ‖∇f(ŵ)‖ of the closed form = ${over(rs.map((x) => x.closedFormResidual), sci)}`,
     columns: ["Method", "Step η", { header: "Bound q", format: (x: number) => x.toPrecision(6) }, { header: "Measured rate", format: (x: number) => x.toPrecision(6) }, "q^k bound holds", "Final ‖w − ŵ‖/‖ŵ‖", "Final f − f*"],
-    rows: r.runs.map((x) => [x.name, x.eta, x.bound, x.measuredRate, x.boundHolds ? "yes" : "no", sci(x.finalRelativeError), sci(x.gaps[x.gaps.length - 1])]),
+    rows: r.runs.map((x, i) => {
+      const runs = rs.map((y) => y.runs[i]);
+      return [x.name, numberOrStat(runs.map((y) => y.eta)), numberOrStat(runs.map((y) => y.bound)), numberOrStat(runs.map((y) => y.measuredRate)), holdsCell(runs.map((y) => y.boundHolds)),
+        over(runs.map((y) => y.finalRelativeError), sci), over(runs.map((y) => y.gaps[y.gaps.length - 1]), sci)];
+    }),
   };
   const series = r.runs.flatMap((x) => [
     { name: `${x.name}: ‖w_k − ŵ‖`, points: x.errors.map((e, i) => [stepOf(i, 10, s.iterations), e] as [number, number]) },
@@ -223,7 +242,7 @@ function linearSection(r: LinearResult, s: ReturnType<typeof settings>) {
   const gapSeries = r.runs.map((x) => ({ name: x.name, points: x.gaps.map((g, i) => [stepOf(i, 10, s.iterations), g] as [number, number]) }));
   const markdown = "Gradient descent on f(w) = ½‖Xw − y‖²/n from w₀ = 0 against the closed form ŵ = (XᵀX)⁻¹Xᵀy (normal equations, Gaussian elimination). " +
     "The bound used: the error evolves as e_{k+1} = (I − ηH)e_k with H = XᵀX/n, so ‖e_k‖ ≤ q^k‖e₀‖ with q = max(|1 − ημ|, |1 − ηL|): 1 − μ/L at η = 1/L and (κ − 1)/(κ + 1) at η = 2/(L + μ), and f(w_k) − f* = ½e_kᵀHe_k ≤ q^{2k}(f(w₀) − f*). " +
-    "For a quadratic the bound is tight: the measured rate (geometric mean over the second half) is the slowest mode's |1 − ημ|.";
+    "For a quadratic the bound is tight: the measured rate (geometric mean over the second half) is the slowest mode's |1 − ημ|." + drawsLine(config, rs.length);
   return {
     heading: "Linear regression: gradient descent vs the closed form", markdown, tables: [table],
     svgs: [
@@ -233,18 +252,29 @@ function linearSection(r: LinearResult, s: ReturnType<typeof settings>) {
   };
 }
 
-function logisticSection(r: LogisticResult, s: ReturnType<typeof settings>) {
+function logisticSection(rs: LogisticResult[], s: ReturnType<typeof settings>, config: StudyConfig) {
+  const r = rs[0];
+  const reachedCell = (ks: (number | null)[]) => {
+    const reached = ks.filter((k): k is number => k !== null);
+    if (reached.length === 0) return "not reached";
+    const cell = numberOrStat(reached);
+    return reached.length < ks.length ? `${cell} (${ks.length - reached.length} of ${ks.length} not reached)` : cell;
+  };
   const table: Table & { caption: string } = {
-    caption: `Logistic regression with ridge ${s.ridge}, n = ${s.n}, d = ${s.d}: L ≤ λmax(XᵀX/n)/4 + ridge = ${r.L.toPrecision(4)}, f* = ${r.fStar.toPrecision(10)} (Newton to ‖∇f‖ ≤ 1e-13)`,
+    caption: `Logistic regression with ridge ${s.ridge}, n = ${s.n}, d = ${s.d}: L ≤ λmax(XᵀX/n)/4 + ridge = ${over(rs.map((x) => x.L), (x) => x.toPrecision(4))}, f* = ${over(rs.map((x) => x.fStar), (x) => x.toPrecision(10))} (Newton to ‖∇f‖ ≤ 1e-13)`,
     columns: ["Method", int("Iterations"), ...GAP_TOLERANCES.map((t) => int(`Iterations to gap ≤ ${t}`)), "Final f − f*", "Convex-rate bound holds"],
-    rows: r.runs.map((x) => [x.name, x.iterations, ...x.toTol.map((k) => (k === null ? "not reached" : k)), sci(x.gaps[x.gaps.length - 1]), x.boundHolds === null ? "—" : x.boundHolds ? "yes" : "no"]),
+    rows: r.runs.map((x, i) => {
+      const runs = rs.map((y) => y.runs[i]);
+      return [x.name, numberOrStat(runs.map((y) => y.iterations)), ...GAP_TOLERANCES.map((_, t) => reachedCell(runs.map((y) => y.toTol[t]))), over(runs.map((y) => y.gaps[y.gaps.length - 1]), sci),
+        x.boundHolds === null ? "—" : holdsCell(runs.map((y) => y.boundHolds!))];
+    }),
   };
   const series = r.runs.map((x) => ({
     name: x.name,
     points: x.gaps.map((g, i) => [x.name.startsWith("GD") || x.name.startsWith("Nesterov") ? stepOf(i, 5, x.iterations) : i, g] as [number, number]),
   }));
   const markdown = "The loss gap on a log scale shows the rates: gradient descent's is linear here (the ridge makes the problem strongly convex, with a tiny μ), Nesterov's is faster and non-monotone, L-BFGS is superlinear and Newton quadratic (the gap squares in the last steps). " +
-    "Checked at every iteration: GD's f(w_k) − f* ≤ L‖w₀ − w*‖²/(2k) and Nesterov's ≤ 2L‖w₀ − w*‖²/(k + 1)² (Nesterov, Introductory Lectures, Thms 2.1.14 and 2.2.2).";
+    "Checked at every iteration: GD's f(w_k) − f* ≤ L‖w₀ − w*‖²/(2k) and Nesterov's ≤ 2L‖w₀ − w*‖²/(k + 1)² (Nesterov, Introductory Lectures, Thms 2.1.14 and 2.2.2)." + drawsLine(config, rs.length);
   return { heading: "Logistic regression: rates on a convex problem", markdown, tables: [table], svgs: [{ name: "convex-logistic-gap", svg: lineChart({ title: "Logistic regression loss gap", xLabel: "iteration", yLabel: "f(w_k) − f*", logY: true, series }) }] };
 }
 
@@ -261,6 +291,7 @@ function constrainedSection(rows: ConstrainedRow[]) {
   });
   const markdown = "minimize ½xᵀQx + cᵀx subject to Ax = b and Gx ≤ h. Lagrangian ℒ = f + νᵀ(Ax − b) + λᵀ(Gx − h); KKT: stationarity ∇f + Aᵀν + Gᵀλ = 0, primal feasibility, dual feasibility λ ≥ 0, complementary slackness λᵢ(Gx − h)ᵢ = 0. " +
     "Equalities alone: one solve of the KKT system [Q Aᵀ; A 0][x; ν] = [−c; b]. With inequalities: the primal active-set method (exact in finitely many steps) and the augmented Lagrangian (linear convergence of the multipliers, faster for larger ρ). " +
-    "The analytic solutions: projection onto a hyperplane (ν = (1ᵀa − 1)/n), onto the probability simplex (xᵢ = max(aᵢ − τ, 0), ν = τ, λᵢ = max(0, τ − aᵢ)), and Nocedal & Wright's Example 16.4 (x* = (1.4, 1.7), λ₁ = 0.8).";
+    "The analytic solutions: projection onto a hyperplane (ν = (1ᵀa − 1)/n), onto the probability simplex (xᵢ = max(aᵢ − τ, 0), ν = τ, λᵢ = max(0, τ − aᵢ)), and Nocedal & Wright's Example 16.4 (x* = (1.4, 1.7), λ₁ = 0.8). " +
+    "These problems hold no random data, so they run once whatever --seeds says.";
   return { heading: "Constrained optimization with Lagrange multipliers", markdown, tables: [table], svgs: [{ name: "convex-al-residuals", svg: chart }] };
 }

@@ -28,6 +28,8 @@ import { lineChart } from "../report/svg/lineChart.ts";
 import { densityPlot } from "../report/svg/density.ts";
 import type { Table } from "../report/table.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { meanStd } from "../report/format.ts";
 
 export const hessianOptions: OptionSpec[] = [
   { name: "data", type: "choice", choices: ["mnist", "spirals"], default: "mnist", help: "training set: an MNIST subset or two spirals" },
@@ -40,7 +42,11 @@ export const hessianOptions: OptionSpec[] = [
   { name: "power-iterations", type: "int", min: 1, default: 100, help: "maximum power iterations per sharpness estimate" },
   { name: "hutchinson", type: "int", min: 1, default: 20, help: "Rademacher probes per trace estimate" },
   { name: "lanczos-steps", type: "int", min: 2, default: 40, help: "Lanczos steps per probe (spectral density)" },
+  { ...SEEDS_OPTION, help: "repeat every learning rate's run with this many seeds (initial weights and the estimators' probes; the data stays fixed by --seed) and report mean ± std" },
 ];
+
+/** What a seed changes here: the data sample stays the one of --seed, so seeds compare trainings of one problem. */
+const SEEDS_CHANGE = "the initial weights and the random probes of the power iteration, Hutchinson and Lanczos; the data sample is fixed by --seed";
 
 function settings(config: StudyConfig) {
   const c = config as Record<string, unknown>;
@@ -118,26 +124,27 @@ export const hessianStudy: Study<HessianResult> = {
   options: hessianOptions,
 
   plan(config) {
-    return settings(config).lrs.map((lr) => ({ id: `gd-lr-${lr}`, lr }));
+    return withSeeds(settings(config).lrs.map((lr) => ({ id: `gd-lr-${lr}`, lr })), config);
   },
 
   async run(spec: RunSpec, config, ctx) {
     const s = settings(config);
     const lr = spec.lr as number;
+    const seed = (spec as SeededSpec).seed ?? config.seed;
     const data = await loadData(s, config.seed);
     const inputs = data.featureShape.reduce((a, b) => a * b, 1);
-    const model = buildModel(inputs, s.hidden, data.classes!, config.seed);
+    const model = buildModel(inputs, s.hidden, data.classes!, seed);
     const result: HessianResult = { lr, parameters: model.parameters.count, measurements: [], spectra: [], losses: [], diverged: null };
     const observe = (epoch: number) => {
       if (epoch % s.every !== 0 && epoch !== s.epochs && !s.spectrumEpochs.includes(epoch)) return;
-      const { m, spectrum } = measure(model, data, epoch, s, config.seed, s.spectrumEpochs.includes(epoch));
+      const { m, spectrum } = measure(model, data, epoch, s, seed, s.spectrumEpochs.includes(epoch));
       result.measurements.push(m);
       if (spectrum) result.spectra.push(spectrum);
     };
     try {
       observe(0);
       const r = await fit(model, data, {
-        optimizer: sgd({ lr }) as unknown as Optimizer<BaseOptions>, epochs: s.epochs, batch: "full", seed: config.seed, signal: ctx.signal,
+        optimizer: sgd({ lr }) as unknown as Optimizer<BaseOptions>, epochs: s.epochs, batch: "full", seed, signal: ctx.signal,
         onEpoch: (e) => {
           result.losses.push(e.trainLoss);
           observe(e.epoch);
@@ -154,38 +161,70 @@ export const hessianStudy: Study<HessianResult> = {
   report(config, results) {
     const s = settings(config);
     const report: StudyReport = { title: "Hessian spectrum during full-batch gradient descent: sharpness vs 2/η", sections: [], metrics: [] };
+    const groups = groupByKey(results);
+    const seeds = (config.seeds as number | undefined) ?? 1;
     const firstEdge = (r: HessianResult) => r.measurements.find((m) => m.sharpness >= 0.9 * (2 / r.lr))?.epoch ?? null;
+    const last = (r: HessianResult) => r.measurements[r.measurements.length - 1];
+    const stat = (rs: HessianResult[], f: (r: HessianResult) => number) => numberOrStat(rs.map(f));
+    const edgeCell = (rs: HessianResult[]) => {
+      const reached = rs.map(firstEdge).filter((e): e is number => e !== null);
+      if (reached.length === 0) return "never";
+      const cell = numberOrStat(reached);
+      return reached.length < rs.length ? `${cell} (${rs.length - reached.length} of ${rs.length} never)` : cell;
+    };
+    const divergedCell = (rs: HessianResult[]) => {
+      const d = rs.filter((r) => r.diverged);
+      if (d.length === 0) return "no";
+      return rs.length === 1 ? d[0].diverged! : `${d.length} of ${rs.length}: ${d.map((r) => r.diverged).join("; ")}`;
+    };
     const summary: Table & { caption: string } = {
-      caption: `${s.data === "mnist" ? "MNIST subset" : "two spirals"} (${s.count} examples), tanh MLP with two hidden layers of ${s.hidden} (${results[0]?.result.parameters ?? "?"} parameters), cross-entropy, full-batch GD for ${s.epochs} epochs`,
+      caption: `${s.data === "mnist" ? "MNIST subset" : "two spirals"} (${s.count} examples), tanh MLP with two hidden layers of ${s.hidden} (${results[0]?.result.parameters ?? "?"} parameters), cross-entropy, full-batch GD for ${s.epochs} epochs${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
       columns: ["Learning rate η", "2/η", "Initial sharpness", "Max sharpness", "Final sharpness", "Final sharpness · η/2", { header: "First epoch ≥ 0.9·2/η", format: String }, "Final loss", "Final accuracy", "Diverged"],
-      rows: results.map(({ result: r }) => {
-        const ms = r.measurements, last = ms[ms.length - 1];
-        return [r.lr, 2 / r.lr, ms[0]?.sharpness ?? NaN, Math.max(...ms.map((m) => m.sharpness)), last?.sharpness ?? NaN, (last?.sharpness ?? NaN) * r.lr / 2, firstEdge(r) ?? "never", last?.loss ?? NaN, last?.accuracy ?? NaN, r.diverged ?? "no"];
+      rows: groups.map(({ results: rs }) => {
+        const lr = rs[0].lr;
+        return [lr, 2 / lr, stat(rs, (r) => r.measurements[0]?.sharpness ?? NaN), stat(rs, (r) => Math.max(...r.measurements.map((m) => m.sharpness))), stat(rs, (r) => last(r)?.sharpness ?? NaN),
+          stat(rs, (r) => (last(r)?.sharpness ?? NaN) * lr / 2), edgeCell(rs), stat(rs, (r) => last(r)?.loss ?? NaN), stat(rs, (r) => last(r)?.accuracy ?? NaN), divergedCell(rs)];
       }),
     };
-    const perEpoch: Table & { caption: string } = {
-      caption: "Per measured epoch: full-batch loss, top eigenvalue λmax (power iteration), and Hutchinson's trace estimate ± standard error",
-      columns: ["Learning rate η", { header: "Epoch", format: String }, "Loss", "λmax", "2/η", "λmax / (2/η)", "Trace", "Trace s.e."],
-      rows: results.flatMap(({ result: r }) => r.measurements.map((m) => [r.lr, m.epoch, m.loss, m.sharpness, 2 / r.lr, m.sharpness * r.lr / 2, m.trace, m.traceSE])),
+    /** The measurements of every seed at each measured epoch (a diverged seed stops contributing). */
+    const byEpoch = (rs: HessianResult[]) => {
+      const epochs = [...new Set(rs.flatMap((r) => r.measurements.map((m) => m.epoch)))].sort((a, b) => a - b);
+      return epochs.map((epoch) => ({ epoch, ms: rs.map((r) => r.measurements.find((m) => m.epoch === epoch)).filter((m): m is Measurement => m !== undefined) }));
     };
-    const sharpSeries = results.flatMap(({ result: r }) => [
-      { name: `λmax, η = ${r.lr}`, points: r.measurements.map((m) => [m.epoch, m.sharpness] as [number, number]) },
-      { name: `2/η = ${+(2 / r.lr).toPrecision(4)}`, points: [[0, 2 / r.lr], [s.epochs, 2 / r.lr]] as [number, number][] },
+    const perEpoch: Table & { caption: string } = {
+      caption: `Per measured epoch: full-batch loss, top eigenvalue λmax (power iteration), and Hutchinson's trace estimate ± standard error${seeds > 1 ? ` (mean ± std over ${seeds} seeds; the s.e. column is the mean of the seeds' Hutchinson standard errors)` : ""}`,
+      columns: ["Learning rate η", { header: "Epoch", format: String }, "Loss", "λmax", "2/η", "λmax / (2/η)", "Trace", "Trace s.e."],
+      rows: groups.flatMap(({ results: rs }) => {
+        const lr = rs[0].lr;
+        return byEpoch(rs).map(({ epoch, ms }) => [lr, epoch, numberOrStat(ms.map((m) => m.loss)), numberOrStat(ms.map((m) => m.sharpness)), 2 / lr, numberOrStat(ms.map((m) => m.sharpness * lr / 2)),
+          numberOrStat(ms.map((m) => m.trace)), meanStd(ms.map((m) => m.traceSE)).mean]);
+      }),
+    };
+    const meanOf = (xs: number[]) => meanStd(xs).mean;
+    const tag = seeds > 1 ? ` (mean of ${seeds} seeds)` : "";
+    const sharpSeries = groups.flatMap(({ results: rs }) => [
+      { name: `λmax, η = ${rs[0].lr}${tag}`, points: byEpoch(rs).map(({ epoch, ms }) => [epoch, meanOf(ms.map((m) => m.sharpness))] as [number, number]) },
+      { name: `2/η = ${+(2 / rs[0].lr).toPrecision(4)}`, points: [[0, 2 / rs[0].lr], [s.epochs, 2 / rs[0].lr]] as [number, number][] },
     ]);
-    const lossSeries = results.map(({ result: r }) => ({ name: `η = ${r.lr}`, points: r.losses.map((l, i) => [i + 1, l] as [number, number]) }));
-    const traceSeries = results.map(({ result: r }) => ({ name: `η = ${r.lr}`, points: r.measurements.map((m) => [m.epoch, m.trace] as [number, number]) }));
+    const lossSeries = groups.map(({ results: rs }) => {
+      const epochs = Math.max(...rs.map((r) => r.losses.length));
+      return { name: `η = ${rs[0].lr}${tag}`, points: Array.from({ length: epochs }, (_, i) => [i + 1, meanOf(rs.filter((r) => i < r.losses.length).map((r) => r.losses[i]))] as [number, number]) };
+    });
+    const traceSeries = groups.map(({ results: rs }) => ({ name: `η = ${rs[0].lr}${tag}`, points: byEpoch(rs).map(({ epoch, ms }) => [epoch, meanOf(ms.map((m) => m.trace))] as [number, number]) }));
     const svgs = [
       { name: "hessian-sharpness", svg: lineChart({ title: "Sharpness (top Hessian eigenvalue) against 2/η", xLabel: "epoch", yLabel: "λmax", series: sharpSeries }) },
       { name: "hessian-loss", svg: lineChart({ title: "Full-batch training loss", xLabel: "epoch", yLabel: "loss", logY: true, series: lossSeries }) },
       { name: "hessian-trace", svg: lineChart({ title: "Hessian trace (Hutchinson)", xLabel: "epoch", yLabel: "tr H", series: traceSeries }) },
-      ...results.filter(({ result: r }) => r.spectra.length).map(({ result: r }) => ({
+      // Densities of the first seed only: an average of smoothed densities would blur the outliers they exist to show.
+      ...groups.map(({ results: rs }) => rs[0]).filter((r) => r.spectra.length).map((r) => ({
         name: `hessian-density-lr-${r.lr}`,
-        svg: densityPlot({ title: `Spectral density (Lanczos), η = ${r.lr}`, xLabel: "eigenvalue", logY: true, series: r.spectra.map((sp) => ({ name: `epoch ${sp.epoch}`, points: sp.x.map((x, i) => [x, sp.density[i]] as [number, number]) })) }),
+        svg: densityPlot({ title: `Spectral density (Lanczos), η = ${r.lr}${seeds > 1 ? `, seed ${config.seed}` : ""}`, xLabel: "eigenvalue", logY: true, series: r.spectra.map((sp) => ({ name: `epoch ${sp.epoch}`, points: sp.x.map((x, i) => [x, sp.density[i]] as [number, number]) })) }),
       })),
     ];
     const markdown = "Gradient descent with step η on a quadratic diverges along any direction of curvature above 2/η. " +
       "Here the sharpness λmax is estimated by power iteration on exact Hessian-vector products of the full-batch loss (double backward through the engine), the trace by Hutchinson's estimator with Rademacher probes, and the density by stochastic Lanczos quadrature (2 probes, Gaussian smoothing). " +
-      "The edge of stability (Cohen et al. 2021): a sharpness that rises during training and stops near 2/η, with the loss still falling, shows as λmax·η/2 ≈ 1 in the tables. Whether it happens here depends on the data, width and the number of epochs; read the numbers, not the claim.";
+      "The edge of stability (Cohen et al. 2021): a sharpness that rises during training and stops near 2/η, with the loss still falling, shows as λmax·η/2 ≈ 1 in the tables. Whether it happens here depends on the data, width and the number of epochs; read the numbers, not the claim.\n\n" +
+      seedsLine(config, SEEDS_CHANGE) + (seeds > 1 ? " The curves show the mean over seeds; the spectral densities show the first seed." : "");
     report.sections.push({ heading: "Sharpness and the edge of stability", markdown, tables: [summary, perEpoch], svgs });
     for (const { spec, result: r } of results) {
       for (const m of r.measurements) report.metrics.push({ run: spec.id, step: m.epoch, loss: m.loss, sharpness: m.sharpness, trace: m.trace, twoOverLr: 2 / r.lr });

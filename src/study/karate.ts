@@ -5,13 +5,15 @@
  * accuracy and ROC AUC. 15% of the edges are held out with as many non-edges.
  */
 import type { OptionSpec } from "../cli/args.ts";
-import { evaluateHeuristics, karateClub, linkPredictionSplit, LINK_HEURISTICS, type LinkHeuristicName } from "../data/index.ts";
+import { edgeCount, evaluateHeuristics, karateClub, linkPredictionSplit, makeGraph, LINK_HEURISTICS, type LinkHeuristicName, type LinkSplit } from "../data/index.ts";
+import { Random } from "../random.ts";
 import { formatNumber } from "../report/format.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyReport } from "./study.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
 import { lrCell, valueCell } from "./common/cells.ts";
 import { groupByKey, seconds, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { learningRateGrid, protocolLine, tuneOptions, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { trainLinkModel, type LinkOutcome } from "./common/link-model.ts";
 import { MNIST_OPTIMIZERS } from "./mnist.ts";
 
@@ -27,11 +29,40 @@ const options: OptionSpec[] = [
   { name: "hidden", type: "int", help: "units of the first GraphConv layer", default: 16, min: 1 },
   { name: "embedding", type: "int", help: "embedding size (the second GraphConv layer)", default: 8, min: 1 },
   { name: "test-fraction", type: "number", help: "fraction of the edges held out for test (with as many non-edges)", default: 0.15, min: 0.01, max: 0.9 },
+  { name: "validation-fraction", type: "number", help: "with --tune: fraction of the training edges held out (with as many training non-edges) to judge each trial", default: 0.15, min: 0.01, max: 0.9 },
   SEEDS_OPTION,
+  ...tuneOptions({ epochs: 50, quickEpochs: 5, criterion: "validation ROC AUC" }),
 ];
 
+/** What --tune judges by: trials never see the test pairs. */
+const TUNE_CRITERION = "validation ROC AUC (on training edges held out from the trial, never the test pairs)";
+
+/**
+ * A split of the training side only, for tuning: a seeded `fraction` of the training edges become
+ * validation positives, as many pairs of the training-negative pool validation negatives; the
+ * trial trains on the rest. The test pairs of `outer` appear nowhere in it.
+ */
+export function validationSplit(outer: LinkSplit, fraction: number, seed: number): LinkSplit {
+  const m = edgeCount(outer.train), k = Math.round(m * fraction);
+  const pool = outer.trainNegative, poolSize = pool.length / 2;
+  if (k < 1 || k >= m || k >= poolSize) throw new RangeError(`karate: validation fraction ${fraction} of ${m} training edges holds out ${k}; need 1 to ${Math.min(m, poolSize) - 1}`);
+  const rng = new Random(seed);
+  const order = rng.permutation(m);
+  const held = new Uint8Array(m);
+  for (let i = 0; i < k; i++) held[order[i]] = 1;
+  const trainPairs: number[] = [], positives: number[] = [];
+  for (let e = 0; e < m; e++) (held[e] ? positives : trainPairs).push(outer.train.edges[2 * e], outer.train.edges[2 * e + 1]);
+  // The pool is already in seeded random order: its first k pairs are as random as any.
+  return {
+    train: makeGraph(outer.train.nodes, trainPairs, outer.train.labels),
+    testPositive: Int32Array.from(positives),
+    testNegative: pool.slice(0, 2 * k),
+    trainNegative: pool.slice(2 * k),
+  };
+}
+
 type Spec = SeededSpec & ({ kind: "model"; optimizer: string } | { kind: "heuristics" });
-type Result = ({ kind: "model"; optimizer: string; lr: number; batch: string } & LinkOutcome) | { kind: "heuristics"; auc: Record<LinkHeuristicName, number> };
+type Result = ({ kind: "model"; optimizer: string; lr: number; batch: string; tuning?: Tuning } & LinkOutcome) | { kind: "heuristics"; auc: Record<LinkHeuristicName, number> };
 
 export const karateStudy: Study<Result> = {
   name: "karate",
@@ -46,12 +77,19 @@ export const karateStudy: Study<Result> = {
     const split = linkPredictionSplit(karateClub(), { testFraction: config["test-fraction"] as number, seed: spec.seed });
     if (spec.kind === "heuristics") return { kind: "heuristics", auc: evaluateHeuristics(split) };
     const entry = optimizerEntry(spec.optimizer) as FirstOrderEntry;
-    const lr = config.lr as number;
     const batch = entry.batch ?? (config.batch as number);
-    const r = await trainLinkModel(split, {
-      optimizer: (k) => entry.make(lr, k), epochs: config.epochs as number, batch, hidden: config.hidden as number, embedding: config.embedding as number, seed: spec.seed, ctx,
+    const train = (lr: number, on: LinkSplit, epochs: number) => trainLinkModel(on, {
+      optimizer: (k) => entry.make(lr, k), epochs, batch, hidden: config.hidden as number, embedding: config.embedding as number, seed: spec.seed, ctx,
     });
-    return { kind: "model", optimizer: spec.optimizer, lr, batch: String(batch), ...r };
+    let lr = config.lr as number, tuning: Tuning | undefined;
+    if (config.tune) {
+      const inner = validationSplit(split, config["validation-fraction"] as number, spec.seed);
+      // tuneLearningRate minimizes: 1 − AUC; a diverged trial's AUC is NaN, so it counts as +∞.
+      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => 1 - (await train(t, inner, config["tune-epochs"] as number)).testAuc);
+      lr = tuning.chosen;
+    }
+    const r = await train(lr, split, config.epochs as number);
+    return { kind: "model", optimizer: spec.optimizer, lr, batch: String(batch), tuning, ...r };
   },
   report(config, results) {
     const groups = groupByKey(results);
@@ -71,6 +109,12 @@ export const karateStudy: Study<Result> = {
     const seeds = (config.seeds as number) ?? 1;
     const series = (key: "trainLoss" | "testAuc") => models.map((g) => ({ name: optimizerEntry(g.key).label, points: (g.results[0] as M).history.map((h) => [h.epoch, h[key]] as const) }));
     const g0 = karateClub();
+    const tuned = models.filter((g) => (g.results[0] as M).tuning);
+    const tuningSections: StudyReport["sections"] = tuned.length ? [{
+      heading: "Learning-rate tuning",
+      markdown: `Per optimizer, 1 − validation ROC AUC after ${config["tune-epochs"]} epoch(s) at each learning rate of the grid; the lowest was chosen (ties: the smaller rate). Validation: ${formatNumber(100 * (config["validation-fraction"] as number), 3)}% of the training edges held out from the trial with as many pairs of the training-negative pool; the test pairs are never used. Shown for seed ${config.seed}${seeds > 1 ? " (every seed tunes on its own split; the Learning Rate column lists the rates chosen)" : ""}. ∞: diverged.`,
+      tables: [{ columns: ["Method", ...(tuned[0].results[0] as M).tuning!.grid.map((x) => `lr ${x}`), "Chosen"], rows: tuned.map((g) => { const t = (g.results[0] as M).tuning!; return [`GAE + ${optimizerEntry(g.key).label}`, ...t.losses, lrCell([t.chosen])]; }) }],
+    }] : [];
     return {
       title: "Link prediction on Zachary's karate club",
       sections: [
@@ -78,7 +122,8 @@ export const karateStudy: Study<Result> = {
           heading: "Setting",
           markdown: [
             `Zachary's karate club: ${g0.nodes} members, ${g0.edges.length / 2} friendships. Each split holds out ${formatNumber(100 * (config["test-fraction"] as number), 3)}% of the edges (seeded) and as many non-edges as test negatives; models and heuristics see only the training graph.`,
-            `Model: a graph auto-encoder (Kipf & Welling 2016): one-hot node features, GraphConv(${g0.nodes}→${config.hidden}), ReLU, GraphConv(${config.hidden}→${config.embedding}) over the training graph's normalized adjacency D̃^-1/2 (A+I) D̃^-1/2, inner-product decoder; binary cross-entropy with logits on the training edges and as many non-edges sampled afresh every epoch. ${config.epochs} epochs; GD uses every pair in each step, SGD one pair, the others batches of ${config.batch} pairs; one learning rate for all (${config.lr}).`,
+            `Model: a graph auto-encoder (Kipf & Welling 2016): one-hot node features, GraphConv(${g0.nodes}→${config.hidden}), ReLU, GraphConv(${config.hidden}→${config.embedding}) over the training graph's normalized adjacency D̃^-1/2 (A+I) D̃^-1/2, inner-product decoder; binary cross-entropy with logits on the training edges and as many non-edges sampled afresh every epoch. ${config.epochs} epochs; GD uses every pair in each step, SGD one pair, the others batches of ${config.batch} pairs.`,
+            protocolLine(Boolean(config.tune), config.lr as number, TUNE_CRITERION),
             "Test accuracy: positives scored above 0 (probability > ½) and negatives at or below, over all test pairs. ROC AUC: the probability that a held-out edge outscores a held-out non-edge (ties count half). The heuristics have no threshold and no training, so only their AUC is given.",
             seeds > 1 ? `Every row over ${seeds} splits (seeds ${config.seed} … ${config.seed + seeds - 1}; the seed fixes the split, the initial weights and the sampled negatives): mean ± sample std.` : `One split, seed ${config.seed}: on a 78-edge graph one split holds out 12 edges, so a single AUC is noisy; use --seeds to average over splits.`,
           ].join("\n\n"),
@@ -91,6 +136,7 @@ export const karateStudy: Study<Result> = {
             { name: "test-auc", svg: lineChart({ title: "Test ROC AUC per epoch", xLabel: "epoch", yLabel: "ROC AUC", series: series("testAuc") }) },
           ],
         },
+        ...tuningSections,
       ],
       metrics: results.flatMap(({ spec, result }): StudyReport["metrics"] => result.kind === "model"
         ? result.history.map((h) => ({ run: spec.id, step: h.epoch, trainLoss: h.trainLoss, testAuc: h.testAuc, testAccuracy: h.testAccuracy }))

@@ -113,7 +113,7 @@ export function outcome(f: TestFunction, r: PathResult): { distance: number | nu
 
 export const landscapeStudy: Study<PathResult> = {
   name: "landscape",
-  summary: "Optimizer trajectories on Rosenbrock, Beale, Himmelblau, the saddle x² − y² and an ill-conditioned quadratic, over contour plots",
+  summary: "Optimizer trajectories on Rosenbrock, Beale, Himmelblau, the saddle x² − y² and an ill-conditioned quadratic, over contour plots (deterministic from fixed start points, so no --seeds)",
   options: landscapeOptions,
   plan(config) {
     const s = settings(config);
@@ -160,7 +160,8 @@ export const landscapeStudy: Study<PathResult> = {
       markdown: "GD's learning rate on the ill-conditioned quadratic is 0.019, just under 2/λmax = 0.02: the y coordinate flips sign every step while x crawls at rate 1 − 0.019. " +
         "Heavy-ball momentum μ is stable on a quadratic mode while lr·λ < 2(1 + μ), Nesterov only while lr·λ < 2(1 + μ)/(1 + 2μ) (3.8 and ≈ 1.36 for μ = 0.9): at the same learning rate Nesterov can diverge where momentum converges. " +
         "On the saddle (start 0.001 off the x axis) the gradient methods escape, the y component growing by (1 + 2lr) per step; the pure Newton step −H⁻¹∇f would land exactly on the saddle point, but our Newton is damped (H + λI must be positive definite) so on the indefinite Hessian it falls back towards gradient steps and escapes too.\n\n" +
-        "The learning rates are fixed per function (a table in the source, scaled by --lr-scale), not tuned: the table says where each method ended with them, nothing more.",
+        "The learning rates are fixed per function (a table in the source, scaled by --lr-scale), not tuned: the table says where each method ended with them, nothing more.\n\n" +
+        "No --seeds here: every path is deterministic (exact gradients from each function's fixed start point, no data, no sampling), so repeats would draw the same picture. Random starts near the given one would only blur the behaviours the plots exist to show (the saddle start is chosen 0.001 off the axis on purpose).",
       tables: [table],
     });
     return report;

@@ -48,3 +48,19 @@ export function statCell(values: readonly number[], { format = plain, unit = "" 
 export const plain = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : formatNumber(x));
 
 export const seconds: CellFormat = { format: (x) => formatNumber(x, 3), unit: " s" };
+
+/**
+ * For tables whose renderer formats numbers itself: one value stays a number, several become
+ * "mean ± std" (non-finite ones left out, as in statCell). So a single-seed report reads as before.
+ */
+export function numberOrStat(values: readonly number[], format?: CellFormat): number | string {
+  return values.length === 1 ? values[0] : statCell(values, format);
+}
+
+/** The seeds line of a report's setting: which seeds, and what they change. */
+export function seedsLine(config: StudyConfig, what: string): string {
+  const n = (config.seeds as number | undefined) ?? 1;
+  return n > 1
+    ? `Every run repeated with ${n} seeds (${config.seed} … ${config.seed + n - 1}; the seed fixes ${what}): cells are mean ± sample std.`
+    : `One run each, seed ${config.seed} (it fixes ${what}); use --seeds N for mean ± std over N seeds.`;
+}

@@ -5,10 +5,15 @@
  */
 import type { OptionSpec } from "../../cli/args.ts";
 
-export const TUNE_OPTIONS: OptionSpec[] = [
-  { name: "tune", type: "boolean", help: "choose each optimizer's learning rate on a log grid by validation loss first", default: false },
-  { name: "tune-epochs", type: "int", help: "epochs of each tuning trial", default: 3, quickDefault: 1, min: 1, max: 1000 },
-];
+/** --tune and --tune-epochs; a study whose runs are long or short in epochs gives its own trial length. */
+export function tuneOptions({ epochs = 3, quickEpochs = 1, criterion = "validation loss" } = {}): OptionSpec[] {
+  return [
+    { name: "tune", type: "boolean", help: `choose each optimizer's learning rate on a log grid by ${criterion} first`, default: false },
+    { name: "tune-epochs", type: "int", help: "epochs of each tuning trial", default: epochs, quickDefault: quickEpochs, min: 1, max: 1000 },
+  ];
+}
+
+export const TUNE_OPTIONS: OptionSpec[] = tuneOptions();
 
 /** 1e-4 … 1 in half-decades (quick: one per decade). */
 export function learningRateGrid(quick: boolean): number[] {
@@ -29,8 +34,11 @@ export async function tuneLearningRate(grid: readonly number[], trial: (lr: numb
   return { grid: [...grid], losses, chosen: grid[best] };
 }
 
-export function protocolLine(tuned: boolean, lr: number): string {
+/** `lr` is the shared rate, or a phrase naming the fixed rates when a study has more than one; `criterion` is what the trials are judged by. */
+export function protocolLine(tuned: boolean, lr: number | string, criterion = "validation loss"): string {
   return tuned
-    ? "Protocol: **tuned per optimizer** (each learning rate chosen on a log grid by validation loss after a short trial; see the Learning Rate column)."
-    : `Protocol: **one learning rate for all (the papers' protocol)**, lr = ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`;
+    ? `Protocol: **tuned per optimizer** (each learning rate chosen on a log grid by ${criterion} after a short trial; see the Learning Rate column).`
+    : typeof lr === "number"
+      ? `Protocol: **one learning rate for all (the papers' protocol)**, lr = ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`
+      : `Protocol: **fixed learning rates (the paper's protocol)**, ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`;
 }
