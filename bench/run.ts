@@ -4,6 +4,7 @@ import { adamSuite } from "./adam.ts";
 import { ceilingSuite } from "./ceiling.ts";
 import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
+import { gemmMtSuite } from "./gemm-mt.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { soakSuite } from "./soak.ts";
@@ -12,7 +13,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite, studySuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -9,9 +9,9 @@ const FORMS = [
   { name: "A·Bᵀ", transA: 0, transB: 1 },
   { name: "Aᵀ·Bᵀ", transA: 1, transB: 1 },
 ];
-// Shapes that split (m ≥ 128 and m·n·k ≥ 128³): odd sizes, a one-row tail block (m = 129, 193),
+// Shapes that split (m ≥ 128 and m·n·k ≥ 2²²): odd sizes, a one-row tail block (m = 129, 193),
 // blocks past KC = 256 in depth and NC = 512 in width; then sizes that stay on one thread.
-const SPLIT = [[129, 131, 130], [193, 17, 1000], [300, 33, 257], [257, 520, 17], [1000, 9, 300]];
+const SPLIT = [[129, 131, 300], [193, 17, 1300], [300, 33, 513], [257, 520, 33], [1000, 9, 600]];
 const SMALL = [[0, 5, 3], [1, 17, 33], [3, 5, 1], [17, 33, 5], [33, 1, 17], [130, 1, 40]];
 const GUARD = 8;
 const CANARY = -12345.5;
