@@ -5,10 +5,10 @@
  */
 import { Random } from "../random.ts";
 import { symmetricEigen } from "./eigen.ts";
+import { dot } from "../optim/second-order/linalg.ts";
 
 export type HessianVectorProduct = (v: Float64Array) => Float64Array;
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 const rademacher = (n: number, rng: Random) => Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1));
 
 function normalized(v: Float64Array): Float64Array {

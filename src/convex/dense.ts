@@ -14,13 +14,7 @@ export function matTVec(a: Matrix, y: ArrayLike<number>, cols: number): Float64A
   return out;
 }
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-export const norm = (a: ArrayLike<number>) => Math.sqrt(dot(a, a));
+export { dot, norm } from "../optim/second-order/linalg.ts";
 export const maxAbs = (a: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i])); return m; };
 
 /**

@@ -4,13 +4,10 @@
  * what happened. A diverging run (NaN or Inf in the loss, the gradient or the parameters) stops
  * and says where; it never throws out of fit, so a study of many runs survives it.
  */
-import type { Dataset } from "../data/dataset.ts";
-import { validateDataset } from "../data/dataset.ts";
-import { split as splitDataset } from "../data/dataset.ts";
-import type { Model } from "../nn/model.ts";
+import { validateDataset, split as splitDataset, type Dataset } from "../data/dataset.ts";
+import type { Model, ModelJSON } from "../nn/model.ts";
 import { crossEntropy, mse, binaryCrossEntropyWithLogits } from "../nn/losses.ts";
-import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
-import { NonFiniteGradientError } from "../optim/optimizer.ts";
+import { NonFiniteGradientError, type BaseOptions, type Optimizer } from "../optim/optimizer.ts";
 import { freeState, loadState, saveState, type OptimState, type SavedState } from "../optim/state.ts";
 import type { ReduceOnPlateau } from "../optim/schedules.ts";
 import { clipByGlobalNorm } from "../optim/clip.ts";
@@ -20,7 +17,6 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
 import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping, type StoppingState } from "./stopping.ts";
-import type { ModelJSON } from "../nn/model.ts";
 
 export type LossName = "cross-entropy" | "mse" | "bce";
 const LOSSES: Record<LossName, LossFn> = {
