@@ -2,12 +2,12 @@
 // n elements each, no overlap. TypeScript folds bias corrections, rectification and the learning
 // rate into s, r, e, k; the kernels are the elementwise equation only. In every kernel:
 //   g' = g + wd·w (coupled L2, Adam-style)   and   w ← decay·w − … (decoupled, AdamW-style: decay = 1 − lr·λ)
+import { hoisted } from "../hoist";
 
-// The vector body of adam over n4 (a multiple of 4) elements; `plain` is a constant at each call
-// site, so the optimizer folds it away: g' = g and w ← w − … exactly, as wd = 0 and decay = 1 give.
-@inline function adamLoop(plain: bool, w: usize, g: usize, m: usize, v: usize, n4: i32, beta1: f32, beta2: f32, s: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
-  const sV = f32x4.splat(s), rV = f32x4.splat(r), eV = f32x4.splat(e), wdV = f32x4.splat(wd), decV = f32x4.splat(decay);
+// The vector body of adam over n4 (a multiple of 4) elements. `plain` is a constant in each of the two
+// functions below, so g' = g and w ← w − … exactly there, as wd = 0 and decay = 1 give. Two functions,
+// not one inlined twice: inlined, the optimizer merges the loops and tests `plain` on every pass.
+@inline function adamBody(plain: bool, w: usize, g: usize, m: usize, v: usize, n4: i32, b1: v128, c1: v128, b2: v128, c2: v128, sV: v128, rV: v128, eV: v128, wdV: v128, decV: v128): void {
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
     const wi = v128.load(w + o);
@@ -16,10 +16,17 @@
     const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gi, gi)));
     v128.store(m + o, mi);
     v128.store(v + o, vi);
-    const den = f32x4.add(f32x4.mul(f32x4.sqrt(vi), rV), eV);
-    const step = f32x4.mul(sV, f32x4.div(mi, den));
+    const step = f32x4.mul(sV, f32x4.div(mi, f32x4.add(f32x4.mul(f32x4.sqrt(vi), rV), eV)));
     v128.store(w + o, plain ? f32x4.sub(wi, step) : f32x4.sub(f32x4.mul(decV, wi), step));
   }
+}
+
+function adamPlainLoop(w: usize, g: usize, m: usize, v: usize, n4: i32, b1: v128, c1: v128, b2: v128, c2: v128, sV: v128, rV: v128, eV: v128): void {
+  adamBody(true, w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV, b1, b1);
+}
+
+function adamDecayLoop(w: usize, g: usize, m: usize, v: usize, n4: i32, b1: v128, c1: v128, b2: v128, c2: v128, sV: v128, rV: v128, eV: v128, wdV: v128, decV: v128): void {
+  adamBody(false, w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV, wdV, decV);
 }
 
 /**
@@ -29,14 +36,14 @@
  * RAdam rectified: s = lr·ρ·√(1−β2ᵗ)/(1−β1ᵗ), r = 1, e = ε;  unrectified: s = lr/(1−β1ᵗ), r = 0, e = 1.
  */
 export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, s: f32, r: f32, e: f32, wd: f32, decay: f32): void {
+  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1));
+  const b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
+  const sV = hoisted(f32x4.splat(s)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e));
   const n4 = n & ~3;
-  // Plain Adam (no weight decay of either kind) gets its own loop: two fewer constants to keep in
-  // registers and two fewer multiplies. The general loop runs at the same ~1.07 G elements/s from
-  // 1e4 (cache) to 1e7 (DRAM) parameters, so it is compute-bound, most likely from register
-  // pressure (V8 keeps ~12 v128 values in registers on x64; it has nine constants); the plain loop
-  // measured ~1.5 G elements/s (bench/adam.ts).
-  if (wd == 0 && decay == 1) adamLoop(true, w, g, m, v, n4, beta1, beta2, s, r, e, wd, decay);
-  else adamLoop(false, w, g, m, v, n4, beta1, beta2, s, r, e, wd, decay);
+  // Plain Adam (no weight decay of either kind) gets its own loop: two fewer multiplies and two
+  // fewer constants held in registers.
+  if (wd == 0 && decay == 1) adamPlainLoop(w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV);
+  else adamDecayLoop(w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV, hoisted(f32x4.splat(wd)), hoisted(f32x4.splat(decay)));
   const cc1: f32 = 1 - beta1, cc2: f32 = 1 - beta2;
   for (let i = n4; i < n; i++) {
     const o = (<usize>i) << 2;
@@ -57,8 +64,8 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32,
  * k = 1, s = lr/(1−β1ᵗ), r = 1/√(1−β2ᵗ).  Max of corrected v: k = 1/(1−β2ᵗ), s = lr/(1−β1ᵗ), r = 1.
  */
 export function amsgrad(w: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32, beta2: f32, k: f32, s: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
-  const kV = f32x4.splat(k), sV = f32x4.splat(s), rV = f32x4.splat(r), eV = f32x4.splat(e), wdV = f32x4.splat(wd), decV = f32x4.splat(decay);
+  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
+  const kV = hoisted(f32x4.splat(k)), sV = hoisted(f32x4.splat(s)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -94,8 +101,8 @@ export function amsgrad(w: usize, g: usize, m: usize, v: usize, vmax: usize, n: 
  * PyTorch puts ε inside the max (e1 = ε, e2 = 0); TF.js and Keras add it to the denominator (e1 = 0, e2 = ε).
  */
 export function adamax(w: usize, g: usize, m: usize, u: usize, n: i32, beta1: f32, beta2: f32, s: f32, e1: f32, e2: f32, wd: f32, decay: f32): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2);
-  const sV = f32x4.splat(s), e1V = f32x4.splat(e1), e2V = f32x4.splat(e2), wdV = f32x4.splat(wd), decV = f32x4.splat(decay);
+  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2));
+  const sV = hoisted(f32x4.splat(s)), e1V = hoisted(f32x4.splat(e1)), e2V = hoisted(f32x4.splat(e2)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -126,8 +133,8 @@ export function adamax(w: usize, g: usize, m: usize, u: usize, n: i32, beta1: f3
  *   cg = lr(1−μ_t)/(1−Π_{i≤t}μ_i),  cm = lr·μ_{t+1}/(1−Π_{i≤t+1}μ_i),  r = 1/√(1−β2ᵗ),  e = ε.
  */
 export function nadam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, cg: f32, cm: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1), b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
-  const cgV = f32x4.splat(cg), cmV = f32x4.splat(cm), rV = f32x4.splat(r), eV = f32x4.splat(e), wdV = f32x4.splat(wd), decV = f32x4.splat(decay);
+  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
+  const cgV = hoisted(f32x4.splat(cg)), cmV = hoisted(f32x4.splat(cm)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
