@@ -8,7 +8,7 @@ import { hoisted } from "../hoist";
 // functions below, so g' = g and w ← w − … exactly there, as wd = 0 and decay = 1 give. Called from
 // two functions, not from both arms of one if: there, Binaryen merged the loops and tested `plain`
 // on every pass. Either loop is bound by the divider (one f32x4 sqrt and one div per 4 elements):
-// 6.0 ms per 1e7 elements in L1, 3.2 ms with both removed (bench/adam.ts has the figures).
+// 6.0 ms per 1e7 elements in cache (bench/adam.ts reports it), 3.2 ms with both ops taken out.
 @inline function adamBody(plain: bool, w: usize, g: usize, m: usize, v: usize, n4: i32, b1: v128, c1: v128, b2: v128, c2: v128, sV: v128, rV: v128, eV: v128, wdV: v128, decV: v128): void {
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

@@ -6,7 +6,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { checkSnapshot, type Snapshot } from "./trainer.ts";
+import { checkSnapshot, type Snapshot } from "./snapshot.ts";
 import type { Model } from "../nn/model.ts";
 
 export function saveCheckpoint(path: string, snapshot: Snapshot): void {

@@ -5,18 +5,18 @@
  * and says where; it never throws out of fit, so a study of many runs survives it.
  */
 import { validateDataset, split as splitDataset, type Dataset } from "../data/dataset.ts";
-import type { Model, ModelJSON } from "../nn/model.ts";
+import type { Model } from "../nn/model.ts";
 import { crossEntropy, mse, binaryCrossEntropyWithLogits } from "../nn/losses.ts";
-import { NonFiniteGradientError, type BaseOptions, type Optimizer } from "../optim/optimizer.ts";
-import { freeState, loadState, saveState, type OptimState, type SavedState } from "../optim/state.ts";
+import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
+import { freeState, loadState, saveState, type OptimState } from "../optim/state.ts";
 import type { ReduceOnPlateau } from "../optim/schedules.ts";
-import { clipByGlobalNorm } from "../optim/clip.ts";
 import { Random } from "../random.ts";
-import { kernels, f32View } from "../wasm/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
-import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping, type StoppingState } from "./stopping.ts";
+import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping } from "./stopping.ts";
+import { checkSnapshot, type Snapshot } from "./snapshot.ts";
+import { trainStep, type Halt, type StepSetup } from "./step.ts";
 
 export type LossName = "cross-entropy" | "mse" | "bce";
 const LOSSES: Record<LossName, LossFn> = {
@@ -84,26 +84,10 @@ export interface FitResult {
   totalSeconds: number;
 }
 
-export interface Snapshot {
-  format: "descent-checkpoint";
-  version: 1;
-  epoch: number;
-  steps: number;
-  model: ModelJSON;
-  optimizer: SavedState;
-  rng: number[];
-  history: EpochRecord[];
-  stopping: StoppingState;
-  plateau?: unknown;
-}
-
 const now = () => globalThis.performance.now();
 
-export async function fit(model: Model, data: Dataset, options: FitOptions): Promise<FitResult> {
-  const { optimizer, epochs, seed = 0 } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be an integer ≥ 1, got ${epochs}`);
-  checkStoppingOptions(options.stopping, options.earlyStopping);
-  const rng = new Random(seed);
+/** The training rows, the validation rows (given, or a seeded split of the training data) and the batch size. */
+function trainingData(data: Dataset, options: FitOptions, seed: number): { train: Dataset; validation?: Dataset; batchSize: number } {
   let train = validateDataset(data, "training data");
   let validation: Dataset | undefined;
   if (typeof options.validation === "number") {
@@ -113,11 +97,20 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
   } else if (options.validation) validation = validateDataset(options.validation, "validation data");
   const batchSize = batchSizeOf(options.batch ?? Math.min(64, train.n), train.n);
   if (batchSize > train.n) throw new RangeError(`fit: batch size ${batchSize} is larger than the ${train.n} training rows`);
+  return { train, validation, batchSize };
+}
+
+export async function fit(model: Model, data: Dataset, options: FitOptions): Promise<FitResult> {
+  const { optimizer, epochs, seed = 0 } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be an integer ≥ 1, got ${epochs}`);
+  checkStoppingOptions(options.stopping, options.earlyStopping);
+  const rng = new Random(seed);
+  const { train, validation, batchSize } = trainingData(data, options, seed);
   const loss = typeof options.loss === "function" ? options.loss : LOSSES[options.loss ?? "cross-entropy"];
   if (!loss) throw new RangeError(`fit: unknown loss ${String(options.loss)}; valid: ${Object.keys(LOSSES).join(", ")}`);
 
-  const params = model.parameters;
-  let state: OptimState = optimizer.init(params.values.length);
+  const setup: StepSetup = { model, loss, optimizer, rng, adjacency: options.adjacency, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm };
+  let state: OptimState = optimizer.init(model.parameters.values.length);
   let stopping = initialStopping();
   const history: EpochRecord[] = [];
   let steps = 0, firstEpoch = 1;
@@ -157,28 +150,14 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       for (let s = 0; s < perEpoch; s++) {
         if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
         const batch = makeBatch(train, order, s * batchSize, Math.min(train.n, (s + 1) * batchSize));
-        let value: number;
+        let outcome: number | Halt;
         try {
-          value = model.lossAndGrad(batch.x, batch.y, loss, { rng, adjacency: options.adjacency, l1: options.l1, l2: options.l2 });
+          outcome = trainStep(setup, state, batch, { epoch, step: s + 1 });
         } finally {
           batch.free();
         }
-        if (!Number.isFinite(value)) { diverged = { epoch, step: s + 1, where: "loss", value }; stoppedBy = "diverged"; return finish(); }
-        if (options.clipNorm !== undefined) clipByGlobalNorm([params.grads], options.clipNorm);
-        let result;
-        try {
-          result = optimizer.update(params.values, params.grads, state);
-        } catch (err) {
-          if (err instanceof NonFiniteGradientError) { diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) }; stoppedBy = "diverged"; return finish(); }
-          throw err;
-        }
-        if (result === "stopped") {
-          // onNonFinite "stop": say where, as for "throw" (a state stopped earlier, by a resumed run, has nothing to point at).
-          if (!kernels.allFinite(params.grads.ptr, params.grads.length)) diverged = { epoch, step: s + 1, where: "gradient", ...firstNonFinite(model, params.grads.ptr) };
-          stoppedBy = "optimizer-stopped";
-          return finish();
-        }
-        if (!kernels.allFinite(params.values.ptr, params.values.length)) { diverged = { epoch, step: s + 1, where: "parameters", ...firstNonFinite(model, params.values.ptr) }; stoppedBy = "diverged"; return finish(); }
+        if (typeof outcome !== "number") { ({ stoppedBy, diverged } = outcome); return finish(); }
+        const value = outcome;
         steps++;
         sum += value * batch.size;
         options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
@@ -214,24 +193,4 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
     if (!released) freeState(state);
     throw err;
   }
-}
-
-/** The first NaN or ±Inf in a region laid out as the model's parameters (values or gradients): only read on the way out. */
-function firstNonFinite(model: Model, region: number): Pick<Divergence, "parameter" | "index" | "value"> {
-  for (const p of model.parameters.params) {
-    const data = f32View(region + p.offset * 4, p.size);
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { parameter: p.name, index: i, value: data[i] };
-  }
-  return {};
-}
-
-/** Checks a snapshot's format before anything is loaded from it. */
-export function checkSnapshot(s: unknown): Snapshot {
-  const snap = s as Snapshot;
-  if (!snap || snap.format !== "descent-checkpoint") throw new RangeError(`checkpoint: not a descent checkpoint (format ${JSON.stringify(snap?.format)})`);
-  if (snap.version !== 1) throw new RangeError(`checkpoint: unsupported version ${JSON.stringify(snap.version)} (this build reads version 1)`);
-  if (!Number.isInteger(snap.epoch) || snap.epoch < 0) throw new RangeError(`checkpoint: epoch ${snap.epoch} is not a count`);
-  if (!Array.isArray(snap.rng) || !Array.isArray(snap.history) || !snap.optimizer || !snap.model) throw new RangeError("checkpoint: missing model, optimizer, rng or history");
-  if (snap.model.format !== "descent-model" || snap.model.version !== 1) throw new RangeError(`checkpoint: its model is format ${JSON.stringify(snap.model.format)} version ${JSON.stringify(snap.model.version)}; this build reads descent-model version 1`);
-  return snap;
 }
