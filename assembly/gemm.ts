@@ -286,7 +286,9 @@ function rowAxpys(out: usize, mat: usize, x: usize, rows: i32, len: i32, add: bo
   for (let r = 0; r < rows; r++) {
     const row = mat + <usize>r * rowBytes;
     const xr = load<f32>(x + <usize>r * 4);
-    const xv = f32x4.splat(xr);
+    // A splat of xr would be redone on every pass of the loop below (V8 re-creates splats at their
+    // use, see hoist.ts); a splatting load stays where it is written.
+    const xv = v128.load32_splat(x + <usize>r * 4);
     let j = 0;
     for (; j < len4; j += 4) {
       const o = <usize>j * 4;
