@@ -5,7 +5,7 @@ import { Random } from "../src/random.ts";
 import { adam } from "../src/optim/index.ts";
 import { f32View, heap, kernels } from "../src/wasm/module.ts";
 import { measure, msFields, num, pct, rate, spread, text, timingOptions, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
-import { peerFor, type Peer } from "./tfjs.ts";
+import { peerFor, timeTfOptimizer } from "./tfjs.ts";
 
 const BYTES_PER_PARAM = 28;
 const TARGET_RATIO = 8;
@@ -70,26 +70,6 @@ function timeCopy(n: number, timing: TimeOptions): Timing {
   }
 }
 
-function timeTheirs(peer: Peer, n: number, timing: TimeOptions): { t: Timing; leaked: number } {
-  const { tf } = peer;
-  const rng = new Random(n);
-  const wData = new Float32Array(n), gData = new Float32Array(n);
-  for (let i = 0; i < n; i++) { wData[i] = 2 * (rng.uniform() - 0.5); gData[i] = 0.02 * (rng.uniform() - 0.5); }
-  const w = tf.variable(tf.tensor(wData, [n]));
-  const g = tf.tensor(gData, [n]);
-  const opt = tf.train.adam(LR, BETA1, BETA2, EPS);
-  try {
-    // The wasm backend runs each kernel synchronously: when applyGradients returns, w, m and v are written.
-    const step = () => opt.applyGradients({ [w.name]: g });
-    step();
-    const before = tf.memory().numTensors;
-    const t = measure(step, timing);
-    return { t, leaked: tf.memory().numTensors - before };
-  } finally {
-    w.dispose(); g.dispose(); opt.dispose();
-  }
-}
-
 export const adamSuite: Suite = {
   name: "adam",
   about: "Adam update over 1e6 and 1e7 parameters vs TF.js and copy bandwidth (GB/s at 28 B/param)",
@@ -105,7 +85,7 @@ export const adamSuite: Suite = {
       const traffic = BYTES_PER_PARAM * n;
       const ours = timeOurs(n, timing);
       const copy = timeCopy(n, timing);
-      const theirs = peer ? timeTheirs(peer, n, timing) : null;
+      const theirs = peer ? timeTfOptimizer(peer, n, (tf) => tf.train.adam(LR, BETA1, BETA2, EPS), timing) : null;
       if (theirs?.leaked) notes.push(`n = ${n}: TF.js left ${theirs.leaked} tensors behind while timed`);
       const oursGBs = rate(ours.kernel, traffic).median / 1e9;
       const copyGBs = rate(copy, traffic).median / 1e9;

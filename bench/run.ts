@@ -7,13 +7,14 @@ import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
+import { optimizersSuite } from "./optimizers.ts";
 import { soakSuite } from "./soak.ts";
 import { startupSuite } from "./startup.ts";
 import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

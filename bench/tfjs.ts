@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Random } from "../src/random.ts";
 import { measure, type TimeOptions, type Timing } from "./lib.ts";
 
 // The slice of the TF.js API used here. The packages are imported by a computed name so that
@@ -28,7 +29,15 @@ export interface Tf {
   relu(x: Tensor): Tensor;
   oneHot(indices: Tensor, depth: number): Tensor;
   losses: { softmaxCrossEntropy(onehotLabels: Tensor, logits: Tensor): Tensor };
-  train: { sgd(lr: number): TfOptimizer; adam(lr: number, beta1?: number, beta2?: number, epsilon?: number): TfOptimizer };
+  train: {
+    sgd(lr: number): TfOptimizer;
+    momentum(lr: number, momentum: number, useNesterov?: boolean): TfOptimizer;
+    adagrad(lr: number, initialAccumulatorValue?: number): TfOptimizer;
+    rmsprop(lr: number, decay?: number, momentum?: number, epsilon?: number, centered?: boolean): TfOptimizer;
+    adadelta(lr?: number, rho?: number, epsilon?: number): TfOptimizer;
+    adam(lr: number, beta1?: number, beta2?: number, epsilon?: number): TfOptimizer;
+    adamax(lr: number, beta1?: number, beta2?: number, epsilon?: number, decay?: number): TfOptimizer;
+  };
   memory(): { numTensors: number; numBytes: number };
   setBackend(name: string): Promise<boolean>;
   getBackend(): string;
@@ -62,7 +71,6 @@ async function registerGradients(): Promise<void> {
   }
 }
 
-/** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
 /**
  * The peer for a suite, or null when TF.js cannot load here; either way a note says which
  * (`how` describes what the suite times on the peer).
@@ -78,6 +86,7 @@ export async function peerFor(notes: string[], how: string): Promise<Peer | null
   }
 }
 
+/** The TF.js wasm backend on one thread; rejects with the reason if it cannot start here. */
 export function loadTfjs(): Promise<Peer> {
   loaded ??= (async () => {
     const tf = (await importByName("@tensorflow/tfjs-core")) as Tf;
@@ -124,5 +133,29 @@ export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: nu
   } finally {
     ta.dispose();
     tb.dispose();
+  }
+}
+
+/**
+ * Times one optimizer step of TF.js, `applyGradients` on a single variable of n elements (w uniform
+ * in ±1, g in ±0.01 from the seeded generator), and counts the tensors left behind while timed.
+ * The wasm backend runs each kernel synchronously: when applyGradients returns, the state is written.
+ */
+export function timeTfOptimizer(peer: Peer, n: number, make: (tf: Tf) => TfOptimizer, options: TimeOptions): { t: Timing; leaked: number } {
+  const { tf } = peer;
+  const rng = new Random(n);
+  const wData = new Float32Array(n), gData = new Float32Array(n);
+  for (let i = 0; i < n; i++) { wData[i] = 2 * (rng.uniform() - 0.5); gData[i] = 0.02 * (rng.uniform() - 0.5); }
+  const w = tf.variable(tf.tensor(wData, [n]));
+  const g = tf.tensor(gData, [n]);
+  const opt = make(tf);
+  try {
+    const step = () => opt.applyGradients({ [w.name]: g });
+    step();
+    const before = tf.memory().numTensors;
+    const t = measure(step, options);
+    return { t, leaked: tf.memory().numTensors - before };
+  } finally {
+    w.dispose(); g.dispose(); opt.dispose();
   }
 }
