@@ -2,7 +2,7 @@
 // the activation backwards. Every loop reads a whole f32x4 before writing it, so out may be the same
 // pointer as any input (in-place updates); partially overlapping buffers are not supported.
 // The op is chosen by a switch outside the loop: each op has its own branch-free loop.
-import { exp4, log4, sigmoid4, tanh4 } from "./simd-math";
+import { expLoop, logLoop, sigmoidLoop, tanhLoop } from "./simd-math";
 
 // Op codes: mirror Binary and Unary in src/wasm/abi.ts.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, RSUB = 4, RDIV = 5;
@@ -106,10 +106,6 @@ export function binaryCol(op: i32, out: usize, a: usize, col: usize, rows: i32, 
     case NEG: return f32x4.neg(x);
     case ABS: return f32x4.abs(x);
     case SQRT: return f32x4.sqrt(x);
-    case EXP: return exp4(x);
-    case LOG: return log4(x);
-    case TANH: return tanh4(x);
-    case SIGMOID: return sigmoid4(x);
     // max propagates NaN, so relu(NaN) = NaN.
     case RELU: return f32x4.max(x, f32x4.splat(0.0));
     // NaN fails x > 0 and takes p * x, so stays NaN.
@@ -155,10 +151,11 @@ export function unary(op: i32, out: usize, a: usize, n: i32, p: f32): void {
     case NEG: unaryLoop(NEG, out, a, bytes, p); break;
     case ABS: unaryLoop(ABS, out, a, bytes, p); break;
     case SQRT: unaryLoop(SQRT, out, a, bytes, p); break;
-    case EXP: unaryLoop(EXP, out, a, bytes, p); break;
-    case LOG: unaryLoop(LOG, out, a, bytes, p); break;
-    case TANH: unaryLoop(TANH, out, a, bytes, p); break;
-    case SIGMOID: unaryLoop(SIGMOID, out, a, bytes, p); break;
+    // The transcendentals load their constants before their loops (simd-math.ts).
+    case EXP: expLoop(out, a, bytes); break;
+    case LOG: logLoop(out, a, bytes); break;
+    case TANH: tanhLoop(out, a, bytes); break;
+    case SIGMOID: sigmoidLoop(out, a, bytes); break;
     case RELU: unaryLoop(RELU, out, a, bytes, p); break;
     case LEAKY_RELU: unaryLoop(LEAKY_RELU, out, a, bytes, p); break;
     case STEP: unaryLoop(STEP, out, a, bytes, p); break;
