@@ -11,7 +11,7 @@
 // The constants are arguments, not literals. V8 (TurboFan, Node 20) re-creates a v128 literal at its
 // use inside a loop, three instructions each time, and these functions have 13 to 22 of them: that
 // was up to half of exp's loop (see hoist.ts). A kernel loads them once, before its loop, from the
-// tables below (`expConstants` and the like list them in argument order); V8 then keeps them in
+// tables below (EXP_CONSTANTS and the others list them in argument order); V8 then keeps them in
 // registers and reloads a spilled one with a single instruction. The *Loop functions at the bottom
 // are the elementwise maps, written here so those argument lists stay in this file.
 
