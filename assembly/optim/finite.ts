@@ -1,4 +1,5 @@
 // The guard every optimizer step runs first: are all gradients finite?
+import { hoisted } from "../hoist";
 
 /**
  * 1 if every x[i], i < n, is finite, else 0. A float is NaN or ±Inf exactly when its exponent bits
@@ -6,7 +7,8 @@
  * speed instead of waiting on one dependent chain.
  */
 export function allFinite(x: usize, n: i32): i32 {
-  const mask = i32x4.splat(0x7f800000);
+  // Hoisted: V8 otherwise rebuilds the mask inside the loop (hoist.ts).
+  const mask = hoisted(i32x4.splat(0x7f800000));
   let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
   const n16 = n & ~15;
   for (let i = 0; i < n16; i += 16) {
