@@ -14,3 +14,4 @@ export * from "./optim/tmsgd";
 export * from "./optim/finite";
 export * from "./optim/clip";
 export * from "./gemm";
+export * from "./ceilings";

@@ -1,29 +1,51 @@
-// This machine's f32x4 mul+add ceiling, the yardstick every GEMM number is divided by.
+// What one core can do at best, the yardsticks the kernels are divided by: the f32x4 mul+add rate
+// (every GEMM number) and the rate of one f32x4 sqrt and one div (Adam and its kin).
 import { kernels } from "../src/wasm/module.ts";
-import { measure, num, rate, rateFields, spread, timingOptions, type BenchOptions, type Rate, type Suite } from "./lib.ts";
+import { measure, rate, rateFields, spread, text, timingOptions, type BenchOptions, type Rate, type Suite } from "./lib.ts";
 
-/** Independent chains in fmaCeiling (assembly/gemm.ts); each does one f32x4 mul + add per iteration. */
+/** Independent chains in fmaCeiling (assembly/ceilings.ts); each does one f32x4 mul + add per iteration. */
 const ACCUMULATORS = 12;
 const ITERATIONS = 200_000;
+/** Chains in sqrtDivCeiling; each does one f32x4 sqrt and one f32x4 div per iteration. */
+const SQRT_DIV_CHAINS = 8;
+const SQRT_DIV_ITERATIONS = 50_000;
+
+function timeChecked(f: (iterations: number) => number, iterations: number, opts: BenchOptions) {
+  let sink = 0;
+  const t = measure(() => { sink += f(iterations); }, timingOptions(opts));
+  if (!Number.isFinite(sink)) throw new Error(`a ceiling loop returned ${sink}`);
+  return t;
+}
 
 /** The register-resident mul+add rate, in flop/s. */
 export function measureCeiling(opts: BenchOptions): Rate {
-  let sink = 0;
-  const t = measure(() => { sink += kernels.fmaCeiling(ITERATIONS); }, timingOptions(opts));
-  if (!Number.isFinite(sink)) throw new Error(`fmaCeiling returned ${sink}`);
-  return rate(t, ITERATIONS * ACCUMULATORS * 8);
+  return rate(timeChecked(kernels.fmaCeiling, ITERATIONS, opts), ITERATIONS * ACCUMULATORS * 8);
+}
+
+/** The divider's rate, as elements per second: one sqrt and one div for every 4 elements. */
+export function measureSqrtDiv(opts: BenchOptions): Rate {
+  return rate(timeChecked(kernels.sqrtDivCeiling, SQRT_DIV_ITERATIONS, opts), SQRT_DIV_ITERATIONS * SQRT_DIV_CHAINS * 4);
 }
 
 export const ceilingSuite: Suite = {
   name: "ceiling",
-  about: "f32x4 mul+add ceiling of one core (GFLOP/s)",
+  about: "one core's f32x4 mul+add rate (GFLOP/s) and its sqrt + div rate",
   async run(opts) {
-    const r = measureCeiling(opts);
+    const fma = measureCeiling(opts), sqrtDiv = measureSqrtDiv(opts);
+    // 1e7 elements at r elements/s, in ms: the fastest sample gives the least time.
+    const msPer1e7: Rate = { median: 1e10 / sqrtDiv.median, min: 1e10 / sqrtDiv.max, max: 1e10 / sqrtDiv.min };
     return {
-      title: "f32x4 mul+add ceiling, one thread",
-      columns: [spread("GFLOP/s median (min–max)", "gflops"), num("flops/call", "flopsPerCall", 0)],
-      rows: [{ ...rateFields("gflops", r, 1e9), flopsPerCall: ITERATIONS * ACCUMULATORS * 8 }],
-      notes: [`${ACCUMULATORS} independent chains x = x·s + t, each one f32x4 mul and one f32x4 add per iteration`],
+      title: "Ceilings of one core, median (min–max)",
+      columns: [text("loop", "loop"), spread("rate", "rate"), text("unit", "unit"), spread("ms per 1e7 elements", "ms", 2)],
+      rows: [
+        { loop: "f32x4 mul + add", ...rateFields("rate", fma, 1e9), unit: "GFLOP/s", ms: null },
+        { loop: "f32x4 sqrt + div", ...rateFields("rate", sqrtDiv, 1e9), unit: "G elements/s", ...rateFields("ms", msPer1e7, 1) },
+      ],
+      notes: [
+        `mul + add: ${ACCUMULATORS} independent chains x = x·s + t, each one f32x4 mul and one f32x4 add per iteration`,
+        `sqrt + div: ${SQRT_DIV_CHAINS} independent chains x = a/√x, each one f32x4 sqrt and one f32x4 div per iteration (4 elements)`,
+      ],
     };
   },
 };
+

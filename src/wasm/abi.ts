@@ -80,6 +80,8 @@ export interface GemmExports {
   gemmWorkBytes(): number;
   /** A register-resident f32x4 mul+add loop: this machine's ceiling for our kernels. Returns a checksum. */
   fmaCeiling(iterations: number): number;
+  /** 8 chains of one f32x4 sqrt and one div per iteration: the divider's rate. Returns a checksum. */
+  sqrtDivCeiling(iterations: number): number;
 }
 
 /**

@@ -130,12 +130,18 @@ describe("gemm", () => {
   });
 });
 
-describe("fmaCeiling", () => {
-  it("returns a finite checksum that depends on the iteration count", () => {
-    const few = kernels.fmaCeiling(1), many = kernels.fmaCeiling(10_000);
-    expect(Number.isFinite(few)).toBe(true);
-    expect(Number.isFinite(many)).toBe(true);
-    expect(few).not.toBe(many);
+describe("fmaCeiling and sqrtDivCeiling", () => {
+  it("return a finite checksum that depends on the iteration count", () => {
+    for (const ceiling of [kernels.fmaCeiling, kernels.sqrtDivCeiling]) {
+      const few = ceiling(1), many = ceiling(10_000);
+      expect(Number.isFinite(few)).toBe(true);
+      expect(Number.isFinite(many)).toBe(true);
+      expect(few).not.toBe(many);
+    }
+  });
+
+  it("sqrtDivCeiling's chains settle at a^(2/3), a ≈ 1: the sum of 32 lanes is 32", () => {
+    expect(kernels.sqrtDivCeiling(200)).toBeCloseTo(32, 4);
   });
 });
 
