@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import { Random } from "../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../src/wasm/module.ts";
 import { createParallelGemm, type ParallelGemm } from "../src/wasm/parallel-gemm.node.ts";
-import { num, spread, text, timingOptions, type Row, type Suite, type TimeOptions } from "./lib.ts";
+import { measureInterleaved, num, ratioPerRound, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 
 const TARGET = 1.6;
 const FORMS = [
@@ -15,30 +15,6 @@ const FORMS = [
   { form: "Aᵀ·B", transA: 1, transB: 0 },
   { form: "A·Bᵀ", transA: 0, transB: 1 },
 ];
-
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
-}
-
-/** Seconds per call of `one` and `two`, sampled alternately, and the per-pair ratio one/two. */
-function paired(one: () => void, two: () => void, { samples, warmupMs, sampleMs }: TimeOptions) {
-  const t0 = performance.now();
-  let calls = 0;
-  while (calls < 2 || performance.now() - t0 < warmupMs) { one(); two(); calls++; }
-  const reps = Math.max(1, Math.ceil(sampleMs / ((performance.now() - t0) / calls / 2)));
-  const a: number[] = [], b: number[] = [], ratio: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    let t = performance.now();
-    for (let r = 0; r < reps; r++) one();
-    const ta = (performance.now() - t) / reps;
-    t = performance.now();
-    for (let r = 0; r < reps; r++) two();
-    const tb = (performance.now() - t) / reps;
-    a.push(ta / 1e3); b.push(tb / 1e3); ratio.push(ta / tb);
-  }
-  return { one: stats(a), two: stats(b), speedup: stats(ratio) };
-}
 
 /**
  * The cost of one hand-off to a worker and back, two ways: an Atomics.notify/wait ping-pong on
@@ -116,18 +92,18 @@ export const gemmMtSuite: Suite = {
             f32View(pa, a.length).set(a); f32View(pb, b.length).set(b);
             pool.f32View(qa, a.length).set(a); pool.f32View(qb, b.length).set(b);
             const work = gemmWorkspace();
-            const r = paired(
+            const { timings: [one, two], rounds } = measureInterleaved([
               () => kernels.gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0, work),
               () => pool.gemm(qc, qa, qb, m, n, k, f.transA, f.transB, 0),
-              timing,
-            );
+            ], timing);
+            const speedup = ratioPerRound(rounds, 0, 1);
             const gf = (t: { median: number; min: number; max: number }, key: string) =>
               ({ [key]: flops / t.median / 1e9, [key + "Min"]: flops / t.max / 1e9, [key + "Max"]: flops / t.min / 1e9 });
             rows.push({
               case: `${size}³ ${f.form}`, m, n, k, transA: f.transA, transB: f.transB, threads: pool.threads,
-              ...gf(r.one, "single"), ...gf(r.two, "multi"),
-              speedup: r.speedup.median, speedupMin: r.speedup.min, speedupMax: r.speedup.max,
-              ofTarget: r.speedup.median / TARGET,
+              ...gf(one, "single"), ...gf(two, "multi"),
+              speedup: speedup.median, speedupMin: speedup.min, speedupMax: speedup.max,
+              ofTarget: speedup.median / TARGET,
             });
           } finally {
             heap.release(pa); heap.release(pb); heap.release(pc);

@@ -51,6 +51,59 @@ export function measure(fn: () => void, { samples, warmupMs, sampleMs }: TimeOpt
   return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1], samples, repsPerSample: reps };
 }
 
+/** Median, min and max of some numbers. */
+export function spreadOf(xs: number[]): Rate {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
+}
+
+/**
+ * Times several functions in alternating samples, one sample of each per round, so a neighbour's
+ * load on this shared machine falls on all of them alike; compare them with ratioPerRound, which
+ * divides within each round before taking the median. Warm-up and repetitions as measure().
+ * Returns each function's Timing and its seconds per call in every round.
+ */
+export function measureInterleaved(fns: (() => void)[], { samples, warmupMs, sampleMs }: TimeOptions): { timings: Timing[]; rounds: number[][] } {
+  if (samples < 5) throw new RangeError(`measureInterleaved: need at least 5 samples, got ${samples}`);
+  const spent = fns.map(() => 0);
+  let calls = 0;
+  const warmStart = performance.now();
+  while (calls < 2 || performance.now() - warmStart < warmupMs) {
+    fns.forEach((fn, i) => { const t = performance.now(); fn(); spent[i] += performance.now() - t; });
+    calls++;
+  }
+  const slowest = Math.max(...spent) / calls;
+  if (slowest > SLOW_CALL_MS) samples = 5;
+  const reps = spent.map((ms) => Math.max(1, Math.ceil(sampleMs / Math.max(ms / calls, 1e-6))));
+  const rounds: number[][] = fns.map(() => []);
+  for (let s = 0; s < samples; s++) {
+    fns.forEach((fn, i) => {
+      settle();
+      const t0 = performance.now();
+      for (let r = 0; r < reps[i]; r++) fn();
+      rounds[i].push((performance.now() - t0) / 1000 / reps[i]);
+    });
+  }
+  const timings = rounds.map((xs, i) => ({ ...spreadOf(xs), samples, repsPerSample: reps[i] }));
+  return { timings, rounds };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Sleeps SETTLE_MS between the samples of different functions: a peer that allocates leaves V8's
+ * collector working on the other core for a while after its sample, taking memory bandwidth from
+ * the next one; measured, it cost our 1e6-parameter updates 25–35% when they followed TF.js at once.
+ */
+function settle(): void {
+  Atomics.wait(pause, 0, 0, SETTLE_MS);
+}
+const SETTLE_MS = 50;
+
+/** times[a] / times[b] in each round of measureInterleaved: median and spread. */
+export function ratioPerRound(rounds: number[][], a: number, b: number): Rate {
+  return spreadOf(rounds[a].map((t, s) => t / rounds[b][s]));
+}
+
 /** work units per call → units per second. */
 export function rate(t: Timing, work: number): Rate {
   return { median: work / t.median, min: work / t.max, max: work / t.min };

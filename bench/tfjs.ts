@@ -137,11 +137,12 @@ export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: nu
 }
 
 /**
- * Times one optimizer step of TF.js, `applyGradients` on a single variable of n elements (w uniform
- * in ±1, g in ±0.01 from the seeded generator), and counts the tensors left behind while timed.
- * The wasm backend runs each kernel synchronously: when applyGradients returns, the state is written.
+ * One optimizer step of TF.js to time: `applyGradients` on a single variable of n elements (w
+ * uniform in ±1, g in ±0.01 from the seeded generator), already taken once. `tensorsAdded` counts
+ * the tensors left behind since then. The wasm backend runs each kernel synchronously: when
+ * applyGradients returns, the state is written.
  */
-export function timeTfOptimizer(peer: Peer, n: number, make: (tf: Tf) => TfOptimizer, options: TimeOptions): { t: Timing; leaked: number } {
+export function tfOptimizerStep(peer: Peer, n: number, make: (tf: Tf) => TfOptimizer): { step: () => void; tensorsAdded: () => number; dispose: () => void } {
   const { tf } = peer;
   const rng = new Random(n);
   const wData = new Float32Array(n), gData = new Float32Array(n);
@@ -149,13 +150,12 @@ export function timeTfOptimizer(peer: Peer, n: number, make: (tf: Tf) => TfOptim
   const w = tf.variable(tf.tensor(wData, [n]));
   const g = tf.tensor(gData, [n]);
   const opt = make(tf);
-  try {
-    const step = () => opt.applyGradients({ [w.name]: g });
-    step();
-    const before = tf.memory().numTensors;
-    const t = measure(step, options);
-    return { t, leaked: tf.memory().numTensors - before };
-  } finally {
-    w.dispose(); g.dispose(); opt.dispose();
-  }
+  const step = () => opt.applyGradients({ [w.name]: g });
+  step();
+  const before = tf.memory().numTensors;
+  return {
+    step,
+    tensorsAdded: () => tf.memory().numTensors - before,
+    dispose: () => { w.dispose(); g.dispose(); opt.dispose(); },
+  };
 }
