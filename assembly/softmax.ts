@@ -3,15 +3,14 @@
 // finite. A row holding +Inf or NaN, or only -Inf, gives a row of NaN (its max - max is NaN).
 // out may be a.
 import { EXP_BIAS, EXP_CONSTANTS, LOG_CONSTANTS, LOG_INTEGERS, exp4, lanes, log4 } from "./simd-math";
+import { vectorMax } from "./reduce";
 
 @inline function rowMax(a: usize, bytes: usize, main: usize): f32 {
-  let m = f32x4.splat(-Infinity);
-  let i: usize = 0;
-  for (; i < main; i += 16) m = f32x4.max(m, v128.load(a + i));
+  let m = vectorMax(a, main);
   m = f32x4.max(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
   m = f32x4.max(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
   let s = f32x4.extract_lane(m, 0);
-  for (; i < bytes; i += 4) s = Mathf.max(s, load<f32>(a + i));
+  for (let i = main; i < bytes; i += 4) s = Mathf.max(s, load<f32>(a + i));
   return s;
 }
 

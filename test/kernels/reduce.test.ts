@@ -74,6 +74,25 @@ describe("maxAxis", () => {
       expect(Array.from(read(out, outer * inner)), label(shape)).toEqual(maxAxisRef(a, outer, len, inner));
     }
   });
+  it("finds the max, a NaN and +0 over -0 at every position of rows that use all four accumulators and the tails", () => {
+    const rng = new Random(74);
+    for (const len of [16, 17, 31, 63, 64, 65, 79, 80, 131]) {
+      const out = alloc(1);
+      for (let at = 0; at < len; at++) {
+        const a = normal(rng, len);
+        a[at] = 100;
+        kernels.maxAxis(out, put(a), 1, len, 1);
+        expect(read(out, 1)[0], `len ${len}, max at ${at}`).toBe(100);
+        a[at] = NaN;
+        kernels.maxAxis(out, put(a), 1, len, 1);
+        expect(read(out, 1)[0], `len ${len}, NaN at ${at}`).toBeNaN();
+        const zeros = new Float32Array(len).fill(-0);
+        zeros[at] = 0;
+        kernels.maxAxis(out, put(zeros), 1, len, 1);
+        expect(Object.is(read(out, 1)[0], 0), `len ${len}, +0 at ${at}`).toBe(true);
+      }
+    }
+  });
 });
 
 describe("argmaxAxis", () => {
