@@ -88,18 +88,21 @@ export function gemm(
 
 /**
  * Whether C[m,n] is better computed as Cᵀ (see gemm). The micro-kernel computes whole 4×8 tiles,
- * so the work done is padded4(m)·padded8(n) cells one way and padded4(n)·padded8(m) the other;
- * and the side of 4 is the one packed splatted (16 bytes per element), so it had better be the
- * small one. Measured (bench/gemm.ts shapes and a grid of n ≤ 40, m ≤ 600, k 100 and 300, all
- * forms; see the commit): Cᵀ wins whenever it computes fewer cells (1.03× at 20×10, 1.5× at
- * n = 10, 2-2.6× at n ≤ 4), and at equal cells only while n ≤ 16 and m ≥ 2n (packing 1.1-1.3×);
- * at equal cells with m < 2n, or m < 8, it loses up to 0.6×. Untested past n = 40.
+ * so the work done is padded4(m)·padded8(n) cells as is and padded4(n)·padded8(m) swapped; and
+ * the side of 4 is the one packed splatted (16 bytes an element), which had better be the small
+ * one: with m ≥ 2n that saving pays for up to 10% more cells while n ≤ 8, 6% while n ≤ 16.
+ * Measured with both modules in one process (a grid of n ≤ 40, m 4..600, k 100 and 300, all
+ * forms): fewer cells swapped wins 1.03× (m = 20, n = 10) to 2.6× (n ≤ 4); at equal cells the
+ * swap gains 1.1-1.4× for n ≤ 16 and m ≥ 2n, is neutral at n = 24-40 and loses up to 0.6× when
+ * m < 2n; past the slack above (m = 36, n = 8; m = 52, n = 16) it loses 1-7%. Untested past n = 40.
  */
 function narrow(m: i32, n: i32): bool {
   if (n > 40) return false;
   const asIs = ((m + 3) & ~3) * ((n + 7) & ~7);
-  const transposed = ((n + 3) & ~3) * ((m + 7) & ~7);
-  return transposed < asIs || (transposed == asIs && n <= 16 && m >= max(2 * n, NR));
+  const swapped = ((n + 3) & ~3) * ((m + 7) & ~7);
+  if (swapped < asIs) return true;
+  if (n > 16 || m < max(2 * n, NR)) return false;
+  return n <= 8 ? swapped * 10 <= asIs * 11 : swapped * 16 <= asIs * 17;
 }
 
 /** blocked(…, transposedC = true), kept out of gemm so the common path compiles as before. */
