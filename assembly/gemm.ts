@@ -4,6 +4,12 @@
 // share one register-blocked micro-kernel. A product with m = 1 or n = 1 skips all of this
 // for two plain SIMD loops (rowDots, rowAxpys).
 //
+// A narrow C (few columns, n ≤ 40: an output layer, its weight gradient) is computed as
+// Cᵀ = op(B)ᵀ·op(A)ᵀ, its tiles transposed in registers on the way out (see narrow()): the
+// 8-wide tiles then run along m, and the splatted packing, 4× the size of the data, is of the
+// small operand. Each element is still summed over k in the same order, from zero, with the
+// old C added last, and products and sums commute exactly, so C is bit-identical either way.
+//
 // Blocking (sizes in f32 elements; tuned on Zen 4 under V8 11, see bench/gemm.ts):
 //   MR×NR = 4×8    the micro-tile. V8 issues all of a k step's loads before its arithmetic, so
 //                  the step needs 8 accumulators + 2 B vectors + 4 A vectors + 1 product = 15
@@ -70,7 +76,57 @@ export function gemm(
   const aStepI: usize = transA ? 4 : <usize>k * 4;
   const bStepK: usize = transB ? 4 : <usize>n * 4;
   const bStepJ: usize = transB ? <usize>k * 4 : 4;
-  const ldc: usize = <usize>n * 4;
+  if (narrow(m, n)) {
+    // Cᵀ = op(B)ᵀ·op(A)ᵀ: the same buffers with the roles swapped, so the small side is the
+    // one packed splatted and the large one fills the 8-wide tiles; tiles are written to C
+    // transposed.
+    blockedTransposed(c, b, bStepK, bStepJ, a, aStepK, aStepI, n, m, k, accumulate != 0, work);
+  } else {
+    blocked(c, a, aStepK, aStepI, b, bStepK, bStepJ, m, n, k, accumulate != 0, false, work);
+  }
+}
+
+/**
+ * Whether C[m,n] is better computed as Cᵀ (see gemm). The micro-kernel computes whole 4×8 tiles,
+ * so the work done is padded4(m)·padded8(n) cells as is and padded4(n)·padded8(m) swapped; and
+ * the side of 4 is the one packed splatted (16 bytes an element), which had better be the small
+ * one: with m ≥ 2n that saving pays for up to 10% more cells while n ≤ 8, 6% while n ≤ 16.
+ * Measured with both modules in one process (a grid of n ≤ 40, m 4..600, k 100 and 300, all
+ * forms): fewer cells swapped wins 1.03× (m = 20, n = 10) to 2.6× (n ≤ 4); at equal cells the
+ * swap gains 1.1-1.4× for n ≤ 16 and m ≥ 2n, is neutral at n = 24-40 and loses up to 0.6× when
+ * m < 2n; past the slack above (m = 36, n = 8; m = 52, n = 16) it loses 1-7%. Untested past n = 40.
+ */
+function narrow(m: i32, n: i32): bool {
+  if (n > 40) return false;
+  const asIs = ((m + 3) & ~3) * ((n + 7) & ~7);
+  const swapped = ((n + 3) & ~3) * ((m + 7) & ~7);
+  if (swapped < asIs) return true;
+  if (n > 16 || m < max(2 * n, NR)) return false;
+  return n <= 8 ? swapped * 10 <= asIs * 11 : swapped * 16 <= asIs * 17;
+}
+
+/** blocked(…, transposedC = true), kept out of gemm so the common path compiles as before. */
+function blockedTransposed(
+  c: usize, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
+  m: i32, n: i32, k: i32, accumulate: bool, work: usize,
+): void {
+  blocked(c, a, aStepK, aStepI, b, bStepK, bStepJ, m, n, k, accumulate, true, work);
+}
+
+/**
+ * The blocked loops: P[m,n] (+)= op(A)·op(B) with op(A)[i,p] at a + p*aStepK + i*aStepI and
+ * op(B)[p,j] at b + p*bStepK + j*bStepJ (byte strides). P is C (row stride n) when transposedC
+ * is false, and Cᵀ when it is true: P[i,j] is then C[j,i], C having row stride m.
+ * Inlined with transposedC constant at each call, so the normal path has no trace of the other.
+ */
+// @ts-ignore: decorator
+@inline function blocked(
+  c: usize, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
+  m: i32, n: i32, k: i32, accumulate: bool, transposedC: bool, work: usize,
+): void {
+  // Byte strides of P along its rows and columns.
+  const ldc: usize = transposedC ? 4 : <usize>n * 4;
+  const cStepJ: usize = transposedC ? <usize>m * 4 : 4;
   const packedA = work;
   const packedB = work + A_BYTES;
   const tile = packedB + B_BYTES;
@@ -79,7 +135,7 @@ export function gemm(
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      const add = accumulate != 0 || pc > 0;
+      const add = accumulate || pc > 0;
       const stripBytes: usize = <usize>kc * NR * 4;
       for (let jr = 0; jr < nc; jr += NR) {
         packB(packedB + <usize>(jr / NR) * stripBytes, b + <usize>pc * bStepK + <usize>(jc + jr) * bStepJ,
@@ -98,12 +154,13 @@ export function gemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const pa = packedA + <usize>(ir / MR) * aStripBytes;
-            const ct = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
+            const ct = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * cStepJ;
             if (mr == MR && nr == NR) {
-              microKernel(ct, ldc, pa, pb, kc, add);
+              if (transposedC) microKernel(ct, cStepJ, pa, pb, kc, add, true);
+              else microKernel(ct, ldc, pa, pb, kc, add, false);
             } else {
-              microKernel(tile, NR * 4, pa, pb, kc, false);
-              storeEdge(ct, ldc, tile, mr, nr, add);
+              microKernel(tile, NR * 4, pa, pb, kc, false, false);
+              storeEdge(ct, ldc, cStepJ, tile, mr, nr, add);
             }
           }
         }
@@ -196,14 +253,16 @@ function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: 
 }
 
 /**
- * The MR×NR = 4×8 tile at c (row stride ldc bytes) = a packed A strip (kc×4, splatted) · a
- * packed B strip (kc×8), plus the tile's old value when add is set. Per k step: two B vectors,
+ * The MR×NR = 4×8 tile = a packed A strip (kc×4, splatted) · a packed B strip (kc×8), plus the
+ * tile's old value when add is set. Stored at c with row stride ldc bytes, or, when transposed,
+ * as its transpose: 8 rows of 4 floats at c with row stride ldc. Per k step: two B vectors,
  * four A splats, 8 mul + 8 add. The loop is not unrolled: see the register count above.
  * Inlined on purpose: with its pointers computed by i32 adds in the caller, V8 knows they are
- * zero-extended and drops two register moves per k step (+8% at every size).
+ * zero-extended and drops two register moves per k step (+8% at every size); `transposed` is a
+ * constant at every call, so each copy keeps one epilogue.
  */
 // @ts-ignore: decorator
-@inline function microKernel(c: usize, ldc: usize, a: usize, b: usize, kc: i32, add: bool): void {
+@inline function microKernel(c: usize, ldc: usize, a: usize, b: usize, kc: i32, add: bool, transposed: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -227,6 +286,11 @@ function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: 
     a += MR * 16;
     b += NR * 4;
   }
+  if (transposed) {
+    storeTransposed4(c, ldc, c00, c10, c20, c30, add);
+    storeTransposed4(c + 4 * ldc, ldc, c01, c11, c21, c31, add);
+    return;
+  }
   if (add) {
     c00 = f32x4.add(c00, load<v128>(c)); c01 = f32x4.add(c01, load<v128>(c, 16));
     c10 = f32x4.add(c10, load<v128>(c + ldc)); c11 = f32x4.add(c11, load<v128>(c + ldc, 16));
@@ -239,14 +303,40 @@ function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: 
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
-/** Copies the valid mr×nr corner of a computed tile (row stride NR) into C, adding if asked. */
-function storeEdge(c: usize, ldc: usize, tile: usize, mr: i32, nr: i32, add: bool): void {
+/**
+ * The transpose of the 4×4 block with rows r0..r3, stored as four rows of four floats at c
+ * (row stride ldc bytes, any alignment): c[q][i] (+)= r_i[q].
+ */
+// @ts-ignore: decorator
+@inline function storeTransposed4(c: usize, ldc: usize, r0: v128, r1: v128, r2: v128, r3: v128, add: bool): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  let q0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5);
+  let q1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+  let q2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5);
+  let q3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+  if (add) {
+    q0 = f32x4.add(q0, load<v128>(c)); q1 = f32x4.add(q1, load<v128>(c + ldc));
+    q2 = f32x4.add(q2, load<v128>(c + 2 * ldc)); q3 = f32x4.add(q3, load<v128>(c + 3 * ldc));
+  }
+  v128.store(c, q0); v128.store(c + ldc, q1);
+  v128.store(c + 2 * ldc, q2); v128.store(c + 3 * ldc, q3);
+}
+
+/**
+ * Copies the valid mr×nr corner of a computed tile (row stride NR) into P (row stride ldc,
+ * column stride stepJ, in bytes), adding if asked.
+ */
+function storeEdge(c: usize, ldc: usize, stepJ: usize, tile: usize, mr: i32, nr: i32, add: bool): void {
   for (let i = 0; i < mr; i++) {
     const row = c + <usize>i * ldc;
     const t = tile + <usize>(i * NR) * 4;
     for (let j = 0; j < nr; j++) {
+      const o = row + <usize>j * stepJ;
       const v = load<f32>(t + <usize>j * 4);
-      store<f32>(row + <usize>j * 4, add ? load<f32>(row + <usize>j * 4) + v : v);
+      store<f32>(o, add ? load<f32>(o) + v : v);
     }
   }
 }

@@ -115,6 +115,60 @@ describe("gemm", () => {
     });
   }
 
+  // A narrow C (n up to 40, see narrow() in assembly/gemm.ts) is computed as Cᵀ and written
+  // transposed: every n from 1 to 17, m on both sides of the 8-wide tile and the 64-row block
+  // (and past NC = 512), k from 1 to two depth blocks.
+  const NARROW_M = [7, 8, 33, 130, 601];
+  const NARROW_K = [1, 3, 64, 257, 300, 520];
+  for (const form of FORMS) {
+    for (const accumulate of [false, true]) {
+      it(`${form.name}, accumulate=${+accumulate}: narrow C, n = 1..17`, () => {
+        const rng = new Random(23);
+        const failures: string[] = [];
+        for (let n = 1; n <= 17; n++) {
+          NARROW_M.forEach((m, i) => {
+            const k = NARROW_K[(n + i) % NARROW_K.length];
+            const failure = check({ m, n, k, ...form, accumulate }, rng);
+            if (failure) failures.push(failure);
+          });
+        }
+        expect(failures).toEqual([]);
+      });
+    }
+  }
+
+  it("a narrow C is bit-identical to the transpose of the wide product op(B)ᵀ·op(A)ᵀ", () => {
+    // The two are summed in the same order by different paths (one of them transposed), so
+    // they must agree exactly, not just within the tolerance.
+    const rng = new Random(29);
+    const mismatches: string[] = [];
+    for (const [m, n, k] of [[64, 10, 500], [500, 10, 64], [601, 3, 300], [37, 17, 257], [130, 36, 70]]) {
+      for (const form of FORMS) {
+        const a = randomArray(rng, m * k), b = randomArray(rng, k * n);
+        const work = gemmWorkspace();
+        const pa = heap.alloc(a.length * 4), pb = heap.alloc(b.length * 4);
+        const pc = heap.alloc(m * n * 4), pct = heap.alloc(m * n * 4);
+        try {
+          f32View(pa, a.length).set(a);
+          f32View(pb, b.length).set(b);
+          kernels.gemm(pc, pa, pb, m, n, k, +form.transA, +form.transB, 0, work);
+          kernels.gemm(pct, pb, pa, n, m, k, +!form.transB, +!form.transA, 0, work);
+          const c = f32View(pc, m * n).slice(), ct = f32View(pct, m * n).slice();
+          for (let e = 0; e < m * n; e++) {
+            const i = Math.floor(e / n), j = e % n;
+            if (!Object.is(c[e], ct[j * m + i])) {
+              mismatches.push(`${form.name} m=${m} n=${n} k=${k}: C[${i},${j}] = ${c[e]}, (Cᵀ)ᵀ = ${ct[j * m + i]}`);
+              break;
+            }
+          }
+        } finally {
+          heap.release(pa); heap.release(pb); heap.release(pc); heap.release(pct);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it("k = 0 gives C = 0, or leaves C unchanged when accumulating", () => {
     const m = 5, n = 7;
     const pc = heap.alloc(m * n * 4);
