@@ -2,7 +2,7 @@
 // the activation backwards. Every loop reads a whole f32x4 before writing it, so out may be the same
 // pointer as any input (in-place updates); partially overlapping buffers are not supported.
 // The op is chosen by a switch outside the loop: each op has its own branch-free loop.
-import { hoisted } from "./hoist";
+import { hoisted, hoistedSplat } from "./hoist";
 import { expLoop, logLoop, sigmoidLoop, tanhLoop } from "./simd-math";
 
 // Op codes: mirror Binary and Unary in src/wasm/abi.ts.
@@ -179,7 +179,7 @@ export function unary(op: i32, out: usize, a: usize, n: i32, p: f32): void {
 export function axpy(y: usize, alpha: f32, x: usize, n: i32): void {
   const bytes = <usize>n << 2;
   const main = bytes & ~15;
-  const av = hoisted(f32x4.splat(alpha));
+  const av = hoistedSplat(alpha);
   let i: usize = 0;
   for (; i < main; i += 16) v128.store(y + i, f32x4.add(v128.load(y + i), f32x4.mul(av, v128.load(x + i))));
   for (; i < bytes; i += 4) store<f32>(y + i, load<f32>(y + i) + alpha * load<f32>(x + i));
@@ -224,7 +224,7 @@ export function reluBackward(out: usize, x: usize, g: usize, n: i32, slope: f32)
 export function tanhBackward(out: usize, y: usize, g: usize, n: i32): void {
   const bytes = <usize>n << 2;
   const main = bytes & ~15;
-  const one = hoisted(f32x4.splat(1.0));
+  const one = hoistedSplat(1.0);
   let i: usize = 0;
   for (; i < main; i += 16) {
     const yv = v128.load(y + i);
@@ -240,7 +240,7 @@ export function tanhBackward(out: usize, y: usize, g: usize, n: i32): void {
 export function sigmoidBackward(out: usize, y: usize, g: usize, n: i32): void {
   const bytes = <usize>n << 2;
   const main = bytes & ~15;
-  const one = hoisted(f32x4.splat(1.0));
+  const one = hoistedSplat(1.0);
   let i: usize = 0;
   for (; i < main; i += 16) {
     const yv = v128.load(y + i);

@@ -17,3 +17,8 @@ const slot = memory.data(16, 16);
   v128.store(slot, x);
   return v128.load(slot);
 }
+
+/** x in all four lanes, computed once, before the loop that uses it (as hoisted). */
+@inline export function hoistedSplat(x: f32): v128 {
+  return hoisted(f32x4.splat(x));
+}

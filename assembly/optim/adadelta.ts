@@ -1,11 +1,11 @@
 // Adadelta (Zeiler 2012), one pass. Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /**
  * g' = g + wd·w;  v ← ρv + (1−ρ)g'²;  Δ = √(u + ε) / √(v + ε) · g';  u ← ρu + (1−ρ)Δ²;  w ← w − lr·Δ.
  */
 export function adadelta(w: usize, g: usize, v: usize, u: usize, n: i32, lr: f32, rho: f32, eps: f32, wd: f32): void {
-  const lrV = hoisted(f32x4.splat(lr)), rhoV = hoisted(f32x4.splat(rho)), cV = hoisted(f32x4.splat(1 - rho)), epsV = hoisted(f32x4.splat(eps)), wdV = hoisted(f32x4.splat(wd));
+  const lrV = hoistedSplat(lr), rhoV = hoistedSplat(rho), cV = hoistedSplat(1 - rho), epsV = hoistedSplat(eps), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

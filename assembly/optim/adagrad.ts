@@ -1,5 +1,5 @@
 // AdaGrad, one pass. Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /**
  * g' = g + wd·w;  s ← s + g'²;  w ← w − lr·g' / (√(s + e1) + e2).
@@ -7,7 +7,7 @@ import { hoisted } from "../hoist";
  * lr already carries PyTorch's lr_decay for this step.
  */
 export function adagrad(w: usize, g: usize, s: usize, n: i32, lr: f32, e1: f32, e2: f32, wd: f32): void {
-  const lrV = hoisted(f32x4.splat(lr)), e1V = hoisted(f32x4.splat(e1)), e2V = hoisted(f32x4.splat(e2)), wdV = hoisted(f32x4.splat(wd));
+  const lrV = hoistedSplat(lr), e1V = hoistedSplat(e1), e2V = hoistedSplat(e2), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

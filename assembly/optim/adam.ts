@@ -2,7 +2,7 @@
 // n elements each, no overlap. TypeScript folds bias corrections, rectification and the learning
 // rate into s, r, e, k; the kernels are the elementwise equation only. In every kernel:
 //   g' = g + wd·w (coupled L2, Adam-style)   and   w ← decay·w − … (decoupled, AdamW-style: decay = 1 − lr·λ)
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 // The vector body of adam over n4 (a multiple of 4) elements. `plain` is a constant in each of the two
 // functions below, so g' = g and w ← w − … exactly there, as wd = 0 and decay = 1 give. Called from
@@ -38,13 +38,13 @@ function adamDecayLoop(w: usize, g: usize, m: usize, v: usize, n4: i32, b1: v128
  * RAdam rectified: s = lr·ρ·√(1−β2ᵗ)/(1−β1ᵗ), r = 1, e = ε;  unrectified: s = lr/(1−β1ᵗ), r = 0, e = 1.
  */
 export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, s: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1));
-  const b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
-  const sV = hoisted(f32x4.splat(s)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e));
+  const b1 = hoistedSplat(beta1), c1 = hoistedSplat(1 - beta1);
+  const b2 = hoistedSplat(beta2), c2 = hoistedSplat(1 - beta2);
+  const sV = hoistedSplat(s), rV = hoistedSplat(r), eV = hoistedSplat(e);
   const n4 = n & ~3;
   // Plain Adam (no weight decay of either kind) gets its own loop: two fewer multiplies.
   if (wd == 0 && decay == 1) adamPlainLoop(w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV);
-  else adamDecayLoop(w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV, hoisted(f32x4.splat(wd)), hoisted(f32x4.splat(decay)));
+  else adamDecayLoop(w, g, m, v, n4, b1, c1, b2, c2, sV, rV, eV, hoistedSplat(wd), hoistedSplat(decay));
   const cc1: f32 = 1 - beta1, cc2: f32 = 1 - beta2;
   for (let i = n4; i < n; i++) {
     const o = (<usize>i) << 2;
@@ -65,8 +65,8 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32,
  * k = 1, s = lr/(1−β1ᵗ), r = 1/√(1−β2ᵗ).  Max of corrected v: k = 1/(1−β2ᵗ), s = lr/(1−β1ᵗ), r = 1.
  */
 export function amsgrad(w: usize, g: usize, m: usize, v: usize, vmax: usize, n: i32, beta1: f32, beta2: f32, k: f32, s: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
-  const kV = hoisted(f32x4.splat(k)), sV = hoisted(f32x4.splat(s)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
+  const b1 = hoistedSplat(beta1), c1 = hoistedSplat(1 - beta1), b2 = hoistedSplat(beta2), c2 = hoistedSplat(1 - beta2);
+  const kV = hoistedSplat(k), sV = hoistedSplat(s), rV = hoistedSplat(r), eV = hoistedSplat(e), wdV = hoistedSplat(wd), decV = hoistedSplat(decay);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -102,8 +102,8 @@ export function amsgrad(w: usize, g: usize, m: usize, v: usize, vmax: usize, n: 
  * PyTorch puts ε inside the max (e1 = ε, e2 = 0); TF.js and Keras add it to the denominator (e1 = 0, e2 = ε).
  */
 export function adamax(w: usize, g: usize, m: usize, u: usize, n: i32, beta1: f32, beta2: f32, s: f32, e1: f32, e2: f32, wd: f32, decay: f32): void {
-  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2));
-  const sV = hoisted(f32x4.splat(s)), e1V = hoisted(f32x4.splat(e1)), e2V = hoisted(f32x4.splat(e2)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
+  const b1 = hoistedSplat(beta1), c1 = hoistedSplat(1 - beta1), b2 = hoistedSplat(beta2);
+  const sV = hoistedSplat(s), e1V = hoistedSplat(e1), e2V = hoistedSplat(e2), wdV = hoistedSplat(wd), decV = hoistedSplat(decay);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -134,8 +134,8 @@ export function adamax(w: usize, g: usize, m: usize, u: usize, n: i32, beta1: f3
  *   cg = lr(1−μ_t)/(1−Π_{i≤t}μ_i),  cm = lr·μ_{t+1}/(1−Π_{i≤t+1}μ_i),  r = 1/√(1−β2ᵗ),  e = ε.
  */
 export function nadam(w: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, cg: f32, cm: f32, r: f32, e: f32, wd: f32, decay: f32): void {
-  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
-  const cgV = hoisted(f32x4.splat(cg)), cmV = hoisted(f32x4.splat(cm)), rV = hoisted(f32x4.splat(r)), eV = hoisted(f32x4.splat(e)), wdV = hoisted(f32x4.splat(wd)), decV = hoisted(f32x4.splat(decay));
+  const b1 = hoistedSplat(beta1), c1 = hoistedSplat(1 - beta1), b2 = hoistedSplat(beta2), c2 = hoistedSplat(1 - beta2);
+  const cgV = hoistedSplat(cg), cmV = hoistedSplat(cm), rV = hoistedSplat(r), eV = hoistedSplat(e), wdV = hoistedSplat(wd), decV = hoistedSplat(decay);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

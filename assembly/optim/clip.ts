@@ -1,5 +1,5 @@
 // Gradient clipping: the sum of squares for a global norm, a scale, and a clamp by value.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /** Σ x[i]², accumulated in f64 (two f64x2 lanes pairs). */
 export function sumSquares(x: usize, n: i32): f64 {
@@ -21,7 +21,7 @@ export function sumSquares(x: usize, n: i32): f64 {
 
 /** x[i] ← s·x[i]. */
 export function scaleBy(x: usize, n: i32, s: f32): void {
-  const sV = hoisted(f32x4.splat(s));
+  const sV = hoistedSplat(s);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -35,7 +35,7 @@ export function scaleBy(x: usize, n: i32, s: f32): void {
 
 /** x[i] ← min(max(x[i], lo), hi), lo ≤ hi. */
 export function clipByValue(x: usize, n: i32, lo: f32, hi: f32): void {
-  const loV = hoisted(f32x4.splat(lo)), hiV = hoisted(f32x4.splat(hi));
+  const loV = hoistedSplat(lo), hiV = hoistedSplat(hi);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

@@ -1,14 +1,14 @@
 // Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), one pass.
 // Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /**
  * c = β1m + (1−β1)g;  w ← decay·w − lr·sign(c);  m ← β2m + (1−β2)g;   decay = 1 − lr·λ.
  * sign(0) = 0.
  */
 export function lion(w: usize, g: usize, m: usize, n: i32, lr: f32, beta1: f32, beta2: f32, decay: f32): void {
-  const b1 = hoisted(f32x4.splat(beta1)), c1 = hoisted(f32x4.splat(1 - beta1)), b2 = hoisted(f32x4.splat(beta2)), c2 = hoisted(f32x4.splat(1 - beta2));
-  const lrV = hoisted(f32x4.splat(lr)), decV = hoisted(f32x4.splat(decay)), zero = hoisted(f32x4.splat(0)), one = hoisted(f32x4.splat(1));
+  const b1 = hoistedSplat(beta1), c1 = hoistedSplat(1 - beta1), b2 = hoistedSplat(beta2), c2 = hoistedSplat(1 - beta2);
+  const lrV = hoistedSplat(lr), decV = hoistedSplat(decay), zero = hoistedSplat(0), one = hoistedSplat(1);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

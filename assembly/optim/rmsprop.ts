@@ -7,7 +7,7 @@
 //   d = g' / (√(v̄ + e1) + e2)           PyTorch: e1 = 0, e2 = ε;  TF.js/Keras: e1 = ε, e2 = 0
 //   no momentum: w ← w − lr·d
 //   momentum:    b ← μb + c·d;  w ← w − k·b     PyTorch: c = 1, k = lr;  TF.js/Keras: c = lr, k = 1
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 @inline
 function rmspropBody(
@@ -15,8 +15,8 @@ function rmspropBody(
   alpha: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32,
   centered: bool, momentum: bool,
 ): void {
-  const alV = hoisted(f32x4.splat(alpha)), omV = hoisted(f32x4.splat(1 - alpha)), e1V = hoisted(f32x4.splat(e1)), e2V = hoisted(f32x4.splat(e2));
-  const wdV = hoisted(f32x4.splat(wd)), muV = hoisted(f32x4.splat(mu)), cV = hoisted(f32x4.splat(c)), kV = hoisted(f32x4.splat(k));
+  const alV = hoistedSplat(alpha), omV = hoistedSplat(1 - alpha), e1V = hoistedSplat(e1), e2V = hoistedSplat(e2);
+  const wdV = hoistedSplat(wd), muV = hoistedSplat(mu), cV = hoistedSplat(c), kV = hoistedSplat(k);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

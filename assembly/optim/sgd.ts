@@ -2,11 +2,11 @@
 // Pointers are byte offsets (any multiple of 4: a parameter group may start anywhere; 16 is fastest);
 // w, g and v have n elements and do not overlap.
 // Every step-dependent scalar (lr from a schedule, PyTorch's first-step switch) is folded by TypeScript.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /** w ← w − lr·(g + wd·w). */
 export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32): void {
-  const lrV = hoisted(f32x4.splat(lr)), wdV = hoisted(f32x4.splat(wd));
+  const lrV = hoistedSplat(lr), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -30,7 +30,7 @@ export function sgd(w: usize, g: usize, n: i32, lr: f32, wd: f32): void {
  * EMA form (v ← μv + (1−μ)g; w ← w − lr·v): a = 1 − μ, p = 0, q = lr.
  */
 export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, mu: f32, a: f32, p: f32, q: f32, wd: f32): void {
-  const muV = hoisted(f32x4.splat(mu)), aV = hoisted(f32x4.splat(a)), pV = hoisted(f32x4.splat(p)), qV = hoisted(f32x4.splat(q)), wdV = hoisted(f32x4.splat(wd));
+  const muV = hoistedSplat(mu), aV = hoistedSplat(a), pV = hoistedSplat(p), qV = hoistedSplat(q), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;

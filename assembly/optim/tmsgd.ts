@@ -2,14 +2,14 @@
 // One kernel covers both phases: before the switch TypeScript passes (a, b, c) = (1, 0, 0), which is
 // plain SGD bit for bit, while the history still shifts, so it holds real iterates at the switch.
 // Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
-import { hoisted } from "../hoist";
+import { hoistedSplat } from "../hoist";
 
 /**
  * g' = g + wd·w;  w_new = a·w + b·h1 + c·h2 − lr·g';  h2 ← h1;  h1 ← w;  w ← w_new.
  * (h1 = W_{k−1}, h2 = W_{k−2}; TM-SGD phase: a = 1.5, b = −1, c = 0.5.)
  */
 export function tmsgd(w: usize, g: usize, h1: usize, h2: usize, n: i32, a: f32, b: f32, c: f32, lr: f32, wd: f32): void {
-  const aV = hoisted(f32x4.splat(a)), bV = hoisted(f32x4.splat(b)), cV = hoisted(f32x4.splat(c)), lrV = hoisted(f32x4.splat(lr)), wdV = hoisted(f32x4.splat(wd));
+  const aV = hoistedSplat(a), bV = hoistedSplat(b), cV = hoistedSplat(c), lrV = hoistedSplat(lr), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
@@ -37,7 +37,7 @@ export function tmsgd(w: usize, g: usize, h1: usize, h2: usize, n: i32, a: f32, 
  * Before the switch this is PyTorch's SGD with momentum (dampening 0; v starts at 0, so v₁ = g').
  */
 export function tmsgdMomentum(w: usize, g: usize, v: usize, h1: usize, h2: usize, n: i32, a: f32, b: f32, c: f32, lr: f32, mu: f32, wd: f32): void {
-  const aV = hoisted(f32x4.splat(a)), bV = hoisted(f32x4.splat(b)), cV = hoisted(f32x4.splat(c)), lrV = hoisted(f32x4.splat(lr)), muV = hoisted(f32x4.splat(mu)), wdV = hoisted(f32x4.splat(wd));
+  const aV = hoistedSplat(a), bV = hoistedSplat(b), cV = hoistedSplat(c), lrV = hoistedSplat(lr), muV = hoistedSplat(mu), wdV = hoistedSplat(wd);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const o = (<usize>i) << 2;
