@@ -155,15 +155,38 @@ export const SIGN_BIT = memory.data<i32>([0x80000000]);
 // The elementwise maps out[i] = f(a[i]) over bytes (a multiple of 16) bytes; out may be a.
 // Each loads its constants once, then loops.
 
-export function expLoop(out: usize, a: usize, bytes: usize): void {
+const EXP = 0, TANH = 1, SIGMOID = 2;
+
+// exp4 and the two built on it: one block of exp4's constants. f is a constant at each call below,
+// so each map keeps one of the three bodies; tanh's own constants go unused (and unloaded) elsewhere.
+@inline function expFamilyLoop(f: i32, out: usize, a: usize, bytes: usize): void {
   const t = EXP_CONSTANTS;
   const e0 = lanes(t, 0), e1 = lanes(t, 1), e2 = lanes(t, 2), e3 = lanes(t, 3), e4 = lanes(t, 4), e5 = lanes(t, 5), e6 = lanes(t, 6);
   const e7 = lanes(t, 7), e8 = lanes(t, 8), e9 = lanes(t, 9), e10 = lanes(t, 10), e11 = lanes(t, 11), e12 = lanes(t, 12);
   const bias = lanes(EXP_BIAS, 0);
+  if (f == EXP) {
+    for (let i: usize = 0; i < bytes; i += 16) {
+      v128.store(out + i, exp4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias));
+    }
+    return;
+  }
+  const sign = lanes(SIGN_BIT, 0);
+  if (f == SIGMOID) {
+    for (let i: usize = 0; i < bytes; i += 16) {
+      v128.store(out + i, sigmoid4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias, sign));
+    }
+    return;
+  }
+  const u = TANH_CONSTANTS;
+  const t0 = lanes(u, 0), t1 = lanes(u, 1), t2 = lanes(u, 2), t3 = lanes(u, 3), t4 = lanes(u, 4), t5 = lanes(u, 5), t6 = lanes(u, 6), t7 = lanes(u, 7);
   for (let i: usize = 0; i < bytes; i += 16) {
-    v128.store(out + i, exp4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias));
+    v128.store(out + i, tanh4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias, t0, t1, t2, t3, t4, t5, t6, t7, sign));
   }
 }
+
+export function expLoop(out: usize, a: usize, bytes: usize): void { expFamilyLoop(EXP, out, a, bytes); }
+export function tanhLoop(out: usize, a: usize, bytes: usize): void { expFamilyLoop(TANH, out, a, bytes); }
+export function sigmoidLoop(out: usize, a: usize, bytes: usize): void { expFamilyLoop(SIGMOID, out, a, bytes); }
 
 export function logLoop(out: usize, a: usize, bytes: usize): void {
   const t = LOG_CONSTANTS;
@@ -173,27 +196,5 @@ export function logLoop(out: usize, a: usize, bytes: usize): void {
   const i0 = lanes(LOG_INTEGERS, 0), i1 = lanes(LOG_INTEGERS, 1), i2 = lanes(LOG_INTEGERS, 2);
   for (let i: usize = 0; i < bytes; i += 16) {
     v128.store(out + i, log4(v128.load(a + i), c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, i0, i1, i2));
-  }
-}
-
-export function tanhLoop(out: usize, a: usize, bytes: usize): void {
-  const t = EXP_CONSTANTS;
-  const e0 = lanes(t, 0), e1 = lanes(t, 1), e2 = lanes(t, 2), e3 = lanes(t, 3), e4 = lanes(t, 4), e5 = lanes(t, 5), e6 = lanes(t, 6);
-  const e7 = lanes(t, 7), e8 = lanes(t, 8), e9 = lanes(t, 9), e10 = lanes(t, 10), e11 = lanes(t, 11), e12 = lanes(t, 12);
-  const bias = lanes(EXP_BIAS, 0), sign = lanes(SIGN_BIT, 0);
-  const u = TANH_CONSTANTS;
-  const t0 = lanes(u, 0), t1 = lanes(u, 1), t2 = lanes(u, 2), t3 = lanes(u, 3), t4 = lanes(u, 4), t5 = lanes(u, 5), t6 = lanes(u, 6), t7 = lanes(u, 7);
-  for (let i: usize = 0; i < bytes; i += 16) {
-    v128.store(out + i, tanh4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias, t0, t1, t2, t3, t4, t5, t6, t7, sign));
-  }
-}
-
-export function sigmoidLoop(out: usize, a: usize, bytes: usize): void {
-  const t = EXP_CONSTANTS;
-  const e0 = lanes(t, 0), e1 = lanes(t, 1), e2 = lanes(t, 2), e3 = lanes(t, 3), e4 = lanes(t, 4), e5 = lanes(t, 5), e6 = lanes(t, 6);
-  const e7 = lanes(t, 7), e8 = lanes(t, 8), e9 = lanes(t, 9), e10 = lanes(t, 10), e11 = lanes(t, 11), e12 = lanes(t, 12);
-  const bias = lanes(EXP_BIAS, 0), sign = lanes(SIGN_BIT, 0);
-  for (let i: usize = 0; i < bytes; i += 16) {
-    v128.store(out + i, sigmoid4(v128.load(a + i), e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias, sign));
   }
 }
