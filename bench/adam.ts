@@ -3,11 +3,11 @@
 // included) against TF.js's tf.train.adam applyGradients, timed in alternating samples so the
 // ratios are taken per round; and against the bandwidth a plain copy of the same 28 bytes a
 // parameter gets in this run, and the core's sqrt + div rate.
-import { Random } from "../src/random.ts";
 import { adam } from "../src/optim/index.ts";
 import { f32View, heap, kernels } from "../src/wasm/module.ts";
 import { measure, measureInterleaved, msFields, num, pct, rate, ratioPerRound, spread, text, timingOptions, type Rate, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
 import { measureSqrtDiv } from "./ceiling.ts";
+import { fillParamsAndGrads } from "./params.ts";
 import { peerFor, tfOptimizerStep, type Peer } from "./tfjs.ts";
 
 const BYTES_PER_PARAM = 28;
@@ -17,23 +17,16 @@ const LR = 1e-3, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-7;
 // The step-1 constants, folded as src/optim/adam.ts does; the step count does not change the cost.
 const S = LR / (1 - BETA1), R = 1 / Math.sqrt(1 - BETA2);
 
-function randomFill(ptr: number, n: number, rng: Random, scale: number): void {
-  const view = f32View(ptr, n);
-  for (let i = 0; i < n; i++) view[i] = scale * (rng.uniform() - 0.5);
-}
-
 interface Measured { kernel: Timing; update: Timing; tfjs: Timing | null; kernelRatio: Rate | null; updateRatio: Rate | null; leaked: number }
 
 /** Ours (kernel alone, whole step) and TF.js's step in alternating samples, n parameters. */
 function timeAdam(peer: Peer | null, n: number, timing: TimeOptions): Measured {
-  const rng = new Random(n);
   const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
   const opt = adam({ lr: LR, beta1: BETA1, beta2: BETA2, eps: EPS });
   const state = opt.init(n);
   const theirs = peer ? tfOptimizerStep(peer, n, (tf) => tf.train.adam(LR, BETA1, BETA2, EPS)) : null;
   try {
-    randomFill(w, n, rng, 2);
-    randomFill(g, n, rng, 0.02);
+    fillParamsAndGrads(w, g, n);
     const { m, v } = state.buffers;
     const fns: (() => void)[] = [() => kernels.adam(w, g, m, v, n, BETA1, BETA2, S, R, EPS, 0, 1), () => { opt.update(w, g, state); }];
     if (theirs) fns.push(theirs.step);
@@ -57,11 +50,9 @@ function timeAdam(peer: Peer | null, n: number, timing: TimeOptions): Measured {
  */
 function timeKernelInCache(timing: TimeOptions): number {
   const n = 1e4;
-  const rng = new Random(n);
   const w = heap.alloc(n * 4), g = heap.alloc(n * 4), m = heap.alloc(n * 4), v = heap.alloc(n * 4);
   try {
-    randomFill(w, n, rng, 2);
-    randomFill(g, n, rng, 0.02);
+    fillParamsAndGrads(w, g, n);
     f32View(m, n).fill(0);
     f32View(v, n).fill(0);
     return 1e3 * (1e7 / n) * measure(() => kernels.adam(w, g, m, v, n, BETA1, BETA2, S, R, EPS, 0, 1), timing).median;

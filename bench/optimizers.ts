@@ -1,10 +1,10 @@
 // Every first-order optimizer's whole step (`update`: the non-finite guard, then its fused kernel)
 // over a flat buffer, against TF.js's applyGradients for the six it shares with us. Each step
 // reads w, g and every state buffer and writes w and the state: (3 + 2·buffers)·4 bytes a parameter.
-import { Random } from "../src/random.ts";
 import { adadelta, adagrad, adam, adamax, amsgrad, lion, nadam, radam, rmsprop, sgd, tmsgd, type BaseOptions, type Optimizer } from "../src/optim/index.ts";
-import { f32View, heap } from "../src/wasm/module.ts";
+import { heap } from "../src/wasm/module.ts";
 import { measureInterleaved, msFields, num, rate, ratioPerRound, spread, text, timingOptions, type Row, type Suite, type TimeOptions } from "./lib.ts";
+import { fillParamsAndGrads } from "./params.ts";
 import { peerFor, tfOptimizerStep, type Peer, type Tf, type TfOptimizer } from "./tfjs.ts";
 
 const LR = 1e-3;
@@ -30,14 +30,12 @@ const CASES: Case[] = [
 
 /** Our step and, where TF.js has the optimizer, its step, in alternating samples over n parameters. */
 function timeBoth(c: Case, peer: Peer | null, n: number, timing: TimeOptions) {
-  const rng = new Random(n);
   const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
   const opt = c.ours();
   const state = opt.init(n);
   const theirs = peer && c.theirs ? tfOptimizerStep(peer, n, c.theirs) : null;
   try {
-    const wv = f32View(w, n), gv = f32View(g, n);
-    for (let i = 0; i < n; i++) { wv[i] = 2 * (rng.uniform() - 0.5); gv[i] = 0.02 * (rng.uniform() - 0.5); }
+    fillParamsAndGrads(w, g, n);
     const fns: (() => void)[] = [() => { opt.update(w, g, state); }];
     if (theirs) fns.push(theirs.step);
     const { timings, rounds } = measureInterleaved(fns, timing);

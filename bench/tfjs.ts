@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Random } from "../src/random.ts";
 import { measure, type TimeOptions, type Timing } from "./lib.ts";
+import { paramsAndGrads } from "./params.ts";
 
 // The slice of the TF.js API used here. The packages are imported by a computed name so that
 // type-checking never loads their declarations: tfjs-backend-wasm pulls in @types/emscripten,
@@ -137,16 +137,14 @@ export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: nu
 }
 
 /**
- * One optimizer step of TF.js to time: `applyGradients` on a single variable of n elements (w
- * uniform in ±1, g in ±0.01 from the seeded generator), already taken once. `tensorsAdded` counts
+ * One optimizer step of TF.js to time: `applyGradients` on a single variable of n elements (w and
+ * g from paramsAndGrads), already taken once. `tensorsAdded` counts
  * the tensors left behind since then. The wasm backend runs each kernel synchronously: when
  * applyGradients returns, the state is written.
  */
 export function tfOptimizerStep(peer: Peer, n: number, make: (tf: Tf) => TfOptimizer): { step: () => void; tensorsAdded: () => number; dispose: () => void } {
   const { tf } = peer;
-  const rng = new Random(n);
-  const wData = new Float32Array(n), gData = new Float32Array(n);
-  for (let i = 0; i < n; i++) { wData[i] = 2 * (rng.uniform() - 0.5); gData[i] = 0.02 * (rng.uniform() - 0.5); }
+  const { w: wData, g: gData } = paramsAndGrads(n);
   const w = tf.variable(tf.tensor(wData, [n]));
   const g = tf.tensor(gData, [n]);
   const opt = make(tf);
