@@ -42,8 +42,9 @@ const SQRT_DIV_FACTORS = memory.data<f32>([1.0000001, 0.9999999]);
  */
 export function sqrtDivCeiling(iterations: i32): f32 {
   const a = v128.load32_splat(SQRT_DIV_FACTORS), b = v128.load32_splat(SQRT_DIV_FACTORS, 4);
-  let x0 = f32x4.splat(1.0), x1 = f32x4.splat(2.0), x2 = f32x4.splat(3.0), x3 = f32x4.splat(4.0);
-  let x4 = f32x4.splat(5.0), x5 = f32x4.splat(6.0), x6 = f32x4.splat(7.0), x7 = f32x4.splat(8.0);
+  // Starting values 2..9: none is a fixed point of x ← a/x, so every chain's first step shows its sqrt.
+  let x0 = f32x4.splat(2.0), x1 = f32x4.splat(3.0), x2 = f32x4.splat(4.0), x3 = f32x4.splat(5.0);
+  let x4 = f32x4.splat(6.0), x5 = f32x4.splat(7.0), x6 = f32x4.splat(8.0), x7 = f32x4.splat(9.0);
   for (let i = 0; i < iterations; i++) {
     x0 = f32x4.div(a, f32x4.sqrt(x0)); x1 = f32x4.div(b, f32x4.sqrt(x1));
     x2 = f32x4.div(a, f32x4.sqrt(x2)); x3 = f32x4.div(b, f32x4.sqrt(x3));

@@ -197,6 +197,12 @@ describe("fmaCeiling and sqrtDivCeiling", () => {
   it("sqrtDivCeiling's chains settle at a^(2/3), a ≈ 1: the sum of 32 lanes is 32", () => {
     expect(kernels.sqrtDivCeiling(200)).toBeCloseTo(32, 4);
   });
+
+  it("sqrtDivCeiling's first step is a/√x on every chain (x = 2..9, a alternating 1.0000001 and 0.9999999)", () => {
+    let expected = 0;
+    for (let i = 0; i < 8; i++) expected += 4 * Math.fround(i % 2 === 0 ? 1.0000001 : 0.9999999) / Math.sqrt(i + 2);
+    expect(kernels.sqrtDivCeiling(1)).toBeCloseTo(expected, 5);
+  });
 });
 
 describe("copyBytes", () => {
