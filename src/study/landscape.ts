@@ -7,7 +7,7 @@
  * L-BFGS and Newton are the f64 second-order minimizers, given the analytic gradient and a
  * Hessian-vector product by central differences of it (ε = 1e-5: error O(ε²) ≈ 1e-10 relative).
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { testFunction, testFunctions, type TestFunction } from "../landscape/functions.ts";
 import { runTrajectory } from "../landscape/trajectory.ts";
 import type { Objective } from "../optim/second-order/objective.ts";
@@ -37,23 +37,18 @@ export const LEARNING_RATES: Record<string, { plain: number; adaptive: number }>
   "ill-conditioned": { plain: 0.019, adaptive: 0.1 },
 };
 
-export const landscapeOptions: OptionSpec[] = [
+export const landscapeOptions = [
   { name: "functions", type: "list", choices: testFunctions.map((f) => f.name), default: [...FUNCTIONS], help: "2-D test functions" },
   { name: "optimizers", type: "list", choices: OPTIMIZERS, default: [...OPTIMIZERS], help: "optimizers to trace" },
-  { name: "steps", type: "int", min: 1, default: 500, help: "updates of the first-order methods" },
-  { name: "second-order-steps", type: "int", min: 1, default: 100, help: "iterations of L-BFGS and Newton at most" },
+  { name: "steps", type: "int", min: 1, default: 500, quickDefault: 100, help: "updates of the first-order methods" },
+  { name: "second-order-steps", type: "int", min: 1, default: 100, quickDefault: 30, help: "iterations of L-BFGS and Newton at most" },
   { name: "momentum", type: "number", min: 0, max: 0.999, default: 0.9, help: "momentum of Momentum and Nesterov" },
   { name: "lr-scale", type: "number", min: 0, default: 1, help: "multiplies every learning rate of the built-in table" },
-];
+] as const satisfies readonly OptionSpec[];
 
-function settings(config: StudyConfig) {
-  const c = config as Record<string, unknown>;
-  return {
-    functions: c.functions as string[], optimizers: c.optimizers as OptimizerName[],
-    steps: config.quick ? 100 : (c.steps as number), secondOrderSteps: config.quick ? 30 : (c["second-order-steps"] as number),
-    momentum: c.momentum as number, lrScale: c["lr-scale"] as number,
-  };
-}
+type Config = StudyConfig<typeof landscapeOptions>;
+/** What one path reads. */
+export type PathSettings = Pick<Config, "steps" | "second-order-steps" | "momentum" | "lr-scale">;
 
 export interface PathResult { points: [number, number][]; values: number[]; lr: number | null; divergedAt: number | null }
 
@@ -85,17 +80,17 @@ function secondOrderPath(f: TestFunction, make: (o: Objective, w0: number[]) => 
   return { points, values, lr: null, divergedAt };
 }
 
-export function tracePath(fnName: string, optimizer: OptimizerName, s: ReturnType<typeof settings>): PathResult {
+export function tracePath(fnName: string, optimizer: OptimizerName, config: PathSettings): PathResult {
   const f = testFunction(fnName);
-  if (optimizer === "lbfgs") return secondOrderPath(f, (o, w0) => new Lbfgs(o, w0), s.secondOrderSteps);
-  if (optimizer === "newton") return secondOrderPath(f, (o, w0) => new Newton(o, w0), s.secondOrderSteps);
+  if (optimizer === "lbfgs") return secondOrderPath(f, (o, w0) => new Lbfgs(o, w0), config["second-order-steps"]);
+  if (optimizer === "newton") return secondOrderPath(f, (o, w0) => new Newton(o, w0), config["second-order-steps"]);
   const rates = LEARNING_RATES[fnName] ?? { plain: 1e-3, adaptive: 0.05 };
   const adaptive = optimizer === "adagrad" || optimizer === "rmsprop" || optimizer === "adam";
-  const lr = (adaptive ? rates.adaptive : rates.plain) * s.lrScale;
-  const spec = optimizer === "momentum" ? { name: "sgd", options: { lr, momentum: s.momentum } }
-    : optimizer === "nesterov" ? { name: "sgd", options: { lr, momentum: s.momentum, nesterov: true } }
+  const lr = (adaptive ? rates.adaptive : rates.plain) * config["lr-scale"];
+  const spec = optimizer === "momentum" ? { name: "sgd", options: { lr, momentum: config.momentum } }
+    : optimizer === "nesterov" ? { name: "sgd", options: { lr, momentum: config.momentum, nesterov: true } }
     : { name: optimizer, options: { lr } };
-  const t = runTrajectory({ fn: f, optimizer: spec, steps: s.steps });
+  const t = runTrajectory({ fn: f, optimizer: spec, steps: config.steps });
   return { points: t.points, values: t.losses, lr, divergedAt: t.divergedAt };
 }
 
@@ -111,24 +106,24 @@ export function outcome(f: TestFunction, r: PathResult): { distance: number | nu
   return { distance, verdict: distance !== null && distance < 0.1 ? "close, not converged" : "not converged" };
 }
 
-export const landscapeStudy: Study<PathResult> = {
+type Spec = RunSpec & { fn: string; optimizer: OptimizerName };
+
+export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = {
   name: "landscape",
   summary: "Optimizer trajectories on Rosenbrock, Beale, Himmelblau, the saddle x² − y² and an ill-conditioned quadratic, over contour plots (deterministic from fixed start points, so no --seeds)",
   options: landscapeOptions,
   plan(config) {
-    const s = settings(config);
-    return s.functions.flatMap((fn) => s.optimizers.map((optimizer) => ({ id: `${fn}/${optimizer}`, fn, optimizer })));
+    return config.functions.flatMap((fn) => config.optimizers.map((optimizer) => ({ id: `${fn}/${optimizer}`, fn, optimizer })));
   },
-  async run(spec: RunSpec, config, ctx) {
-    const r = tracePath(spec.fn as string, spec.optimizer as OptimizerName, settings(config));
+  async run(spec, config, ctx) {
+    const r = tracePath(spec.fn, spec.optimizer, config);
     ctx.progress(1, `${spec.id}: ${r.points.length - 1} steps`);
     return r;
   },
   report(config, results) {
-    const s = settings(config);
     const report: StudyReport = { title: "Optimizer trajectories on 2-D test functions", sections: [], metrics: [] };
     const rows: Table["rows"][number][] = [];
-    for (const fn of s.functions) {
+    for (const fn of config.functions) {
       const f = testFunction(fn);
       const runs = results.filter((r) => r.spec.fn === fn);
       if (!runs.length) continue;
@@ -151,7 +146,7 @@ export const landscapeStudy: Study<PathResult> = {
       report.sections.push({ heading: f.label, markdown: `${f.formula}; start (${f.starts[0].join(", ")}).`, svgs: [{ name: `landscape-${fn}`, svg: contour }, { name: `landscape-${fn}-values`, svg: values }] });
     }
     const table: Table & { caption: string } = {
-      caption: `Where each optimizer ended: first-order methods ${s.steps} steps (f32), L-BFGS and Newton at most ${s.secondOrderSteps} iterations (f64); momentum ${s.momentum}`,
+      caption: `Where each optimizer ended: first-order methods ${config.steps} steps (f32), L-BFGS and Newton at most ${config["second-order-steps"]} iterations (f64); momentum ${config.momentum}`,
       columns: ["Function", "Optimizer", "Learning rate", { header: "Steps", format: String }, "Final f", "Distance to nearest minimum", "Diverged", "Outcome"],
       rows,
     };

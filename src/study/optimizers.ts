@@ -4,9 +4,10 @@
  * in the survey's columns: convergence (method, learning rate, epochs to converge, final training
  * and validation loss) and time (time per epoch, total time to converge).
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { split, subset } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
+import type { AdaptiveStopping } from "../train/stopping.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import { mnistSample } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
@@ -19,7 +20,7 @@ import { secondOrderRun } from "./common/second-order.ts";
 
 const DEFAULT_OPTIMIZERS = OPTIMIZER_NAMES.filter((n) => n !== "gd" && n !== "sgd");
 
-const options: OptionSpec[] = [
+const options = [
   { name: "optimizers", type: "list", help: "the optimizers to compare", choices: OPTIMIZER_NAMES, default: DEFAULT_OPTIMIZERS, quickDefault: ["minibatch", "momentum", "adam", "lion", "tmsgd", "lbfgs", "adahessian"] },
   { name: "lr", type: "number", help: "the learning rate of every optimizer (the papers' protocol)", default: 0.01, min: 0 },
   { name: "epochs", type: "int", help: "the most epochs a run may take (the adaptive criterion usually stops it first)", default: 50, quickDefault: 5, min: 1, max: 100000 },
@@ -33,52 +34,50 @@ const options: OptionSpec[] = [
   { name: "second-order-hidden", type: "int", help: "hidden units of the second-order runs' smaller MLP", default: 32, quickDefault: 8, min: 1 },
   SEEDS_OPTION,
   ...TUNE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
 
 interface Spec extends SeededSpec { optimizer: string }
 type Result = TrainOutcome & { optimizer: string; tuning?: Tuning; evaluations?: number; model: string; trainSize: number };
 
-export const optimizersStudy: Study<Result> = {
+export const optimizersStudy: Study<Result, typeof options, Spec> = {
   name: "optimizers",
   summary: "every optimizer on an MLP on MNIST: epochs to converge, final losses, time per epoch",
   options,
   plan(config) {
-    return withSeeds((config.optimizers as string[]).map((optimizer) => ({ id: optimizer, optimizer })), config);
+    return withSeeds(config.optimizers.map((optimizer) => ({ id: optimizer, optimizer })), config);
   },
-  async run(raw, config, ctx) {
-    const spec = raw as Spec;
+  async run(spec, config, ctx) {
     const entry = optimizerEntry(spec.optimizer);
-    const c = settings(config);
-    const data = mnistSample(c.train, c.test, config.seed);
+    const data = mnistSample(config.train, config.test, config.seed);
+    const adaptive = { threshold: config.threshold, patience: config.patience };
     if (entry.kind === "second-order") {
-      const train = subset(data.train, Array.from({ length: Math.min(c.secondOrderTrain, data.train.n) }, (_, i) => i));
-      const hidden = [c.secondOrderHidden];
+      const train = subset(data.train, Array.from({ length: Math.min(config["second-order-train"], data.train.n) }, (_, i) => i));
+      const hidden = [config["second-order-hidden"]];
       const model = mlp({ inputs: 784, hidden, classes: 10, seed: spec.seed });
       try {
-        const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: c.lr, epochs: c.epochs, seed: spec.seed, stopping: c.stopping, ctx });
+        const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: config.lr, epochs: config.epochs, seed: spec.seed, stopping: adaptive, ctx });
         return { ...r, optimizer: entry.name, model: describeMlp(784, hidden, 10), trainSize: train.n };
       } finally { model.free(); }
     }
-    const batch = entry.batch ?? c.batch;
-    const train = async (lr: number, trainSet = data.train, validation = data.test, epochs = c.epochs, stopping: typeof c.stopping | undefined = c.stopping) => {
-      const model = mlp({ inputs: 784, hidden: [c.hidden], classes: 10, seed: spec.seed });
+    const batch = entry.batch ?? config.batch;
+    const train = async (lr: number, trainSet = data.train, validation = data.test, epochs = config.epochs, stopping: AdaptiveStopping | undefined = adaptive) => {
+      const model = mlp({ inputs: 784, hidden: [config.hidden], classes: 10, seed: spec.seed });
       try {
         return await trainRun({ model, train: trainSet, validation, optimizer: (k) => entry.make(lr, k), lr, epochs, batch, seed: spec.seed, stopping, ctx });
       } finally { model.free(); }
     };
     let tuning: Tuning | undefined;
-    let lr = c.lr;
+    let lr = config.lr;
     if (config.tune) {
       // Tuned on a split of the training digits (seeded by the config seed, the same for every repeat), never on the reported validation set.
       const parts = split(data.train, { validation: 0.1, seed: config.seed });
-      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (trialLr) => (await train(trialLr, parts.train, parts.validation, config["tune-epochs"] as number, undefined)).finalValidationLoss);
+      tuning = await tuneLearningRate(learningRateGrid(config.quick), async (trialLr) => (await train(trialLr, parts.train, parts.validation, config["tune-epochs"], undefined)).finalValidationLoss);
       lr = tuning.chosen;
     }
     const r = await train(lr);
-    return { ...r, optimizer: entry.name, tuning, model: describeMlp(784, [c.hidden], 10), trainSize: data.train.n };
+    return { ...r, optimizer: entry.name, tuning, model: describeMlp(784, [config.hidden], 10), trainSize: data.train.n };
   },
   report(config, results) {
-    const c = settings(config);
     const groups = groupByKey(results);
     const label = (name: string) => optimizerEntry(name).label;
     const lrOf = (rs: Result[]) => {
@@ -87,13 +86,13 @@ export const optimizersStudy: Study<Result> = {
     };
     const convergence = {
       columns: ["Optimization Method", "Learning Rate", { header: "Epochs to Converge", align: "right" as const }, { header: "Final Training Loss", align: "right" as const }, { header: "Final Validation Loss", align: "right" as const }, { header: "Final Validation Accuracy", align: "right" as const }],
-      rows: groups.map((g) => [label(g.key), lrOf(g.results), epochsCell(g.results), valueCell(g.results, (r) => (r as Result).finalTrainLoss), valueCell(g.results, (r) => (r as Result).finalValidationLoss), valueCell(g.results, (r) => (r as Result).finalAccuracy)]),
+      rows: groups.map((g) => [label(g.key), lrOf(g.results), epochsCell(g.results), valueCell(g.results, (r) => r.finalTrainLoss), valueCell(g.results, (r) => r.finalValidationLoss), valueCell(g.results, (r) => r.finalAccuracy)]),
     };
     const time = {
       columns: ["Optimization Method", { header: "Time per Epoch", align: "right" as const }, { header: "Total Time to Converge", align: "right" as const }],
-      rows: groups.map((g) => [label(g.key), valueCell(g.results, (r) => (r as Result).secondsPerEpoch, seconds), valueCell(g.results, (r) => (r as Result).totalSeconds, seconds)]),
+      rows: groups.map((g) => [label(g.key), valueCell(g.results, (r) => r.secondsPerEpoch, seconds), valueCell(g.results, (r) => r.totalSeconds, seconds)]),
     };
-    const seeds = (config.seeds as number) ?? 1;
+    const seeds = config.seeds;
     const first = groups.map((g) => ({ name: label(g.key), r: g.results[0] }));
     const curve = (key: "trainLoss" | "validationLoss") => first.map(({ name, r }) => ({ name, points: r.history.map((h) => [h.epoch, h[key] ?? NaN] as const) }));
     const secondOrder = groups.filter((g) => optimizerEntry(g.key).kind === "second-order");
@@ -102,11 +101,11 @@ export const optimizersStudy: Study<Result> = {
       {
         heading: "Setting",
         markdown: [
-          `${mnistSample(c.train, c.test, config.seed).source}. Model: MLP ${describeMlp(784, [c.hidden], 10)} (ReLU), cross-entropy, mini-batches of ${c.batch}.`,
-          protocolLine(Boolean(config.tune), c.lr),
-          `Adaptive stopping: a run has converged once its training loss improves by less than ${c.threshold} for ${c.patience} epochs in a row; at most ${c.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${c.test} held-out digits.`,
+          `${mnistSample(config.train, config.test, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU), cross-entropy, mini-batches of ${config.batch}.`,
+          protocolLine(config.tune, config.lr),
+          `Adaptive stopping: a run has converged once its training loss improves by less than ${config.threshold} for ${config.patience} epochs in a row; at most ${config.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${config.test} held-out digits.`,
           seeds > 1 ? `Every run repeated with ${seeds} seeds (${config.seed} … ${config.seed + seeds - 1}: initial weights and batch order; the data sample is fixed by seed ${config.seed}); cells are mean ± sample std.` : `One run per optimizer, seed ${config.seed}.`,
-          secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [c.secondOrderHidden], 10)} on the first ${c.secondOrderTrain} training digits (a Hessian-vector product over 8,000 digits and a 784-${c.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps (at most 10 Hessian-vector products) cost extra evaluations within it; neither takes a learning rate. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
+          secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [config["second-order-hidden"]], 10)} on the first ${config["second-order-train"]} training digits (a Hessian-vector product over 8,000 digits and a 784-${config.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps (at most 10 Hessian-vector products) cost extra evaluations within it; neither takes a learning rate. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
         ].filter(Boolean).join("\n\n"),
       },
       { heading: "Convergence", tables: [convergence] },
@@ -130,15 +129,5 @@ export const optimizersStudy: Study<Result> = {
     return { title: "Optimizers: convergence and time (MNIST MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
   },
 };
-
-function settings(config: StudyConfig) {
-  const threshold = config.threshold as number, patience = config.patience as number;
-  return {
-    lr: config.lr as number, epochs: config.epochs as number, batch: config.batch as number, hidden: config.hidden as number,
-    train: config.train as number, test: config.test as number, threshold, patience,
-    stopping: { threshold, patience },
-    secondOrderTrain: config["second-order-train"] as number, secondOrderHidden: config["second-order-hidden"] as number,
-  };
-}
 
 export type { Spec as OptimizersSpec, RunSpec };

@@ -3,7 +3,7 @@
  * L1 penalty (0.001), an L2 penalty (0.001) and dropout (0.5): training loss, validation loss and
  * final accuracy, the survey's comparison.
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig } from "./study.ts";
 import { mnistSample } from "./common/data.ts";
@@ -16,7 +16,7 @@ import { epochMetrics, trainRun, type TrainOutcome } from "./common/train.ts";
 const METHODS = ["none", "l1", "l2", "dropout"] as const;
 type Method = (typeof METHODS)[number];
 
-const options: OptionSpec[] = [
+const options = [
   { name: "methods", type: "list", help: "which regularizations to compare", choices: METHODS, default: [...METHODS] },
   { name: "l1", type: "number", help: "L1 penalty strength (λ·Σ|w| over the weights, not the biases)", default: 0.001, min: 0 },
   { name: "l2", type: "number", help: "L2 penalty strength (λ·Σw² over the weights, not the biases)", default: 0.001, min: 0 },
@@ -29,7 +29,7 @@ const options: OptionSpec[] = [
   { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
   { name: "test", type: "int", help: "held-out digits (validation loss and accuracy)", default: 2000, quickDefault: 200, min: 10, max: 9990 },
   SEEDS_OPTION,
-];
+] as const satisfies readonly OptionSpec[];
 
 interface Spec extends SeededSpec { method: Method }
 type Result = TrainOutcome & { method: Method };
@@ -41,24 +41,23 @@ const LABELS: Record<Method, (c: StudyConfig) => string> = {
   dropout: (c) => `Dropout (${c.dropout})`,
 };
 
-export const regularizationStudy: Study<Result> = {
+export const regularizationStudy: Study<Result, typeof options, Spec> = {
   name: "regularization",
   summary: "none, L1, L2 and dropout on an MNIST MLP: training loss, validation loss, accuracy",
   options,
   plan(config) {
-    return withSeeds((config.methods as Method[]).map((method) => ({ id: method, method })), config);
+    return withSeeds(config.methods.map((method) => ({ id: method, method })), config);
   },
-  async run(raw, config, ctx) {
-    const spec = raw as Spec;
-    const data = mnistSample(config.train as number, config.test as number, config.seed);
-    const entry = optimizerEntry(config.optimizer as string) as FirstOrderEntry;
-    const lr = config.lr as number;
-    const model = mlp({ inputs: 784, hidden: [config.hidden as number], classes: 10, dropout: spec.method === "dropout" ? (config.dropout as number) : 0, seed: spec.seed });
+  async run(spec, config, ctx) {
+    const data = mnistSample(config.train, config.test, config.seed);
+    const entry = optimizerEntry(config.optimizer) as FirstOrderEntry;
+    const lr = config.lr;
+    const model = mlp({ inputs: 784, hidden: [config.hidden], classes: 10, dropout: spec.method === "dropout" ? config.dropout : 0, seed: spec.seed });
     try {
       const r = await trainRun({
-        model, train: data.train, validation: data.test, optimizer: (k) => entry.make(lr, k), lr, epochs: config.epochs as number,
-        batch: entry.batch ?? (config.batch as number), seed: spec.seed, ctx,
-        l1: spec.method === "l1" ? (config.l1 as number) : 0, l2: spec.method === "l2" ? (config.l2 as number) : 0,
+        model, train: data.train, validation: data.test, optimizer: (k) => entry.make(lr, k), lr, epochs: config.epochs,
+        batch: entry.batch ?? config.batch, seed: spec.seed, ctx,
+        l1: spec.method === "l1" ? config.l1 : 0, l2: spec.method === "l2" ? config.l2 : 0,
       });
       return { ...r, method: spec.method };
     } finally { model.free(); }
@@ -70,22 +69,22 @@ export const regularizationStudy: Study<Result> = {
     const table = {
       columns: ["Regularization", right("Training Loss"), right("Validation Loss"), right("Final Accuracy"), right("Generalization Gap")],
       rows: groups.map((g) => [
-        label(g.key as Method),
-        valueCell(g.results, (r) => (r as Result).finalTrainLoss),
-        valueCell(g.results, (r) => (r as Result).finalValidationLoss),
-        valueCell(g.results, (r) => (r as Result).finalAccuracy),
-        valueCell(g.results, (r) => (r as Result).finalValidationLoss - (r as Result).finalTrainLoss),
+        label(g.spec.method),
+        valueCell(g.results, (r) => r.finalTrainLoss),
+        valueCell(g.results, (r) => r.finalValidationLoss),
+        valueCell(g.results, (r) => r.finalAccuracy),
+        valueCell(g.results, (r) => r.finalValidationLoss - r.finalTrainLoss),
       ]),
     };
-    const seeds = (config.seeds as number) ?? 1;
-    const series = (key: "trainLoss" | "validationLoss") => groups.map((g) => ({ name: label(g.key as Method), points: g.results[0].history.map((h) => [h.epoch, h[key] ?? NaN] as const) }));
+    const seeds = config.seeds;
+    const series = (key: "trainLoss" | "validationLoss") => groups.map((g) => ({ name: label(g.spec.method), points: g.results[0].history.map((h) => [h.epoch, h[key] ?? NaN] as const) }));
     return {
       title: "Regularization: none, L1, L2, dropout (MNIST MLP)",
       sections: [
         {
           heading: "Setting",
           markdown: [
-            `${mnistSample(config.train as number, config.test as number, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden as number], 10)} (ReLU; dropout after the hidden layer in the dropout run), ${optimizerEntry(config.optimizer as string).label} at lr ${config.lr}, batches of ${config.batch}, ${config.epochs} epochs.`,
+            `${mnistSample(config.train, config.test, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU; dropout after the hidden layer in the dropout run), ${optimizerEntry(config.optimizer).label} at lr ${config.lr}, batches of ${config.batch}, ${config.epochs} epochs.`,
             "Training loss: cross-entropy over the whole training set in evaluation mode after the last epoch (no penalty term, no dropout), so the rows compare the same quantity. Validation loss and final accuracy: on the held-out digits. Generalization gap: validation minus training loss.",
             seeds > 1 ? `Every run repeated with ${seeds} seeds; cells are mean ± sample std.` : `One run per method, seed ${config.seed}.`,
           ].join("\n\n"),

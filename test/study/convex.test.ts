@@ -55,7 +55,7 @@ describe("constrained QPs against their closed forms", () => {
 
 describe("regression", () => {
   it("gradient descent reaches the closed form; the measured rate is 1 − μ/L", () => {
-    const r = runLinear({ n: 80, d: 4, condition: 10, iterations: 600, ridge: 0, rho: 1 }, 3);
+    const r = runLinear({ n: 80, d: 4, condition: 10, iterations: 600, ridge: 0 }, 3);
     for (const run of r.runs) {
       expect(run.finalRelativeError).toBeLessThan(1e-8);
       expect(run.boundHolds).toBe(true);
@@ -67,7 +67,7 @@ describe("regression", () => {
   });
 
   it("logistic regression: Newton and L-BFGS reach 1e-12, GD and Nesterov obey their convex bounds, Nesterov beats GD", () => {
-    const r = runLogistic({ n: 100, d: 5, condition: 20, iterations: 300, ridge: 1e-3, rho: 1 }, 0);
+    const r = runLogistic({ n: 100, d: 5, condition: 20, iterations: 300, ridge: 1e-3 }, 0);
     const by = Object.fromEntries(r.runs.map((x) => [x.name.split(" ")[0], x]));
     expect(by["Newton"].toTol[2]).not.toBeNull();
     expect(by["L-BFGS"].toTol[2]).not.toBeNull();

@@ -3,12 +3,12 @@ import { expect } from "vitest";
 import type { Study, StudyConfig, StudyReport } from "../../src/study/study.ts";
 import type { Table } from "../../src/report/table.ts";
 import { markdownTable } from "../../src/report/table.ts";
+import { resolveStudyConfig } from "../../src/study/config.ts";
 import { parseXml } from "../report/xml.ts";
 
+/** The quick config, resolved as the command line resolves it: an override wins over the quick default. */
 export function defaults(study: Study<unknown>, overrides: Record<string, unknown> = {}): StudyConfig {
-  const config: Record<string, unknown> = { seed: 0, quick: true };
-  for (const o of study.options) if (o.default !== undefined) config[o.name] = o.default;
-  return { ...config, ...overrides } as StudyConfig;
+  return resolveStudyConfig(study, { quick: true, ...overrides });
 }
 
 export async function runQuick<R>(study: Study<R>, overrides: Record<string, unknown> = {}) {

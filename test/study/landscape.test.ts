@@ -4,7 +4,7 @@ import { testFunction } from "../../src/landscape/functions.ts";
 import { byClass, parseXml } from "../report/xml.ts";
 import { checkReport, column, findTable, headers, runQuick } from "./helpers.ts";
 
-const s = { functions: [], optimizers: [], steps: 200, secondOrderSteps: 50, momentum: 0.9, lrScale: 1 };
+const s = { steps: 200, "second-order-steps": 50, momentum: 0.9, "lr-scale": 1 };
 
 describe("landscape paths", () => {
   it("GD on the ill-conditioned quadratic oscillates in y (lr just under 2/100) and converges", () => {

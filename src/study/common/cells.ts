@@ -6,7 +6,7 @@ import type { TrainOutcome } from "./train.ts";
 type Outcome = Pick<TrainOutcome, "diverged" | "convergedEpoch" | "epochs">;
 
 /** "diverged at epoch k" when every repeat diverged; with some, the statistic of the others and how many diverged. */
-export function valueCell(results: readonly Outcome[], value: (r: Outcome) => number, format?: CellFormat): string {
+export function valueCell<R extends Outcome>(results: readonly R[], value: (r: R) => number, format?: CellFormat): string {
   const ok = results.filter((r) => !r.diverged);
   if (ok.length === 0) return divergedCell(results[0].diverged!.epoch);
   const cell = statCell(ok.map(value), format);

@@ -4,14 +4,17 @@
  */
 import type { RunSpec, StudyConfig } from "../study.ts";
 import { formatMeanStd, formatNumber, meanStd } from "../../report/format.ts";
-import type { OptionSpec } from "../../cli/args.ts";
+import type { OptionSpec } from "../../options/option.ts";
 
-export const SEEDS_OPTION: OptionSpec = { name: "seeds", type: "int", help: "repeat every run with this many seeds and report mean ± std", default: 1, min: 1, max: 1000 };
+export const SEEDS_OPTION = { name: "seeds", type: "int", help: "repeat every run with this many seeds and report mean ± std", default: 1, min: 1, max: 1000 } as const satisfies OptionSpec;
 
 export interface SeededSpec extends RunSpec { key: string; seed: number }
 
-export function withSeeds<S extends RunSpec>(specs: readonly S[], config: StudyConfig): (S & SeededSpec)[] {
-  const n = (config.seeds as number | undefined) ?? 1;
+/** The seeds of a config: a study without --seeds runs once. */
+type Seeded = Pick<StudyConfig, "seed"> & { readonly seeds?: number };
+
+export function withSeeds<S extends RunSpec>(specs: readonly S[], config: Seeded): (S & SeededSpec)[] {
+  const n = config.seeds ?? 1;
   return specs.flatMap((spec) => Array.from({ length: n }, (_, k) => {
     const seed = config.seed + k;
     return { ...spec, key: spec.id, seed, id: n > 1 ? `${spec.id}-seed${seed}` : spec.id };
@@ -58,8 +61,8 @@ export function numberOrStat(values: readonly number[], format?: CellFormat): nu
 }
 
 /** The seeds line of a report's setting: which seeds, and what they change. */
-export function seedsLine(config: StudyConfig, what: string): string {
-  const n = (config.seeds as number | undefined) ?? 1;
+export function seedsLine(config: Seeded, what: string): string {
+  const n = config.seeds ?? 1;
   return n > 1
     ? `Every run repeated with ${n} seeds (${config.seed} … ${config.seed + n - 1}; the seed fixes ${what}): cells are mean ± sample std.`
     : `One run each, seed ${config.seed} (it fixes ${what}); use --seeds N for mean ± std over N seeds.`;

@@ -3,17 +3,17 @@
  * validation loss after a short trial, before the reported runs. The papers use one rate for all,
  * which by itself decides much of their ranking; reports say which protocol produced them.
  */
-import type { OptionSpec } from "../../cli/args.ts";
+import type { OptionSpec } from "../../options/option.ts";
 
 /** --tune and --tune-epochs; a study whose runs are long or short in epochs gives its own trial length. */
-export function tuneOptions({ epochs = 3, quickEpochs = 1, criterion = "validation loss" } = {}): OptionSpec[] {
+export function tuneOptions({ epochs = 3, quickEpochs = 1, criterion = "validation loss" } = {}) {
   return [
     { name: "tune", type: "boolean", help: `choose each optimizer's learning rate on a log grid by ${criterion} first`, default: false },
     { name: "tune-epochs", type: "int", help: "epochs of each tuning trial", default: epochs, quickDefault: quickEpochs, min: 1, max: 1000 },
-  ];
+  ] as const satisfies readonly OptionSpec[];
 }
 
-export const TUNE_OPTIONS: OptionSpec[] = tuneOptions();
+export const TUNE_OPTIONS = tuneOptions();
 
 /** 1e-4 … 1 in half-decades (quick: one per decade). */
 export function learningRateGrid(quick: boolean): number[] {
