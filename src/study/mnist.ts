@@ -5,6 +5,7 @@
  * and a final table. The survey's "linear activation" is --activation identity.
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import { split } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig, StudyReport } from "./study.ts";
@@ -20,7 +21,7 @@ export const MNIST_OPTIMIZERS = ["gd", "sgd", "minibatch", "momentum", "nesterov
 
 const options = [
   { name: "optimizers", type: "list", help: "the optimizers (gd: full batch, sgd: batch 1, minibatch: --batch)", choices: FIRST_ORDER_NAMES, default: MNIST_OPTIMIZERS },
-  { name: "lr", type: "number", help: "the learning rate of every optimizer (the paper's 0.01)", default: 0.01, min: 0 },
+  { name: "lr", type: "number", help: "the learning rate of every optimizer (the paper's 0.01)", default: 0.01, ...POSITIVE },
   { name: "epochs", type: "int", help: "epochs (the paper's 10)", default: 10, quickDefault: 2, min: 1, max: 100000 },
   { name: "sgd-epochs", type: "int", help: "epochs of batch-1 SGD (0: the same as --epochs); one SGD epoch is --train steps", default: 0, min: 0, max: 100000 },
   { name: "batch", type: "int", help: "mini-batch size (the paper's 64)", default: 64, quickDefault: 32, min: 1 },

@@ -5,6 +5,7 @@
  * and validation loss) and time (time per epoch, total time to converge).
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import { split, subset } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { AdaptiveStopping } from "../train/stopping.ts";
@@ -22,7 +23,7 @@ const DEFAULT_OPTIMIZERS = OPTIMIZER_NAMES.filter((n) => n !== "gd" && n !== "sg
 
 const options = [
   { name: "optimizers", type: "list", help: "the optimizers to compare", choices: OPTIMIZER_NAMES, default: DEFAULT_OPTIMIZERS, quickDefault: ["minibatch", "momentum", "adam", "lion", "tmsgd", "lbfgs", "adahessian"] },
-  { name: "lr", type: "number", help: "the learning rate of every optimizer (the papers' protocol)", default: 0.01, min: 0 },
+  { name: "lr", type: "number", help: "the learning rate of every optimizer (the papers' protocol)", default: 0.01, ...POSITIVE },
   { name: "epochs", type: "int", help: "the most epochs a run may take (the adaptive criterion usually stops it first)", default: 50, quickDefault: 5, min: 1, max: 100000 },
   { name: "batch", type: "int", help: "mini-batch size", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units of the 784-h-10 MLP", default: 128, quickDefault: 16, min: 1 },

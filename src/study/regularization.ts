@@ -4,6 +4,7 @@
  * final accuracy, the survey's comparison.
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE } from "../optim/validate.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig } from "./study.ts";
 import { mnistSample } from "./common/data.ts";
@@ -22,7 +23,7 @@ const options = [
   { name: "l2", type: "number", help: "L2 penalty strength (λ·Σw² over the weights, not the biases)", default: 0.001, min: 0 },
   { name: "dropout", type: "number", help: "dropout probability after each hidden layer", default: 0.5, min: 0, max: 0.99 },
   { name: "optimizer", type: "choice", help: "the optimizer of every run", choices: FIRST_ORDER_NAMES, default: "momentum" },
-  { name: "lr", type: "number", help: "learning rate", default: 0.01, min: 0 },
+  { name: "lr", type: "number", help: "learning rate", default: 0.01, ...POSITIVE },
   { name: "epochs", type: "int", help: "epochs", default: 20, quickDefault: 3, min: 1, max: 100000 },
   { name: "batch", type: "int", help: "mini-batch size", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units of the 784-h-10 MLP", default: 256, quickDefault: 16, min: 1 },

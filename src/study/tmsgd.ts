@@ -9,6 +9,7 @@
  * lazily inside run(), and the module itself stays portable.
  */
 import type { OptionSpec } from "../options/option.ts";
+import { POSITIVE, UNIT_INTERVAL } from "../optim/validate.ts";
 import { split, type Dataset } from "../data/dataset.ts";
 import { makeSequenceTask } from "../data/synthetic.ts";
 import { Model } from "../nn/model.ts";
@@ -46,14 +47,14 @@ export const tmsgdOptions = [
   { name: "optimizers", type: "list", choices: OPTIMIZERS, default: [...OPTIMIZERS], help: "which optimizers to compare" },
   { name: "switch-epochs", type: "ints", min: 0, default: [0, 1, 2, 5], quickDefault: [0, 1], help: "epochs after which TM-SGD switches from SGD to the multistep update" },
   { name: "epochs", type: "int", min: 1, default: 10, quickDefault: 2, help: "training epochs" },
-  { name: "lr", type: "number", min: 0, default: 0.05, help: "learning rate of SGD, TM-SGD and their momentum versions" },
-  { name: "adam-lr", type: "number", min: 0, default: 0.001, help: "learning rate of Adam" },
-  { name: "momentum", type: "number", min: 0, max: 0.999, default: 0.9, help: "momentum of SGD+momentum and TM-SGD-M" },
+  { name: "lr", type: "number", ...POSITIVE, default: 0.05, help: "learning rate of SGD, TM-SGD and their momentum versions" },
+  { name: "adam-lr", type: "number", ...POSITIVE, default: 0.001, help: "learning rate of Adam" },
+  { name: "momentum", type: "number", ...UNIT_INTERVAL, default: 0.9, help: "momentum of SGD+momentum and TM-SGD-M" },
   { name: "batch", type: "int", min: 1, default: 64, help: "mini-batch size" },
   { name: "mnist-count", type: "int", min: 10, max: 10000, default: 5000, quickDefault: 400, help: "MNIST images used (train + test)" },
   { name: "hidden", type: "int", min: 1, default: 64, quickDefault: 16, help: "hidden units of the MLP" },
   { name: "seq-count", type: "int", min: 10, default: 1000, quickDefault: 200, help: "sequences (train + test)" },
-  { name: "seq-length", type: "int", min: 1, default: 9, quickDefault: 5, help: "sequence length (odd: sign-of-sum task)" },
+  { name: "seq-length", type: "int", min: 1, default: 9, quickDefault: 5, check: (n) => (n % 2 === 1 ? null : "must be odd (the sign of a sum of an even count can be 0)"), help: "sequence length (odd: sign-of-sum task)" },
   { name: "seq-hidden", type: "int", min: 1, default: 16, quickDefault: 8, help: "LSTM hidden units" },
   { ...SEEDS_OPTION, help: "repeat every training run with this many seeds and report mean ± std (the numerical ODE check is deterministic and runs once)" },
   ...TUNE_OPTIONS,
