@@ -3,28 +3,15 @@
  * An op is declared once, with its forward and its derivative rule side by side (defineOp);
  * the backward pass only looks rules up here and never knows op names.
  */
-import type { Tensor } from "../tensor/tensor.ts";
+import type { Tensor, Rule } from "../tensor/tensor.ts";
 import { shapeStr } from "../tensor/shape.ts";
 
-/** Given the output's gradient, the gradient of each input, or null where none flows. */
-export interface RuleContext<P> {
-  inputs: Tensor[];
-  out: Tensor;
-  params: P;
-  /** needs[i]: whether input i wants a gradient; a rule skips the work for the others. */
-  needs: boolean[];
-}
-export type Rule<P> = (g: Tensor, ctx: RuleContext<P>) => (Tensor | null)[];
+// The tape's types live beside the Tensor that holds its node, so the two modules do not import each other.
+export type { Node, Rule, RuleContext } from "../tensor/tensor.ts";
 
 /** A differentiable op as callers see it: inputs, then the op's own parameters. */
 export type Op<P> = (inputs: Tensor[], params: P) => Tensor;
 
-export interface Node {
-  readonly name: string;
-  readonly inputs: Tensor[];
-  readonly params: unknown;
-  readonly rule: Rule<any>;
-}
 
 let recording = true;
 

@@ -5,7 +5,6 @@
 import { f32View, heap } from "../wasm/module.ts";
 import { adopt } from "./scope.ts";
 import { checkShape, shapeStr, sizeOf, type Shape } from "./shape.ts";
-import type { Node } from "../autodiff/node.ts";
 
 export class Tensor {
   readonly shape: Shape;
@@ -114,4 +113,22 @@ function flatten(data: readonly Nested[]): { flat: number[]; shape: number[] } {
   };
   walk(data, 0);
   return { flat, shape };
+}
+
+// ---------------------------------------------------------------- the tape (src/autodiff records and reads it)
+/** Given the output's gradient, the gradient of each input, or null where none flows. */
+export interface RuleContext<P> {
+  inputs: Tensor[];
+  out: Tensor;
+  params: P;
+  /** needs[i]: whether input i wants a gradient; a rule skips the work for the others. */
+  needs: boolean[];
+}
+export type Rule<P> = (g: Tensor, ctx: RuleContext<P>) => (Tensor | null)[];
+
+export interface Node {
+  readonly name: string;
+  readonly inputs: Tensor[];
+  readonly params: unknown;
+  readonly rule: Rule<any>;
 }

@@ -2,7 +2,7 @@
 import type { ModelJSON } from "../nn/model.ts";
 import type { SavedState } from "../optim/state.ts";
 import type { StoppingState } from "./stopping.ts";
-import type { EpochRecord } from "./trainer.ts";
+import type { EpochRecord } from "./records.ts";
 
 export interface Snapshot {
   format: "descent-checkpoint";

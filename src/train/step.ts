@@ -11,7 +11,7 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { kernels, f32View } from "../wasm/module.ts";
 import type { Batch } from "./batches.ts";
 import type { LossFn } from "./metrics.ts";
-import type { Divergence } from "./trainer.ts";
+import type { Divergence } from "./records.ts";
 
 export interface StepSetup {
   model: Model;

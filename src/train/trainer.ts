@@ -17,6 +17,9 @@ import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
 import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping } from "./stopping.ts";
 import { checkSnapshot, type Snapshot } from "./snapshot.ts";
 import { trainStep, type Halt, type StepSetup } from "./step.ts";
+import type { Divergence, EpochRecord } from "./records.ts";
+
+export type { Divergence, EpochRecord } from "./records.ts";
 
 export type LossName = "cross-entropy" | "mse" | "bce";
 const LOSSES: Record<LossName, LossFn> = {
@@ -24,16 +27,6 @@ const LOSSES: Record<LossName, LossFn> = {
   mse: (out, y) => mse(out, y as Tensor),
   bce: (out, y) => binaryCrossEntropyWithLogits(out, y as Tensor),
 };
-
-export interface EpochRecord extends Partial<Evaluation> {
-  epoch: number;
-  trainLoss: number;
-  lr: number;
-  seconds: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-  validationAuc?: number;
-}
 
 export interface StepInfo { epoch: number; step: number; loss: number; stepsPerEpoch: number }
 
@@ -66,12 +59,6 @@ export interface FitOptions {
 }
 
 export type StopReason = "epochs" | "converged" | "early-stopping" | "diverged" | "aborted" | "optimizer-stopped";
-
-/**
- * Where a run first went non-finite: the loss value, or, for the gradient and the parameters after
- * an update, the first offending element (its parameter's name, flat index within it, and value).
- */
-export interface Divergence { epoch: number; step: number; where: "loss" | "gradient" | "parameters"; value?: number; parameter?: string; index?: number }
 
 export interface FitResult {
   history: EpochRecord[];
