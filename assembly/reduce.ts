@@ -4,6 +4,8 @@
 // Sums accumulate in f64 (each f32x4 promoted to two f64x2), so their error does not grow with len.
 // An empty axis (len == 0) gives sum 0, max -Inf and argmax 0.
 
+import { vectorMax } from "./simd-math";
+
 // The two halves of an f32x4 as f64x2.
 @inline function lowF64(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
 @inline function highF64(v: v128): v128 { return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)); }
@@ -34,32 +36,6 @@ function sumContiguous(a: usize, n: i32): f64 {
   let s = horizontalSum(lo, hi);
   for (; i < bytes; i += 4) s += <f64>load<f32>(a + i);
   return s;
-}
-
-/**
- * The lane-wise max over the v128s in [a, a + main), main a multiple of 16 bytes (-Inf lanes when
- * empty). V8 makes each NaN-propagating f32x4.max several instructions long, so one accumulator is
- * a slow dependent chain: four independent ones run 3× faster on long rows. The result is the
- * same, NaN included (any NaN lane makes the final max NaN), and max(-0, +0) is +0 in either order.
- */
-@inline export function vectorMax(a: usize, main: usize): v128 {
-  let m0 = f32x4.splat(-Infinity);
-  let i: usize = 0;
-  if (main < 64) {
-    // Short rows (softmax over 10 classes) would only pay for combining the four.
-    for (; i < main; i += 16) m0 = f32x4.max(m0, v128.load(a + i));
-    return m0;
-  }
-  let m1 = m0, m2 = m0, m3 = m0;
-  const main64 = main & ~63;
-  for (; i < main64; i += 64) {
-    m0 = f32x4.max(m0, v128.load(a + i));
-    m1 = f32x4.max(m1, v128.load(a + i, 16));
-    m2 = f32x4.max(m2, v128.load(a + i, 32));
-    m3 = f32x4.max(m3, v128.load(a + i, 48));
-  }
-  for (; i < main; i += 16) m0 = f32x4.max(m0, v128.load(a + i));
-  return f32x4.max(f32x4.max(m0, m1), f32x4.max(m2, m3));
 }
 
 /** Max of n contiguous floats (NaN if any is NaN, -Inf if n == 0). */

@@ -2,8 +2,7 @@
 // (in f64), normalise. Subtracting the max keeps every exponent <= 0, so logits of any size stay
 // finite. A row holding +Inf or NaN, or only -Inf, gives a row of NaN (its max - max is NaN).
 // out may be a.
-import { EXP_BIAS, EXP_CONSTANTS, LOG_CONSTANTS, LOG_INTEGERS, exp4, lanes, log4 } from "./simd-math";
-import { vectorMax } from "./reduce";
+import { EXP_BIAS, EXP_CONSTANTS, LOG_CONSTANTS, LOG_INTEGERS, exp4, lanes, log4, vectorMax } from "./simd-math";
 
 @inline function rowMax(a: usize, bytes: usize, main: usize): f32 {
   let m = vectorMax(a, main);
