@@ -42,34 +42,29 @@ import { EXP_BIAS, EXP_CONSTANTS, LOG_CONSTANTS, LOG_INTEGERS, exp4, lanes, log4
   return s;
 }
 
-/** out[r, :] = softmax(a[r, :]). */
-export function softmaxRows(out: usize, a: usize, rows: i32, cols: i32): void {
+// Softmax and log-softmax share one block of exp4's constants, unpacked once here. log is a
+// constant at each call below, so each kernel keeps one of the two row loops (and only
+// log-softmax loads log4's constants).
+@inline function rowsOf(log: bool, out: usize, a: usize, rows: i32, cols: i32): void {
   const bytes = <usize>cols << 2;
   const main = bytes & ~15;
   const t = EXP_CONSTANTS;
   const e0 = lanes(t, 0), e1 = lanes(t, 1), e2 = lanes(t, 2), e3 = lanes(t, 3), e4 = lanes(t, 4), e5 = lanes(t, 5), e6 = lanes(t, 6);
   const e7 = lanes(t, 7), e8 = lanes(t, 8), e9 = lanes(t, 9), e10 = lanes(t, 10), e11 = lanes(t, 11), e12 = lanes(t, 12);
   const bias = lanes(EXP_BIAS, 0);
-  for (let r = 0; r < rows; r++) {
-    const src = a + <usize>r * bytes;
-    const dst = out + <usize>r * bytes;
-    const sum = <f32>expShifted(dst, src, bytes, main, rowMax(src, bytes, main), true, e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias);
-    // Divide rather than multiply by 1/sum: one rounding per element.
-    const sv = f32x4.splat(sum);
-    let i: usize = 0;
-    for (; i < main; i += 16) v128.store(dst + i, f32x4.div(v128.load(dst + i), sv));
-    for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(dst + i) / sum);
+  if (!log) {
+    for (let r = 0; r < rows; r++) {
+      const src = a + <usize>r * bytes;
+      const dst = out + <usize>r * bytes;
+      const sum = <f32>expShifted(dst, src, bytes, main, rowMax(src, bytes, main), true, e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, bias);
+      // Divide rather than multiply by 1/sum: one rounding per element.
+      const sv = f32x4.splat(sum);
+      let i: usize = 0;
+      for (; i < main; i += 16) v128.store(dst + i, f32x4.div(v128.load(dst + i), sv));
+      for (; i < bytes; i += 4) store<f32>(dst + i, load<f32>(dst + i) / sum);
+    }
+    return;
   }
-}
-
-/** out[r, :] = a[r, :] - max - log(sum of e^(a - max)). */
-export function logSoftmaxRows(out: usize, a: usize, rows: i32, cols: i32): void {
-  const bytes = <usize>cols << 2;
-  const main = bytes & ~15;
-  const t = EXP_CONSTANTS;
-  const e0 = lanes(t, 0), e1 = lanes(t, 1), e2 = lanes(t, 2), e3 = lanes(t, 3), e4 = lanes(t, 4), e5 = lanes(t, 5), e6 = lanes(t, 6);
-  const e7 = lanes(t, 7), e8 = lanes(t, 8), e9 = lanes(t, 9), e10 = lanes(t, 10), e11 = lanes(t, 11), e12 = lanes(t, 12);
-  const bias = lanes(EXP_BIAS, 0);
   const u = LOG_CONSTANTS;
   const c0 = lanes(u, 0), c1 = lanes(u, 1), c2 = lanes(u, 2), c3 = lanes(u, 3), c4 = lanes(u, 4), c5 = lanes(u, 5), c6 = lanes(u, 6);
   const c7 = lanes(u, 7), c8 = lanes(u, 8), c9 = lanes(u, 9), c10 = lanes(u, 10), c11 = lanes(u, 11), c12 = lanes(u, 12);
@@ -92,3 +87,9 @@ export function logSoftmaxRows(out: usize, a: usize, rows: i32, cols: i32): void
     for (; i < bytes; i += 4) store<f32>(dst + i, (load<f32>(src + i) - max) - logSum);
   }
 }
+
+/** out[r, :] = softmax(a[r, :]). */
+export function softmaxRows(out: usize, a: usize, rows: i32, cols: i32): void { rowsOf(false, out, a, rows, cols); }
+
+/** out[r, :] = a[r, :] - max - log(sum of e^(a - max)). */
+export function logSoftmaxRows(out: usize, a: usize, rows: i32, cols: i32): void { rowsOf(true, out, a, rows, cols); }
