@@ -1,0 +1,22 @@
+// ESLint with typescript-eslint's type-aware rules over the TypeScript floors (src, test, bench,
+// playground). assembly/ is AssemblyScript (decorators, v128): the asc compiler checks it.
+// Formatting is Prettier's job (.prettierrc.json: 120 columns), so no stylistic rules here. Prettier
+// rather than Biome: ESLint is needed anyway for the type-aware rules, so the formatter only has to
+// format, and Prettier also formats the Markdown docs and the playground's HTML and CSS.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["assembly/**", "build/**", "dist/**", "node_modules/**", "runs/**", "**/*.generated.ts", "**/*.mjs", "**/*.js"] },
+  {
+    files: ["**/*.ts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unnecessary-type-assertion": "error",
+      "@typescript-eslint/no-floating-promises": "error",
+      // A name starting with _ is deliberately unused (a callback's place-holder argument).
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+);
