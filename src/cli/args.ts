@@ -27,7 +27,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Parsed {
     const arg = argv[i];
     if (arg === "--") { positionals.push(...argv.slice(i + 1)); break; }
     if (!arg.startsWith("--") || arg === "--") { positionals.push(arg); continue; }
-    let [name, inline] = splitOnce(arg.slice(2), "=");
+    const [written, inline] = splitOnce(arg.slice(2), "=");
+    let name = written;
     let negated = false;
     if (!byName.has(name) && name.startsWith("no-") && byName.get(name.slice(3))?.type === "boolean") { name = name.slice(3); negated = true; }
     const opt = byName.get(name);

@@ -20,7 +20,6 @@ import { Activation } from "../nn/layers/activation.ts";
 import { crossEntropy } from "../nn/losses.ts";
 import { tensor, type Tensor } from "../tensor/tensor.ts";
 import { sgd } from "../optim/sgd.ts";
-import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
 import { tensorObjective } from "../optim/second-order/objective.ts";
 import { hutchinsonTrace, lanczosSpectrum, spectralDensity, topEigenvalue } from "../analysis/hessian.ts";
 import { fit } from "../train/trainer.ts";
@@ -28,7 +27,7 @@ import { evaluate } from "../train/metrics.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import { densityPlot } from "../report/svg/density.ts";
 import type { Table } from "../report/table.ts";
-import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import type { Study, StudyConfig, StudyReport } from "./study.ts";
 import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { meanStd } from "../report/format.ts";
 
@@ -83,7 +82,7 @@ export interface HessianResult { lr: number; parameters: number; measurements: M
 function measure(model: Model, data: Dataset, epoch: number, config: Config, seed: number, withSpectrum: boolean): { m: Measurement; spectrum?: Spectrum } {
   const h = fullBatchHessian(model, data);
   try {
-    const ev = evaluate(model, data, (out, y) => crossEntropy(out, y as Int32Array));
+    const ev = evaluate(model, data, (out, y) => crossEntropy(out, y));
     const top = topEigenvalue(h.hv, h.dim, { iterations: config["power-iterations"], tol: 1e-4, seed: seed + epoch });
     const tr = hutchinsonTrace(h.hv, h.dim, { samples: config.hutchinson, seed: seed + 7919 + epoch });
     const m: Measurement = { epoch, loss: ev.loss, accuracy: ev.accuracy ?? NaN, sharpness: top.value, powerIterations: top.iterations, trace: tr.value, traceSE: tr.standardError };
@@ -122,7 +121,7 @@ export const hessianStudy: Study<HessianResult, typeof hessianOptions, Spec> = {
     try {
       observe(0);
       const r = await fit(model, data, {
-        optimizer: sgd({ lr }) as unknown as Optimizer<BaseOptions>, epochs: config.epochs, batch: "full", seed, signal: ctx.signal,
+        optimizer: sgd({ lr }), epochs: config.epochs, batch: "full", seed, signal: ctx.signal,
         onEpoch: (e) => {
           result.losses.push(e.trainLoss);
           observe(e.epoch);

@@ -130,19 +130,19 @@ export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = 
       if (!runs.length) continue;
       for (const { spec, result } of runs) {
         const o = outcome(f, result);
-        rows.push([f.label, LABEL[spec.optimizer as OptimizerName], result.lr ?? "line search", result.points.length - 1, result.values[result.values.length - 1], o.distance ?? "—", result.divergedAt !== null ? "yes" : "no", o.verdict]);
+        rows.push([f.label, LABEL[spec.optimizer], result.lr ?? "line search", result.points.length - 1, result.values[result.values.length - 1], o.distance ?? "—", result.divergedAt !== null ? "yes" : "no", o.verdict]);
         result.values.forEach((v, k) => report.metrics.push({ run: spec.id, step: k, value: v }));
       }
       const contour = contourPlot({
         title: `${f.label}: ${f.formula}`, xLabel: "x", yLabel: "y", f: (x, y) => f.value(x, y),
         xRange: [...f.view.x] as [number, number], yRange: [...f.view.y] as [number, number],
-        trajectories: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer as OptimizerName], points: result.points })),
+        trajectories: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer], points: result.points })),
         minimum: f.minima.length ? [...f.minima[0]] as [number, number] : undefined,
       });
       const positive = runs.every(({ result }) => result.values.every((v) => !(v < 0)));
       const values = lineChart({
         title: `${f.label}: f along the path`, xLabel: "step", yLabel: positive ? "f (log)" : "f", logY: positive,
-        series: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer as OptimizerName], points: result.values.map((v, k) => [k, positive ? Math.max(v, 1e-16) : v] as [number, number]) })),
+        series: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer], points: result.values.map((v, k) => [k, positive ? Math.max(v, 1e-16) : v] as [number, number]) })),
       });
       report.sections.push({ heading: f.label, markdown: `${f.formula}; start (${f.starts[0].join(", ")}).`, svgs: [{ name: `landscape-${fn}`, svg: contour }, { name: `landscape-${fn}-values`, svg: values }] });
     }

@@ -9,7 +9,7 @@ import { POSITIVE } from "../optim/validate.ts";
 import { split, subset } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { AdaptiveStopping } from "../train/stopping.ts";
-import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import type { RunSpec, Study, StudyReport } from "./study.ts";
 import { mnistSample } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { OPTIMIZER_NAMES, optimizerEntry } from "./common/optimizers.ts";

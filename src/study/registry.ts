@@ -12,11 +12,11 @@ import { landscapeStudy } from "./landscape.ts";
 import { convexStudy } from "./convex.ts";
 import { hessianStudy } from "./hessian.ts";
 
-export const STUDIES: readonly Study<any>[] = [optimizersStudy, regularizationStudy, mnistStudy, karateStudy, tmsgdStudy, landscapeStudy, convexStudy, hessianStudy];
+export const STUDIES: readonly Study[] = [optimizersStudy, regularizationStudy, mnistStudy, karateStudy, tmsgdStudy, landscapeStudy, convexStudy, hessianStudy];
 
 export const studyNames = () => STUDIES.map((s) => s.name);
 
-export function findStudy(name: string): Study<any> {
+export function findStudy(name: string): Study {
   const study = STUDIES.find((s) => s.name === name);
   if (!study) throw new RangeError(`unknown study '${name}'; valid: ${studyNames().join(", ")}`);
   return study;

@@ -35,7 +35,7 @@ const options = [
 interface Spec extends SeededSpec { method: Method }
 type Result = TrainOutcome & { method: Method };
 
-const LABELS: Record<Method, (c: StudyConfig) => string> = {
+const LABELS: Record<Method, (c: StudyConfig<typeof options>) => string> = {
   none: () => "None",
   l1: (c) => `L1 (${c.l1})`,
   l2: (c) => `L2 (${c.l2})`,

@@ -141,11 +141,11 @@ const fixedLr = (name: OptimizerName, config: Config) => (name === "adam" ? conf
 
 function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, config: Config): Optimizer<BaseOptions> {
   switch (name) {
-    case "sgd": return sgd({ lr }) as unknown as Optimizer<BaseOptions>;
-    case "momentum": return sgd({ lr, momentum: config.momentum }) as unknown as Optimizer<BaseOptions>;
-    case "tmsgd": return tmsgd({ lr, switchStep }) as unknown as Optimizer<BaseOptions>;
-    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: config.momentum }) as unknown as Optimizer<BaseOptions>;
-    case "adam": return adam({ lr }) as unknown as Optimizer<BaseOptions>;
+    case "sgd": return sgd({ lr });
+    case "momentum": return sgd({ lr, momentum: config.momentum });
+    case "tmsgd": return tmsgd({ lr, switchStep });
+    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: config.momentum });
+    case "adam": return adam({ lr });
   }
 }
 

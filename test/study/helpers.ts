@@ -12,13 +12,13 @@ export function defaults(study: Study<unknown>, overrides: Record<string, unknow
 }
 
 export async function runQuick<R>(study: Study<R>, overrides: Record<string, unknown> = {}) {
-  const config = defaults(study as Study<unknown>, overrides);
+  const config = defaults(study, overrides);
   const specs = study.plan(config);
   const results: { spec: (typeof specs)[number]; result: R }[] = [];
   for (const spec of specs) {
     const result = await study.run(spec, config, { progress: () => {} });
     // Results must survive a trip through JSON (workers, shards): use the round-tripped copy.
-    results.push({ spec: JSON.parse(JSON.stringify(spec)), result: JSON.parse(JSON.stringify(result)) as R });
+    results.push({ spec: JSON.parse(JSON.stringify(spec)) as typeof spec, result: JSON.parse(JSON.stringify(result)) as R });
   }
   return { config, specs, results, report: study.report(config, results) };
 }
