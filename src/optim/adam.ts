@@ -9,7 +9,7 @@
  *   "reddi"     the paper: v̂ ← max(v̂, v), no bias correction at all (s = lr, r = 1)
  *   "pytorch"   v̂ ← max(v̂, v) on raw v, then corrected as Adam (PyTorch's amsgrad=True)
  *   "corrected" v̂ ← max(v̂, v/(1−β2ᵗ)), the maximum of the corrected second moment
- * ε: PyTorch 1e-8, TF.js and Keras 1e-7 (`compat`).
+ * `amsgrad: true` is the default form, "pytorch". ε: PyTorch 1e-8, TF.js and Keras 1e-7 (`compat`).
  */
 import { kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
@@ -59,8 +59,8 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
       if (o.epsilonHat) { s = (lr * Math.sqrt(bc2)) / bc1; r = 1; }
       if (o.amsgrad === "reddi") { s = lr; r = 1; }
       if (o.amsgrad === "corrected") { k = 1 / bc2; r = 1; }
-      if (o.amsgrad) kernels.amsgrad(w, g, buf.m, buf.v, buf.vmax, n, o.beta1, o.beta2, k, s, r, o.eps, wd, decay);
-      else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, o.beta2, s, r, o.eps, wd, decay);
+      if (o.amsgrad) kernels.amsgrad(w, g, buf.m, buf.v, buf.vmax, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, k, s, r, o.eps, wd, decay);
+      else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, s, r, o.eps, wd, decay);
     },
   };
 }
@@ -72,21 +72,25 @@ const adamFamily = makeFamily("adam", base);
 const adamwFamily = makeFamily("adamw", { ...base, weightDecay: 1e-2, decoupledWeightDecay: true });
 
 type WithCompat<O, C> = Partial<O> & { compat?: C };
+type AdamInput = Omit<WithCompat<AdamOptions, AdamCompat>, "amsgrad"> & { amsgrad?: AdamOptions["amsgrad"] | true };
 
-export function adam(options: WithCompat<AdamOptions, AdamCompat> = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
-  const { compat = "pytorch", ...rest } = options;
-  oneOf("adam", "compat", compat, ["pytorch", "tfjs", "keras"]);
-  return makeOptimizer(adamFamily, { ...compats[compat], ...rest }, groups);
+// `amsgrad: true` names the default form; anything else is checked by validate.
+function withCompat(name: string, options: AdamInput): Partial<AdamOptions> {
+  const { compat = "pytorch", amsgrad, ...rest } = options;
+  oneOf(name, "compat", compat, ["pytorch", "tfjs", "keras"]);
+  return { ...compats[compat], ...rest, ...(amsgrad === undefined ? {} : { amsgrad: amsgrad === true ? "pytorch" : amsgrad }) };
+}
+
+export function adam(options: AdamInput = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
+  return makeOptimizer(adamFamily, withCompat("adam", options), groups);
 }
 
 /** AdamW: weight decay 0.01 applied to the weights, not the gradient (PyTorch's defaults). */
-export function adamw(options: WithCompat<AdamOptions, AdamCompat> = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
-  const { compat = "pytorch", ...rest } = options;
-  oneOf("adamw", "compat", compat, ["pytorch", "tfjs", "keras"]);
-  return makeOptimizer(adamwFamily, { ...compats[compat], ...rest }, groups);
+export function adamw(options: AdamInput = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
+  return makeOptimizer(adamwFamily, withCompat("adamw", options), groups);
 }
 
 /** AMSGrad: Adam with `amsgrad` set, PyTorch's form unless another is named. */
-export function amsgrad(options: WithCompat<AdamOptions, AdamCompat> = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
+export function amsgrad(options: AdamInput = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
   return adam({ amsgrad: "pytorch", ...options }, groups);
 }

@@ -2,6 +2,8 @@
  * Every optimizer's equation in plain TypeScript, one element at a time, written from the
  * documented formula (not from the kernel's folded scalars). `f` rounds after each operation:
  * Math.fround gives an f32 reference, the identity an f64 one. The tests hold the fused kernels to both.
+ * A constant such as 1 − β is one real number, rounded once (f(1 − β)), not 1 − f(β): PyTorch passes
+ * it so, and the f32 difference is a bias of up to 6e-6 relative per step for β = 0.999.
  */
 import { nadamMu } from "../../src/optim/nadam.ts";
 import { radamRectification } from "../../src/optim/radam.ts";
@@ -70,13 +72,14 @@ export const rmspropRef: RefStep<RmspropOptions> = (o, lr, w, g, s, f) => {
   const { v, meanGrad, momentum } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    v[i] = f(f(a * v[i]) + f(f(1 - a) * f(gi * gi)));
+    v[i] = f(f(a * v[i]) + f(f(1 - o.alpha) * f(gi * gi)));
     let vbar = v[i];
     if (o.centered) {
-      meanGrad[i] = f(f(a * meanGrad[i]) + f(f(1 - a) * gi));
+      meanGrad[i] = f(f(a * meanGrad[i]) + f(f(1 - o.alpha) * gi));
       vbar = f(v[i] - f(meanGrad[i] * meanGrad[i]));
     }
-    const den = o.epsilonPlacement === "inside" ? f(sqrt(f(vbar + eps))) : f(f(sqrt(vbar)) + eps);
+    const den = o.epsilonPlacement === "outside" ? f(f(sqrt(vbar)) + eps)
+      : f(sqrt(f(vbar + (o.epsilonPlacement === "subtracted" ? -eps : eps))));
     const d = f(gi / den);
     if (o.momentum > 0) {
       if (o.lrInMomentum) { momentum[i] = f(f(mu * momentum[i]) + f(lr * d)); w[i] = f(w[i] - momentum[i]); }
@@ -91,9 +94,11 @@ export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
   const { squareAvg: v, deltaAvg: u } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    v[i] = f(f(rho * v[i]) + f(f(1 - rho) * f(gi * gi)));
-    const delta = f(f(f(sqrt(f(u[i] + eps))) / f(sqrt(f(v[i] + eps)))) * gi);
-    u[i] = f(f(rho * u[i]) + f(f(1 - rho) * f(delta * delta)));
+    const before = v[i];
+    v[i] = f(f(rho * v[i]) + f(f(1 - o.rho) * f(gi * gi)));
+    const divisor = o.denominator === "previous" ? before : v[i];
+    const delta = f(f(f(sqrt(f(u[i] + eps))) / f(sqrt(f(divisor + eps)))) * gi);
+    u[i] = f(f(rho * u[i]) + f(f(1 - o.rho) * f(delta * delta)));
     w[i] = f(w[i] - f(lr * delta));
   }
 };
@@ -106,8 +111,8 @@ export const adamRef: RefStep<AdamOptions> = (o, lr, w, g, s, f) => {
   const { m, v, vmax } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     let step: number;
     if (o.amsgrad === "reddi") {
       vmax[i] = Math.max(vmax[i], v[i]);
@@ -131,7 +136,7 @@ export const adamaxRef: RefStep<AdamaxOptions> = (o, lr, w, g, s, f) => {
   const { m, u } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
     if (o.epsilonPlacement === "max") {
       u[i] = Math.max(f(b2 * u[i]), f(Math.abs(gi) + eps));
       w[i] = f(w[i] - f(stepSize * f(m[i] / u[i])));
@@ -153,8 +158,8 @@ export const nadamRef: RefStep<NadamOptions> = (o, lr, w, g, s, f) => {
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     const den = f(f(f(sqrt(v[i])) * rc) + eps);
     w[i] = f(f(decay * w[i]) - f(f(f(cg * gi) + f(cm * m[i])) / den));
   }
@@ -167,8 +172,8 @@ export const radamRef: RefStep<RadamOptions> = (o, lr, w, g, s, f) => {
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     const mhat = f(m[i] / f(bc1));
     const step = rect > 0
       ? f(f(f(lr * rect) * mhat) * f(f(sqrt(bc2)) / f(f(sqrt(v[i])) + eps)))
@@ -181,9 +186,9 @@ export const lionRef: RefStep<LionOptions> = (o, lr, w, g, s, f) => {
   const b1 = f(o.beta1), b2 = f(o.beta2), wd = o.weightDecay;
   const m = s.buf.m;
   for (let i = 0; i < w.length; i++) {
-    const c = f(f(b1 * m[i]) + f(f(1 - b1) * g[i]));
+    const c = f(f(b1 * m[i]) + f(f(1 - o.beta1) * g[i]));
     w[i] = f(f(f(1 - lr * wd) * w[i]) - f(f(lr) * Math.sign(c)));
-    m[i] = f(f(b2 * m[i]) + f(f(1 - b2) * g[i]));
+    m[i] = f(f(b2 * m[i]) + f(f(1 - o.beta2) * g[i]));
   }
 };
 
