@@ -10,6 +10,9 @@
  *   "pytorch"   v̂ ← max(v̂, v) on raw v, then corrected as Adam (PyTorch's amsgrad=True)
  *   "corrected" v̂ ← max(v̂, v/(1−β2ᵗ)), the maximum of the corrected second moment
  * `amsgrad: true` is the default form, "pytorch". ε: PyTorch 1e-8, TF.js and Keras 1e-7 (`compat`).
+ * TF.js quirk, reproduced by `compat: "tfjs"` (`betaPowers: "f32-product"`): it keeps β1ᵗ and β2ᵗ as
+ * running products in f32 tensors, so its bias corrections drift from the exact ones (by 1.4e-5
+ * relative in 1 − β2ᵗ after 200 steps at β2 = 0.999); we carry the same products as per-group scalars.
  */
 import { kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
@@ -25,12 +28,14 @@ export interface AdamOptions extends BaseOptions {
   decoupledWeightDecay: boolean;
   amsgrad: false | AmsgradForm;
   epsilonHat: boolean;
+  /** β1ᵗ, β2ᵗ: exact powers, or TF.js's running products rounded to f32 at every step. */
+  betaPowers: "exact" | "f32-product";
 }
 
 export type AdamCompat = "pytorch" | "tfjs" | "keras";
 const compats: Record<AdamCompat, Partial<AdamOptions>> = {
   pytorch: {},
-  tfjs: { eps: 1e-7 },
+  tfjs: { eps: 1e-7, betaPowers: "f32-product" },
   keras: { eps: 1e-7, epsilonHat: true },
 };
 
@@ -46,13 +51,15 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
       oneOf(name, "decoupledWeightDecay", o.decoupledWeightDecay, [true, false]);
       oneOf(name, "amsgrad", o.amsgrad, [false, "reddi", "pytorch", "corrected"]);
       oneOf(name, "epsilonHat", o.epsilonHat, [true, false]);
+      oneOf(name, "betaPowers", o.betaPowers, ["exact", "f32-product"]);
       if (o.epsilonHat && (o.amsgrad === "reddi" || o.amsgrad === "corrected")) {
         throw new RangeError(`${name}: epsilonHat = true is outside the valid range for amsgrad = "${o.amsgrad}" (only with amsgrad false or "pytorch")`);
       }
     },
     buffers: (o) => (o.amsgrad ? ["m", "v", "vmax"] : ["m", "v"]),
-    apply({ o, lr, t, w, g, buf, n }) {
-      const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
+    apply({ o, lr, t, w, g, buf, n, scalars }) {
+      const [p1, p2] = o.betaPowers === "exact" ? [o.beta1 ** t, o.beta2 ** t] : f32Powers(o, scalars);
+      const bc1 = 1 - p1, bc2 = 1 - p2;
       const wd = o.decoupledWeightDecay ? 0 : o.weightDecay;
       const decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
       let s = lr / bc1, r = 1 / Math.sqrt(bc2), k = 1;
@@ -65,8 +72,16 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
   };
 }
 
+// TF.js's β powers: f32(β) at step 1, then multiplied by f32(β) and rounded at every step.
+function f32Powers(o: AdamOptions, scalars: Record<string, number>): [number, number] {
+  const f = Math.fround;
+  scalars.beta1Power = scalars.beta1Power === undefined ? f(o.beta1) : f(scalars.beta1Power * f(o.beta1));
+  scalars.beta2Power = scalars.beta2Power === undefined ? f(o.beta2) : f(scalars.beta2Power * f(o.beta2));
+  return [scalars.beta1Power, scalars.beta2Power];
+}
+
 const base: AdamOptions = {
-  lr: 1e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, amsgrad: false, epsilonHat: false,
+  lr: 1e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, amsgrad: false, epsilonHat: false, betaPowers: "exact",
 };
 const adamFamily = makeFamily("adam", base);
 const adamwFamily = makeFamily("adamw", { ...base, weightDecay: 1e-2, decoupledWeightDecay: true });

@@ -106,7 +106,10 @@ export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
 /** Adam, AdamW and the three AMSGrad forms, from m̂ and v̂. */
 export const adamRef: RefStep<AdamOptions> = (o, lr, w, g, s, f) => {
   const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), t = s.t;
-  const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
+  // TF.js's β powers: running products of f32(β), rounded to f32 at every step.
+  const power = (beta: number): number => { let p = Math.fround(beta); for (let k = 1; k < t; k++) p = Math.fround(p * Math.fround(beta)); return p; };
+  const bc1 = 1 - (o.betaPowers === "exact" ? o.beta1 ** t : power(o.beta1));
+  const bc2 = 1 - (o.betaPowers === "exact" ? o.beta2 ** t : power(o.beta2));
   const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay), decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
   const { m, v, vmax } = s.buf;
   for (let i = 0; i < w.length; i++) {
