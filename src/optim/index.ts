@@ -11,6 +11,7 @@ export * from "./nadam.ts";
 export * from "./radam.ts";
 export * from "./lion.ts";
 export * from "./tmsgd.ts";
+export * from "./schedule-free.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";

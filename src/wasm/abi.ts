@@ -105,6 +105,8 @@ export interface OptimExports {
   lion(w: number, g: number, m: number, n: number, lr: number, beta1: number, c1: number, beta2: number, c2: number, decay: number): void;
   tmsgd(w: number, g: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, wd: number): void;
   tmsgdMomentum(w: number, g: number, v: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, mu: number, wd: number): void;
+  scheduleFreeSgd(w: number, g: number, z: number, x: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number): void;
+  scheduleFreeAdamw(w: number, g: number, z: number, x: number, v: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number, beta2: number, c2: number, r: number, e: number): void;
   /** 1 if every x[i] is finite, else 0. */
   allFinite(x: number, n: number): number;
   /** Σ x[i]², accumulated in f64. */

@@ -17,6 +17,7 @@ import type { NadamOptions } from "../../src/optim/nadam.ts";
 import type { RadamOptions } from "../../src/optim/radam.ts";
 import type { LionOptions } from "../../src/optim/lion.ts";
 import type { TmsgdOptions } from "../../src/optim/tmsgd.ts";
+import type { ScheduleFreeAdamwOptions, ScheduleFreeSgdOptions } from "../../src/optim/schedule-free.ts";
 
 export type Round = (x: number) => number;
 export const inF32: Round = Math.fround;
@@ -208,5 +209,29 @@ export const tmsgdRef: RefStep<TmsgdOptions> = (o, lr, w, g, s, f) => {
     h2[i] = h1[i];
     h1[i] = w[i];
     w[i] = next;
+  }
+};
+
+/**
+ * Schedule-free SGD and AdamW as Defazio et al. (2024) write them: y = (1 − β)z + βx is where the
+ * gradient is taken (the parameters), z takes the step, x averages z with c = γ_t²/Σγ_i².
+ */
+export const scheduleFreeRef: RefStep<ScheduleFreeSgdOptions & Partial<ScheduleFreeAdamwOptions>> = (o, lr, w, g, s, f) => {
+  const adaptive = o.beta2 !== undefined, t = s.t;
+  const gamma = adaptive ? lr * Math.sqrt(1 - o.beta2! ** t) : lr;
+  const { z, x, v } = s.buf;
+  if (t === 1) { z.set(w); x.set(w); }
+  s.scalars.lrSquaredSum = (s.scalars.lrSquaredSum ?? 0) + gamma * gamma;
+  const c = (gamma * gamma) / s.scalars.lrSquaredSum;
+  for (let i = 0; i < w.length; i++) {
+    const y = w[i];
+    let d = g[i];
+    if (adaptive) {
+      v[i] = f(f(f(o.beta2!) * v[i]) + f(f(1 - o.beta2!) * f(g[i] * g[i])));
+      d = f(g[i] / f(f(sqrt(v[i])) + f(o.eps!)));
+    }
+    z[i] = f(z[i] - f(f(gamma) * f(d + f(f(o.weightDecay) * y))));
+    x[i] = f(f(f(1 - c) * x[i]) + f(f(c) * z[i]));
+    w[i] = f(f(f(1 - o.beta) * z[i]) + f(f(o.beta) * x[i]));
   }
 };

@@ -4,6 +4,7 @@
  * Second-order methods are full-batch minimizers over the whole training set (see secondOrder.ts).
  */
 import { adadelta, adagrad, adam, adamax, adamw, amsgrad, lion, nadam, radam, rmsprop, sgd, tmsgd, type BaseOptions, type Optimizer } from "../../optim/index.ts";
+import { scheduleFreeAdamw, scheduleFreeSgd } from "../../optim/index.ts";
 import type { BatchMode } from "../../train/index.ts";
 
 export interface FirstOrderEntry {
@@ -48,6 +49,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   // TM-SGD switches from SGD to the Taylor multi-step after one epoch (docs/optimizers.md).
   first("tmsgd", "TM-SGD", (lr, { stepsPerEpoch }) => tmsgd({ lr, switchStep: stepsPerEpoch })),
   first("tmsgd-m", "TM-SGD-M (0.9)", (lr, { stepsPerEpoch }) => tmsgd({ lr, momentum: 0.9, switchStep: stepsPerEpoch })),
+  first("schedule-free-sgd", "Schedule-free SGD", (lr) => scheduleFreeSgd({ lr })),
+  first("schedule-free-adamw", "Schedule-free AdamW", (lr) => scheduleFreeAdamw({ lr })),
   { kind: "second-order", name: "lbfgs", label: "L-BFGS", usesLr: false },
   { kind: "second-order", name: "newton-cg", label: "Newton-CG (Hessian-free)", usesLr: false },
   { kind: "second-order", name: "adahessian", label: "AdaHessian", usesLr: true },
