@@ -19,7 +19,7 @@ export interface FirstOrderEntry {
 
 export interface SecondOrderEntry {
   kind: "second-order";
-  name: "lbfgs" | "newton-cg" | "adahessian";
+  name: "lbfgs" | "newton-cg" | "adahessian" | "sophia";
   label: string;
   /** Whether the method takes the study's learning rate (AdaHessian) or finds its own step (line search, trust). */
   usesLr: boolean;
@@ -54,6 +54,7 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   { kind: "second-order", name: "lbfgs", label: "L-BFGS", usesLr: false },
   { kind: "second-order", name: "newton-cg", label: "Newton-CG (Hessian-free)", usesLr: false },
   { kind: "second-order", name: "adahessian", label: "AdaHessian", usesLr: true },
+  { kind: "second-order", name: "sophia", label: "Sophia (Hutchinson)", usesLr: true },
 ];
 
 export const OPTIMIZER_NAMES = OPTIMIZERS.map((o) => o.name);
