@@ -12,6 +12,7 @@ export * from "./radam.ts";
 export * from "./lion.ts";
 export * from "./tmsgd.ts";
 export * from "./schedule-free.ts";
+export * from "./muon.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";

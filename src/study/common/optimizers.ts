@@ -4,8 +4,14 @@
  * Second-order methods are full-batch minimizers over the whole training set (see secondOrder.ts).
  */
 import { adadelta, adagrad, adam, adamax, adamw, amsgrad, lion, nadam, radam, rmsprop, sgd, tmsgd, type BaseOptions, type Optimizer } from "../../optim/index.ts";
-import { scheduleFreeAdamw, scheduleFreeSgd } from "../../optim/index.ts";
+import { muon, muonGroups, scheduleFreeAdamw, scheduleFreeSgd } from "../../optim/index.ts";
 import type { BatchMode } from "../../train/index.ts";
+
+/** What a study knows when it builds an optimizer: the schedule's unit, and the model's parameters (Muon needs their shapes). */
+export interface OptimizerContext {
+  stepsPerEpoch: number;
+  parameters?: readonly { offset: number; size: number; shape: readonly number[] }[];
+}
 
 export interface FirstOrderEntry {
   kind: "first-order";
@@ -14,7 +20,7 @@ export interface FirstOrderEntry {
   label: string;
   /** Fixed batch mode (GD: the full batch, SGD: one example); otherwise the study's batch size. */
   batch?: BatchMode;
-  make(lr: number, ctx: { stepsPerEpoch: number }): Optimizer<BaseOptions>;
+  make(lr: number, ctx: OptimizerContext): Optimizer<BaseOptions>;
 }
 
 export interface SecondOrderEntry {
@@ -51,6 +57,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   first("tmsgd-m", "TM-SGD-M (0.9)", (lr, { stepsPerEpoch }) => tmsgd({ lr, momentum: 0.9, switchStep: stepsPerEpoch })),
   first("schedule-free-sgd", "Schedule-free SGD", (lr) => scheduleFreeSgd({ lr })),
   first("schedule-free-adamw", "Schedule-free AdamW", (lr) => scheduleFreeAdamw({ lr })),
+  first("muon", "Muon (AdamW for non-matrices)", (lr, { parameters }) => {
+    if (!parameters) throw new RangeError("muon: this study gives no parameter shapes, and Muon needs them");
+    return muon({ lr }, muonGroups(parameters));
+  }),
   { kind: "second-order", name: "lbfgs", label: "L-BFGS", usesLr: false },
   { kind: "second-order", name: "newton-cg", label: "Newton-CG (Hessian-free)", usesLr: false },
   { kind: "second-order", name: "adahessian", label: "AdaHessian", usesLr: true },
