@@ -34,7 +34,7 @@ describe("Hutchinson's estimate of diag(H) on a small network", () => {
     expect(biggest).toBeGreaterThan(0.05);
     X.free();
     model.free();
-  });
+  }, 60_000);
 });
 
 // f(w) = ½ Σ λ_i w_i², λ log-spaced from 1 to 100.
