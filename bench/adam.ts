@@ -28,7 +28,7 @@ function timeAdam(peer: Peer | null, n: number, timing: TimeOptions): Measured {
   try {
     fillParamsAndGrads(w, g, n);
     const { m, v } = state.buffers;
-    const fns: (() => void)[] = [() => kernels.adam(w, g, m, v, n, BETA1, BETA2, S, R, EPS, 0, 1), () => { opt.update(w, g, state); }];
+    const fns: (() => void)[] = [() => kernels.adam(w, g, m, v, n, BETA1, 1 - BETA1, BETA2, 1 - BETA2, S, R, EPS, 0, 1), () => { opt.update(w, g, state); }];
     if (theirs) fns.push(theirs.step);
     const { timings, rounds } = measureInterleaved(fns, timing);
     return {
@@ -55,7 +55,7 @@ function timeKernelInCache(timing: TimeOptions): number {
     fillParamsAndGrads(w, g, n);
     f32View(m, n).fill(0);
     f32View(v, n).fill(0);
-    return 1e3 * (1e7 / n) * measure(() => kernels.adam(w, g, m, v, n, BETA1, BETA2, S, R, EPS, 0, 1), timing).median;
+    return 1e3 * (1e7 / n) * measure(() => kernels.adam(w, g, m, v, n, BETA1, 1 - BETA1, BETA2, 1 - BETA2, S, R, EPS, 0, 1), timing).median;
   } finally {
     for (const ptr of [w, g, m, v]) heap.release(ptr);
   }

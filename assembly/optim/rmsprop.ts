@@ -3,8 +3,8 @@
 // Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap. Buffers a (mean gradient) and b (momentum)
 // are read only by the variants that use them.
 //
-//   g' = g + wd·w;  v ← αv + (1−α)g'²;  centered: a ← αa + (1−α)g', v̄ = v − a², else v̄ = v
-//   d = g' / (√(v̄ + e1) + e2)           PyTorch: e1 = 0, e2 = ε;  TF.js/Keras: e1 = ε, e2 = 0
+//   g' = g + wd·w;  v ← αv + c_α·g'²;  centered: a ← αa + c_α·g', v̄ = v − a², else v̄ = v;  c_α = 1 − α in f64
+//   d = g' / (√(v̄ + e1) + e2)           PyTorch: e1 = 0, e2 = ε;  TF.js/Keras: e1 = ε, e2 = 0 (TF.js centered: e1 = −ε)
 //   no momentum: w ← w − lr·d
 //   momentum:    b ← μb + c·d;  w ← w − k·b     PyTorch: c = 1, k = lr;  TF.js/Keras: c = lr, k = 1
 import { hoistedSplat } from "../hoist";
@@ -12,10 +12,10 @@ import { hoistedSplat } from "../hoist";
 @inline
 function rmspropBody(
   w: usize, g: usize, v: usize, a: usize, b: usize, n: i32,
-  alpha: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32,
+  alpha: f32, om: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32,
   centered: bool, momentum: bool,
 ): void {
-  const alV = hoistedSplat(alpha), omV = hoistedSplat(1 - alpha), e1V = hoistedSplat(e1), e2V = hoistedSplat(e2);
+  const alV = hoistedSplat(alpha), omV = hoistedSplat(om), e1V = hoistedSplat(e1), e2V = hoistedSplat(e2);
   const wdV = hoistedSplat(wd), muV = hoistedSplat(mu), cV = hoistedSplat(c), kV = hoistedSplat(k);
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
@@ -39,7 +39,6 @@ function rmspropBody(
       v128.store(w + o, f32x4.sub(wi, f32x4.mul(kV, d)));
     }
   }
-  const om: f32 = 1 - alpha;
   for (let i = n4; i < n; i++) {
     const o = (<usize>i) << 2;
     const wi = load<f32>(w + o);
@@ -64,21 +63,21 @@ function rmspropBody(
 }
 
 /** Plain RMSProp: w ← w − lr·d. */
-export function rmsprop(w: usize, g: usize, v: usize, n: i32, lr: f32, alpha: f32, e1: f32, e2: f32, wd: f32): void {
-  rmspropBody(w, g, v, 0, 0, n, alpha, e1, e2, wd, 0, 0, lr, false, false);
+export function rmsprop(w: usize, g: usize, v: usize, n: i32, lr: f32, alpha: f32, om: f32, e1: f32, e2: f32, wd: f32): void {
+  rmspropBody(w, g, v, 0, 0, n, alpha, om, e1, e2, wd, 0, 0, lr, false, false);
 }
 
 /** Centered RMSProp, a = running mean of g'. */
-export function rmspropCentered(w: usize, g: usize, v: usize, a: usize, n: i32, lr: f32, alpha: f32, e1: f32, e2: f32, wd: f32): void {
-  rmspropBody(w, g, v, a, 0, n, alpha, e1, e2, wd, 0, 0, lr, true, false);
+export function rmspropCentered(w: usize, g: usize, v: usize, a: usize, n: i32, lr: f32, alpha: f32, om: f32, e1: f32, e2: f32, wd: f32): void {
+  rmspropBody(w, g, v, a, 0, n, alpha, om, e1, e2, wd, 0, 0, lr, true, false);
 }
 
 /** RMSProp with momentum buffer b. */
-export function rmspropMomentum(w: usize, g: usize, v: usize, b: usize, n: i32, alpha: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32): void {
-  rmspropBody(w, g, v, 0, b, n, alpha, e1, e2, wd, mu, c, k, false, true);
+export function rmspropMomentum(w: usize, g: usize, v: usize, b: usize, n: i32, alpha: f32, om: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32): void {
+  rmspropBody(w, g, v, 0, b, n, alpha, om, e1, e2, wd, mu, c, k, false, true);
 }
 
 /** Centered RMSProp with momentum. */
-export function rmspropCenteredMomentum(w: usize, g: usize, v: usize, a: usize, b: usize, n: i32, alpha: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32): void {
-  rmspropBody(w, g, v, a, b, n, alpha, e1, e2, wd, mu, c, k, true, true);
+export function rmspropCenteredMomentum(w: usize, g: usize, v: usize, a: usize, b: usize, n: i32, alpha: f32, om: f32, e1: f32, e2: f32, wd: f32, mu: f32, c: f32, k: f32): void {
+  rmspropBody(w, g, v, a, b, n, alpha, om, e1, e2, wd, mu, c, k, true, true);
 }

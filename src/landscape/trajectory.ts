@@ -16,6 +16,8 @@ import { nadam } from "../optim/nadam.ts";
 import { radam } from "../optim/radam.ts";
 import { lion } from "../optim/lion.ts";
 import { tmsgd } from "../optim/tmsgd.ts";
+import { scheduleFreeAdamw, scheduleFreeSgd } from "../optim/schedule-free.ts";
+import { muon } from "../optim/muon.ts";
 import { testFunction, type Point, type TestFunction } from "./functions.ts";
 
 type AnyOptimizer = Optimizer<BaseOptions>;
@@ -35,6 +37,10 @@ export const optimizerFactories: Readonly<Record<string, Factory>> = {
   radam: (o) => radam(o) as unknown as AnyOptimizer,
   lion: (o) => lion(o) as unknown as AnyOptimizer,
   tmsgd: (o) => tmsgd(o) as unknown as AnyOptimizer,
+  "schedule-free-sgd": (o) => scheduleFreeSgd(o) as unknown as AnyOptimizer,
+  "schedule-free-adamw": (o) => scheduleFreeAdamw(o) as unknown as AnyOptimizer,
+  // The point (x, y) as a 1×2 matrix: Muon's orthogonalized step is then normalized momentum descent.
+  muon: (o) => muon({ shape: [1, 2], ...o }) as unknown as AnyOptimizer,
 };
 
 /** An optimizer given by name and options, e.g. { name: "adam", options: { lr: 0.1 } }. */

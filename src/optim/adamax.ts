@@ -29,7 +29,7 @@ const family: Family<AdamaxOptions> = {
   buffers: () => ["m", "u"],
   apply({ o, lr, t, w, g, buf, n }) {
     const inMax = o.epsilonPlacement === "max";
-    kernels.adamax(w, g, buf.m, buf.u, n, o.beta1, o.beta2, lr / (1 - o.beta1 ** t), inMax ? o.eps : 0, inMax ? 0 : o.eps, o.weightDecay, 1);
+    kernels.adamax(w, g, buf.m, buf.u, n, o.beta1, 1 - o.beta1, o.beta2, lr / (1 - o.beta1 ** t), inMax ? o.eps : 0, inMax ? 0 : o.eps, o.weightDecay, 1);
   },
 };
 

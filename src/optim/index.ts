@@ -11,6 +11,8 @@ export * from "./nadam.ts";
 export * from "./radam.ts";
 export * from "./lion.ts";
 export * from "./tmsgd.ts";
+export * from "./schedule-free.ts";
+export * from "./muon.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";

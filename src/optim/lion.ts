@@ -25,7 +25,7 @@ const family: Family<LionOptions> = {
   },
   buffers: () => ["m"],
   apply({ o, lr, w, g, buf, n }) {
-    kernels.lion(w, g, buf.m, n, lr, o.beta1, o.beta2, 1 - lr * o.weightDecay);
+    kernels.lion(w, g, buf.m, n, lr, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, 1 - lr * o.weightDecay);
   },
 };
 

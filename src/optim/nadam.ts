@@ -42,7 +42,7 @@ const family: Family<NadamOptions> = {
     const cg = (lr * (1 - mu)) / (1 - product), cm = (lr * muNext) / (1 - product * muNext);
     const r = 1 / Math.sqrt(1 - o.beta2 ** t);
     const wd = o.decoupledWeightDecay ? 0 : o.weightDecay, decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
-    kernels.nadam(w, g, buf.m, buf.v, n, o.beta1, o.beta2, cg, cm, r, o.eps, wd, decay);
+    kernels.nadam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, cg, cm, r, o.eps, wd, decay);
   },
 };
 

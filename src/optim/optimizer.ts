@@ -54,6 +54,11 @@ export interface Family<O extends BaseOptions> {
   initialValue?(name: string, o: O): number;
   /** One group's fused update at step t (1-based) with learning rate lr. Pointers already offset. */
   apply(args: ApplyArgs<O>): void;
+  /**
+   * The state buffer holding the point to evaluate the model at, when that is not the point the
+   * gradients are taken at (schedule-free methods train at y and evaluate at the average x).
+   */
+  evaluationBuffer?: string;
 }
 
 export interface ApplyArgs<O> {
@@ -82,6 +87,12 @@ export interface Optimizer<O extends BaseOptions> {
   update(params: number | F32Buffer, grads: number | F32Buffer, state: OptimState): StepResult;
   /** The learning rate group `group` uses at the state's next step. */
   lrAt(step: number, group?: number): number;
+  /**
+   * Present only for optimizers that evaluate elsewhere than they train (schedule-free): swaps the
+   * parameters with the evaluation point, and returns the function that swaps them back. A trainer
+   * calls it around every evaluation, and leaves the model at the evaluation point when it is done.
+   */
+  toEvaluationPoint?(params: number | F32Buffer, state: OptimState): () => void;
 }
 
 /** Builds an optimizer from its family, user options and optional parameter groups. */
@@ -114,10 +125,28 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
     return lr;
   };
 
+  // Swapping is its own inverse, so the way back is the same swap; before the first update the
+  // evaluation buffer is not filled yet and the parameters already are the evaluation point.
+  const swapWithEvaluationPoint = (buffer: string) => (params: number | F32Buffer, state: OptimState): () => void => {
+    const w = pointerOf(family.name, "params", params, state.n);
+    const swap = (): void => {
+      if (state.step === 0) return;
+      for (const gr of groupsFor(state.n)) {
+        const mine = f32View(w + gr.offset * 4, gr.length), other = f32View(state.buffers[buffer] + gr.offset * 4, gr.length);
+        const held = mine.slice();
+        mine.set(other);
+        other.set(held);
+      }
+    };
+    swap();
+    return swap;
+  };
+
   return {
     name: family.name,
     options: base,
     groupSpecs,
+    ...(family.evaluationBuffer ? { toEvaluationPoint: swapWithEvaluationPoint(family.evaluationBuffer) } : {}),
     init(n: number): OptimState {
       count(family.name, "n", n);
       const gs = groupsFor(n);

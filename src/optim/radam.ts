@@ -42,8 +42,8 @@ const family: Family<RadamOptions> = {
     const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
     const rect = radamRectification(o.beta2, t);
     const wd = o.decoupledWeightDecay ? 0 : o.weightDecay, decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
-    if (rect > 0) kernels.adam(w, g, buf.m, buf.v, n, o.beta1, o.beta2, (lr * rect * Math.sqrt(bc2)) / bc1, 1, o.eps, wd, decay);
-    else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, o.beta2, lr / bc1, 0, 1, wd, decay);
+    if (rect > 0) kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, (lr * rect * Math.sqrt(bc2)) / bc1, 1, o.eps, wd, decay);
+    else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, lr / bc1, 0, 1, wd, decay);
   },
 };
 

@@ -7,6 +7,9 @@
  * PyTorch: α = 0.99, ε = 1e-8 outside the root (e2), lr applied after the buffer (c = 1, k = lr).
  * TF.js (and Keras, whose ε is "ε̂" inside the root): α = 0.9, ε = 1e-7 inside (e1), lr inside the
  * buffer (c = lr, k = 1): `compat: "tfjs"`. With a constant lr the two momentum forms coincide.
+ * TF.js quirk, reproduced by `compat: "tfjs"` with `centered: true`: its centered denominator is
+ * √(v − (ā² + ε)), ε subtracted (`epsilonPlacement: "subtracted"`), NaN wherever v − ā² < ε
+ * (on its first step, wherever |g| < √(ε/(α(1−α))), about 1e-3 at its defaults).
  */
 import { kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
@@ -16,7 +19,7 @@ import type { EpsilonPlacement } from "./adagrad.ts";
 export interface RmspropOptions extends BaseOptions {
   alpha: number;
   eps: number;
-  epsilonPlacement: EpsilonPlacement;
+  epsilonPlacement: EpsilonPlacement | "subtracted";
   momentum: number;
   centered: boolean;
   lrInMomentum: boolean;
@@ -34,7 +37,7 @@ const family: Family<RmspropOptions> = {
   validate(o) {
     unitInterval("rmsprop", "alpha", o.alpha);
     positive("rmsprop", "eps", o.eps);
-    oneOf("rmsprop", "epsilonPlacement", o.epsilonPlacement, ["outside", "inside"]);
+    oneOf("rmsprop", "epsilonPlacement", o.epsilonPlacement, ["outside", "inside", "subtracted"]);
     unitInterval("rmsprop", "momentum", o.momentum);
     oneOf("rmsprop", "centered", o.centered, [true, false]);
     oneOf("rmsprop", "lrInMomentum", o.lrInMomentum, [true, false]);
@@ -42,19 +45,20 @@ const family: Family<RmspropOptions> = {
   },
   buffers: (o) => ["v", ...(o.centered ? ["meanGrad"] : []), ...(o.momentum > 0 ? ["momentum"] : [])],
   apply({ o, lr, w, g, buf, n }) {
-    const inside = o.epsilonPlacement === "inside";
-    const e1 = inside ? o.eps : 0, e2 = inside ? 0 : o.eps, wd = o.weightDecay;
+    const place = o.epsilonPlacement;
+    const e1 = place === "inside" ? o.eps : place === "subtracted" ? -o.eps : 0, e2 = place === "outside" ? o.eps : 0, wd = o.weightDecay;
     const c = o.lrInMomentum ? lr : 1, k = o.lrInMomentum ? 1 : lr;
     if (o.momentum > 0) {
-      if (o.centered) kernels.rmspropCenteredMomentum(w, g, buf.v, buf.meanGrad, buf.momentum, n, o.alpha, e1, e2, wd, o.momentum, c, k);
-      else kernels.rmspropMomentum(w, g, buf.v, buf.momentum, n, o.alpha, e1, e2, wd, o.momentum, c, k);
-    } else if (o.centered) kernels.rmspropCentered(w, g, buf.v, buf.meanGrad, n, lr, o.alpha, e1, e2, wd);
-    else kernels.rmsprop(w, g, buf.v, n, lr, o.alpha, e1, e2, wd);
+      if (o.centered) kernels.rmspropCenteredMomentum(w, g, buf.v, buf.meanGrad, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
+      else kernels.rmspropMomentum(w, g, buf.v, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
+    } else if (o.centered) kernels.rmspropCentered(w, g, buf.v, buf.meanGrad, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
+    else kernels.rmsprop(w, g, buf.v, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
   },
 };
 
 export function rmsprop(options: Partial<RmspropOptions> & { compat?: "pytorch" | "tfjs" } = {}, groups: readonly GroupSpec<RmspropOptions>[] = []): Optimizer<RmspropOptions> {
   const { compat = "pytorch", ...rest } = options;
   oneOf("rmsprop", "compat", compat, ["pytorch", "tfjs"]);
-  return makeOptimizer(family, { ...(compat === "tfjs" ? tfjs : {}), ...rest }, groups);
+  const preset = compat === "tfjs" ? { ...tfjs, epsilonPlacement: rest.centered ? "subtracted" as const : "inside" as const } : {};
+  return makeOptimizer(family, { ...preset, ...rest }, groups);
 }

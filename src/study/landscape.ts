@@ -14,6 +14,7 @@ import { runTrajectory } from "../landscape/trajectory.ts";
 import type { Objective } from "../optim/second-order/objective.ts";
 import { Lbfgs } from "../optim/second-order/lbfgs.ts";
 import { Newton } from "../optim/second-order/newton.ts";
+import { Sophia } from "../optim/second-order/sophia.ts";
 import type { Minimizer } from "../optim/second-order/minimizer.ts";
 import { contourPlot } from "../report/svg/contourPlot.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
@@ -21,9 +22,9 @@ import type { Table } from "../report/table.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 
 const FUNCTIONS = ["rosenbrock", "beale", "himmelblau", "saddle", "ill-conditioned"] as const;
-const OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lbfgs", "newton"] as const;
+const OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lbfgs", "newton", "sophia"] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
-const LABEL: Record<OptimizerName, string> = { sgd: "GD", momentum: "Momentum", nesterov: "Nesterov", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", lbfgs: "L-BFGS", newton: "Newton" };
+const LABEL: Record<OptimizerName, string> = { sgd: "GD", momentum: "Momentum", nesterov: "Nesterov", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", lbfgs: "L-BFGS", newton: "Newton", sophia: "Sophia" };
 
 /**
  * Learning rates per function: `plain` for GD, momentum and Nesterov (chosen near the stability
@@ -86,6 +87,8 @@ export function tracePath(fnName: string, optimizer: OptimizerName, config: Path
   if (optimizer === "lbfgs") return secondOrderPath(f, (o, w0) => new Lbfgs(o, w0), config["second-order-steps"]);
   if (optimizer === "newton") return secondOrderPath(f, (o, w0) => new Newton(o, w0), config["second-order-steps"]);
   const rates = LEARNING_RATES[fnName] ?? { plain: 1e-3, adaptive: 0.05 };
+  // Sophia steps like an adaptive first-order method (at most lr per coordinate), on the f64 path.
+  if (optimizer === "sophia") return { ...secondOrderPath(f, (o, w0) => new Sophia(o, w0, { lr: rates.adaptive * s.lrScale }), s.steps), lr: rates.adaptive * s.lrScale };
   const adaptive = optimizer === "adagrad" || optimizer === "rmsprop" || optimizer === "adam";
   const lr = (adaptive ? rates.adaptive : rates.plain) * config["lr-scale"];
   const spec = optimizer === "momentum" ? { name: "sgd", options: { lr, momentum: config.momentum } }

@@ -3,6 +3,8 @@
  * evaluation per epoch, the stopping criteria, checkpoints at epoch boundaries, and a report of
  * what happened. A diverging run (NaN or Inf in the loss, the gradient or the parameters) stops
  * and says where; it never throws out of fit, so a study of many runs survives it.
+ * An optimizer that evaluates elsewhere than it trains (schedule-free: toEvaluationPoint) is
+ * evaluated at its evaluation point, and fit returns the model there.
  */
 import { validateDataset, split as splitDataset, type Dataset } from "../data/dataset.ts";
 import type { Model } from "../nn/model.ts";
@@ -123,6 +125,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
     let lastYield = now();
     const started = now();
     const finish = (): FitResult => {
+      optimizer.toEvaluationPoint?.(model.parameters.values, state);
       freeState(state);
       released = true;
       const seconds = history.map((h) => h.seconds);
@@ -155,7 +158,9 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       }
       const record: EpochRecord = { epoch, trainLoss: sum / train.n, lr: optimizer.lrAt(state.step), seconds: 0 };
       if (validation) {
-        const v = evaluate(model, validation, loss, { auc: options.auc });
+        const back = optimizer.toEvaluationPoint?.(model.parameters.values, state);
+        let v: Evaluation;
+        try { v = evaluate(model, validation, loss, { auc: options.auc }); } finally { back?.(); }
         record.validationLoss = v.loss;
         if (v.accuracy !== undefined) record.validationAccuracy = v.accuracy;
         if (v.auc !== undefined) record.validationAuc = v.auc;

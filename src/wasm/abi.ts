@@ -93,18 +93,20 @@ export interface OptimExports {
   sgd(w: number, g: number, n: number, lr: number, wd: number): void;
   sgdMomentum(w: number, g: number, v: number, n: number, mu: number, a: number, p: number, q: number, wd: number): void;
   adagrad(w: number, g: number, s: number, n: number, lr: number, e1: number, e2: number, wd: number): void;
-  rmsprop(w: number, g: number, v: number, n: number, lr: number, alpha: number, e1: number, e2: number, wd: number): void;
-  rmspropCentered(w: number, g: number, v: number, a: number, n: number, lr: number, alpha: number, e1: number, e2: number, wd: number): void;
-  rmspropMomentum(w: number, g: number, v: number, b: number, n: number, alpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
-  rmspropCenteredMomentum(w: number, g: number, v: number, a: number, b: number, n: number, alpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
-  adadelta(w: number, g: number, v: number, u: number, n: number, lr: number, rho: number, eps: number, wd: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, s: number, r: number, e: number, wd: number, decay: number): void;
-  amsgrad(w: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, k: number, s: number, r: number, e: number, wd: number, decay: number): void;
-  adamax(w: number, g: number, m: number, u: number, n: number, beta1: number, beta2: number, s: number, e1: number, e2: number, wd: number, decay: number): void;
-  nadam(w: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, cg: number, cm: number, r: number, e: number, wd: number, decay: number): void;
-  lion(w: number, g: number, m: number, n: number, lr: number, beta1: number, beta2: number, decay: number): void;
+  rmsprop(w: number, g: number, v: number, n: number, lr: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number): void;
+  rmspropCentered(w: number, g: number, v: number, a: number, n: number, lr: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number): void;
+  rmspropMomentum(w: number, g: number, v: number, b: number, n: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
+  rmspropCenteredMomentum(w: number, g: number, v: number, a: number, b: number, n: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
+  adadelta(w: number, g: number, v: number, u: number, n: number, lr: number, rho: number, oneMinusRho: number, eps: number, wd: number, previous: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number, s: number, r: number, e: number, wd: number, decay: number): void;
+  amsgrad(w: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, c1: number, beta2: number, c2: number, k: number, s: number, r: number, e: number, wd: number, decay: number): void;
+  adamax(w: number, g: number, m: number, u: number, n: number, beta1: number, c1: number, beta2: number, s: number, e1: number, e2: number, wd: number, decay: number): void;
+  nadam(w: number, g: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number, cg: number, cm: number, r: number, e: number, wd: number, decay: number): void;
+  lion(w: number, g: number, m: number, n: number, lr: number, beta1: number, c1: number, beta2: number, c2: number, decay: number): void;
   tmsgd(w: number, g: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, wd: number): void;
   tmsgdMomentum(w: number, g: number, v: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, mu: number, wd: number): void;
+  scheduleFreeSgd(w: number, g: number, z: number, x: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number): void;
+  scheduleFreeAdamw(w: number, g: number, z: number, x: number, v: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number, beta2: number, c2: number, r: number, e: number): void;
   /** 1 if every x[i] is finite, else 0. */
   allFinite(x: number, n: number): number;
   /** Σ x[i]², accumulated in f64. */

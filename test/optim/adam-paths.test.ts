@@ -9,7 +9,7 @@ const f = Math.fround;
 const LENGTHS = [0, 1, 3, 5, 17, 33, 1001];
 
 function referenceStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, s: number, r: number, e: number, wd: number, decay: number): void {
-  const b1 = f(beta1), b2 = f(beta2), c1 = f(1 - b1), c2 = f(1 - b2);
+  const b1 = f(beta1), b2 = f(beta2), c1 = f(1 - beta1), c2 = f(1 - beta2);
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(f(wd) * w[i]));
     m[i] = f(f(b1 * m[i]) + f(c1 * gi));
@@ -37,7 +37,7 @@ describe.each(PATHS)("adam kernel, $label", ({ wd, decay }) => {
     for (let step = 0; step < 3; step++) {
       const g = draw(0.5);
       f32View(pg, n).set(g);
-      kernels.adam(pw, pg, pm, pv, n, beta1, beta2, s, r, e, wd, decay);
+      kernels.adam(pw, pg, pm, pv, n, beta1, 1 - beta1, beta2, 1 - beta2, s, r, e, wd, decay);
       referenceStep(w, g, m, v, beta1, beta2, s, r, e, wd, decay);
     }
     expect(f32View(pw, n).slice()).toEqual(w);

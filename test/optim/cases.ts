@@ -13,6 +13,7 @@ import { nadam } from "../../src/optim/nadam.ts";
 import { radam } from "../../src/optim/radam.ts";
 import { lion } from "../../src/optim/lion.ts";
 import { tmsgd } from "../../src/optim/tmsgd.ts";
+import { scheduleFreeAdamw, scheduleFreeSgd } from "../../src/optim/schedule-free.ts";
 import { cosineAnnealing, linearWarmup } from "../../src/optim/schedules.ts";
 import * as ref from "./reference.ts";
 
@@ -67,4 +68,8 @@ export const cases: Case[] = [
   c("tm-sgd from step 0", () => tmsgd({ lr: 0.01 }), ref.tmsgdRef),
   c("tm-sgd switch at 50", () => tmsgd({ lr: 0.01, switchStep: 50, weightDecay: 0.01 }), ref.tmsgdRef),
   c("tm-sgd-m switch at 50", () => tmsgd({ lr: 0.01, switchStep: 50, momentum: 0.5 }), ref.tmsgdRef),
+  c("schedule-free sgd", () => scheduleFreeSgd({ lr: 0.05 }), ref.scheduleFreeRef),
+  c("schedule-free sgd, warm-up, weight decay", () => scheduleFreeSgd({ lr: linearWarmup(0.05, 20), beta: 0.8, weightDecay: 0.01 }), ref.scheduleFreeRef),
+  c("schedule-free adamw", () => scheduleFreeAdamw({ lr: 0.01 }), ref.scheduleFreeRef),
+  c("schedule-free adamw, warm-up, weight decay", () => scheduleFreeAdamw({ lr: linearWarmup(0.01, 20), weightDecay: 0.01 }), ref.scheduleFreeRef),
 ];

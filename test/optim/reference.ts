@@ -2,6 +2,8 @@
  * Every optimizer's equation in plain TypeScript, one element at a time, written from the
  * documented formula (not from the kernel's folded scalars). `f` rounds after each operation:
  * Math.fround gives an f32 reference, the identity an f64 one. The tests hold the fused kernels to both.
+ * A constant such as 1 − β is one real number, rounded once (f(1 − β)), not 1 − f(β): PyTorch passes
+ * it so, and the f32 difference is a bias of up to 6e-6 relative per step for β = 0.999.
  */
 import { nadamMu } from "../../src/optim/nadam.ts";
 import { radamRectification } from "../../src/optim/radam.ts";
@@ -15,6 +17,7 @@ import type { NadamOptions } from "../../src/optim/nadam.ts";
 import type { RadamOptions } from "../../src/optim/radam.ts";
 import type { LionOptions } from "../../src/optim/lion.ts";
 import type { TmsgdOptions } from "../../src/optim/tmsgd.ts";
+import type { ScheduleFreeAdamwOptions, ScheduleFreeSgdOptions } from "../../src/optim/schedule-free.ts";
 
 export type Round = (x: number) => number;
 export const inF32: Round = Math.fround;
@@ -70,13 +73,14 @@ export const rmspropRef: RefStep<RmspropOptions> = (o, lr, w, g, s, f) => {
   const { v, meanGrad, momentum } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    v[i] = f(f(a * v[i]) + f(f(1 - a) * f(gi * gi)));
+    v[i] = f(f(a * v[i]) + f(f(1 - o.alpha) * f(gi * gi)));
     let vbar = v[i];
     if (o.centered) {
-      meanGrad[i] = f(f(a * meanGrad[i]) + f(f(1 - a) * gi));
+      meanGrad[i] = f(f(a * meanGrad[i]) + f(f(1 - o.alpha) * gi));
       vbar = f(v[i] - f(meanGrad[i] * meanGrad[i]));
     }
-    const den = o.epsilonPlacement === "inside" ? f(sqrt(f(vbar + eps))) : f(f(sqrt(vbar)) + eps);
+    const den = o.epsilonPlacement === "outside" ? f(f(sqrt(vbar)) + eps)
+      : f(sqrt(f(vbar + (o.epsilonPlacement === "subtracted" ? -eps : eps))));
     const d = f(gi / den);
     if (o.momentum > 0) {
       if (o.lrInMomentum) { momentum[i] = f(f(mu * momentum[i]) + f(lr * d)); w[i] = f(w[i] - momentum[i]); }
@@ -91,9 +95,11 @@ export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
   const { squareAvg: v, deltaAvg: u } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    v[i] = f(f(rho * v[i]) + f(f(1 - rho) * f(gi * gi)));
-    const delta = f(f(f(sqrt(f(u[i] + eps))) / f(sqrt(f(v[i] + eps)))) * gi);
-    u[i] = f(f(rho * u[i]) + f(f(1 - rho) * f(delta * delta)));
+    const before = v[i];
+    v[i] = f(f(rho * v[i]) + f(f(1 - o.rho) * f(gi * gi)));
+    const divisor = o.denominator === "previous" ? before : v[i];
+    const delta = f(f(f(sqrt(f(u[i] + eps))) / f(sqrt(f(divisor + eps)))) * gi);
+    u[i] = f(f(rho * u[i]) + f(f(1 - o.rho) * f(delta * delta)));
     w[i] = f(w[i] - f(lr * delta));
   }
 };
@@ -101,13 +107,16 @@ export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
 /** Adam, AdamW and the three AMSGrad forms, from m̂ and v̂. */
 export const adamRef: RefStep<AdamOptions> = (o, lr, w, g, s, f) => {
   const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), t = s.t;
-  const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
+  // TF.js's β powers: running products of f32(β), rounded to f32 at every step.
+  const power = (beta: number): number => { let p = Math.fround(beta); for (let k = 1; k < t; k++) p = Math.fround(p * Math.fround(beta)); return p; };
+  const bc1 = 1 - (o.betaPowers === "exact" ? o.beta1 ** t : power(o.beta1));
+  const bc2 = 1 - (o.betaPowers === "exact" ? o.beta2 ** t : power(o.beta2));
   const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay), decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
   const { m, v, vmax } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     let step: number;
     if (o.amsgrad === "reddi") {
       vmax[i] = Math.max(vmax[i], v[i]);
@@ -131,7 +140,7 @@ export const adamaxRef: RefStep<AdamaxOptions> = (o, lr, w, g, s, f) => {
   const { m, u } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
     if (o.epsilonPlacement === "max") {
       u[i] = Math.max(f(b2 * u[i]), f(Math.abs(gi) + eps));
       w[i] = f(w[i] - f(stepSize * f(m[i] / u[i])));
@@ -153,8 +162,8 @@ export const nadamRef: RefStep<NadamOptions> = (o, lr, w, g, s, f) => {
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     const den = f(f(f(sqrt(v[i])) * rc) + eps);
     w[i] = f(f(decay * w[i]) - f(f(f(cg * gi) + f(cm * m[i])) / den));
   }
@@ -167,8 +176,8 @@ export const radamRef: RefStep<RadamOptions> = (o, lr, w, g, s, f) => {
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    m[i] = f(f(b1 * m[i]) + f(f(1 - b1) * gi));
-    v[i] = f(f(b2 * v[i]) + f(f(1 - b2) * f(gi * gi)));
+    m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
+    v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     const mhat = f(m[i] / f(bc1));
     const step = rect > 0
       ? f(f(f(lr * rect) * mhat) * f(f(sqrt(bc2)) / f(f(sqrt(v[i])) + eps)))
@@ -181,9 +190,9 @@ export const lionRef: RefStep<LionOptions> = (o, lr, w, g, s, f) => {
   const b1 = f(o.beta1), b2 = f(o.beta2), wd = o.weightDecay;
   const m = s.buf.m;
   for (let i = 0; i < w.length; i++) {
-    const c = f(f(b1 * m[i]) + f(f(1 - b1) * g[i]));
+    const c = f(f(b1 * m[i]) + f(f(1 - o.beta1) * g[i]));
     w[i] = f(f(f(1 - lr * wd) * w[i]) - f(f(lr) * Math.sign(c)));
-    m[i] = f(f(b2 * m[i]) + f(f(1 - b2) * g[i]));
+    m[i] = f(f(b2 * m[i]) + f(f(1 - o.beta2) * g[i]));
   }
 };
 
@@ -200,5 +209,29 @@ export const tmsgdRef: RefStep<TmsgdOptions> = (o, lr, w, g, s, f) => {
     h2[i] = h1[i];
     h1[i] = w[i];
     w[i] = next;
+  }
+};
+
+/**
+ * Schedule-free SGD and AdamW as Defazio et al. (2024) write them: y = (1 − β)z + βx is where the
+ * gradient is taken (the parameters), z takes the step, x averages z with c = γ_t²/Σγ_i².
+ */
+export const scheduleFreeRef: RefStep<ScheduleFreeSgdOptions & Partial<ScheduleFreeAdamwOptions>> = (o, lr, w, g, s, f) => {
+  const adaptive = o.beta2 !== undefined, t = s.t;
+  const gamma = adaptive ? lr * Math.sqrt(1 - o.beta2! ** t) : lr;
+  const { z, x, v } = s.buf;
+  if (t === 1) { z.set(w); x.set(w); }
+  s.scalars.lrSquaredSum = (s.scalars.lrSquaredSum ?? 0) + gamma * gamma;
+  const c = (gamma * gamma) / s.scalars.lrSquaredSum;
+  for (let i = 0; i < w.length; i++) {
+    const y = w[i];
+    let d = g[i];
+    if (adaptive) {
+      v[i] = f(f(f(o.beta2!) * v[i]) + f(f(1 - o.beta2!) * f(g[i] * g[i])));
+      d = f(g[i] / f(f(sqrt(v[i])) + f(o.eps!)));
+    }
+    z[i] = f(z[i] - f(f(gamma) * f(d + f(f(o.weightDecay) * y))));
+    x[i] = f(f(f(1 - c) * x[i]) + f(f(c) * z[i]));
+    w[i] = f(f(f(1 - o.beta) * z[i]) + f(f(o.beta) * x[i]));
   }
 };

@@ -64,9 +64,10 @@ describe.each(cases)("$label state", ({ make }) => {
   });
 });
 
-/** The same optimizer rebuilt from its complete options with onNonFinite set. */
+/** The same optimizer rebuilt from its complete options with onNonFinite set (its factory: the name in camelCase). */
 function withPolicy(opt: Optimizer<BaseOptions>, onNonFinite: "throw" | "skip" | "stop"): Optimizer<BaseOptions> {
-  const factory = (all as unknown as Record<string, (o: object) => Optimizer<BaseOptions>>)[opt.name];
+  const exported = opt.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  const factory = (all as unknown as Record<string, (o: object) => Optimizer<BaseOptions>>)[exported];
   return factory({ ...opt.options, onNonFinite });
 }
 

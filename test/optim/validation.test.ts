@@ -11,8 +11,8 @@ const table: [string, Factory, Record<string, unknown[]>][] = [
   ["sgd", sgd, { lr: POSITIVE, momentum: BETA, dampening: [-0.1, 1.1], weightDecay: NON_NEGATIVE, convention: ["heavy"], nesterov: ["yes"] }],
   ["adagrad", adagrad, { lr: POSITIVE, eps: POSITIVE, initialAccumulator: NON_NEGATIVE, lrDecay: NON_NEGATIVE, weightDecay: NON_NEGATIVE, epsilonPlacement: ["middle"], compat: ["jax"] }],
   ["rmsprop", rmsprop, { lr: POSITIVE, alpha: BETA, eps: POSITIVE, momentum: BETA, weightDecay: NON_NEGATIVE, centered: [1] }],
-  ["adadelta", adadelta, { lr: POSITIVE, rho: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE }],
-  ["adam", adam, { lr: POSITIVE, beta1: BETA, beta2: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE, amsgrad: ["yes", true], compat: ["mxnet"] }],
+  ["adadelta", adadelta, { lr: POSITIVE, rho: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE, denominator: ["next"] }],
+  ["adam", adam, { lr: POSITIVE, beta1: BETA, beta2: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE, amsgrad: ["yes", 1], compat: ["mxnet"] }],
   ["adamw", adamw, { lr: POSITIVE, beta1: BETA, beta2: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE }],
   ["adam", amsgrad, { beta2: BETA, amsgrad: ["max"] }],
   ["adamax", adamax, { lr: POSITIVE, beta1: BETA, beta2: BETA, eps: POSITIVE, weightDecay: NON_NEGATIVE, epsilonPlacement: ["inside"] }],
@@ -39,6 +39,13 @@ describe("combinations", () => {
   });
   it("refuses dampening outside the PyTorch convention", () => {
     expect(() => sgd({ momentum: 0.9, dampening: 0.5, convention: "ema" })).toThrow(/dampening = 0.5 .* "ema"/);
+  });
+  it("accepts amsgrad: true as the default (PyTorch) form", () => {
+    expect(adam({ amsgrad: true }).options.amsgrad).toBe("pytorch");
+    expect(adamw({ amsgrad: true }).options.amsgrad).toBe("pytorch");
+    expect(amsgrad({ amsgrad: true }).options.amsgrad).toBe("pytorch");
+    expect(adam({ amsgrad: false }).options.amsgrad).toBe(false);
+    expect(adam({ amsgrad: "reddi" }).options.amsgrad).toBe("reddi");
   });
   it("refuses a schedule that gives a negative or non-finite lr, when it is used", () => {
     const opt = sgd({ lr: (step: number) => (step < 1 ? 0.1 : -1) });

@@ -34,17 +34,17 @@ describe("landscape paths", () => {
 describe("landscape study (quick)", () => {
   it("draws one contour plot per function with a trajectory per optimizer, and the summary table", async () => {
     const { specs, report } = await runQuick(landscapeStudy);
-    expect(specs.length).toBe(5 * 8);
+    expect(specs.length).toBe(5 * 9);
     checkReport(report);
     const t = findTable(report, "Where each optimizer ended");
     expect(headers(t)).toEqual(["Function", "Optimizer", "Learning rate", "Steps", "Final f", "Distance to nearest minimum", "Diverged", "Outcome"]);
-    expect(t.rows.length).toBe(40);
+    expect(t.rows.length).toBe(45);
     for (const v of column(t, "Final f")) expect(Number.isNaN(v as number)).toBe(false);
     const contours = report.sections.flatMap((x) => x.svgs ?? []).filter((g) => !g.name.endsWith("-values"));
     expect(contours.length).toBe(5);
     for (const c of contours) {
       const root = parseXml(c.svg);
-      expect(byClass(root, "trajectory").length).toBe(8);
+      expect(byClass(root, "trajectory").length).toBe(9);
       expect(byClass(root, "contour").length).toBeGreaterThan(5);
     }
   });

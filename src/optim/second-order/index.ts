@@ -6,3 +6,4 @@ export { NonlinearCG, type CgFormula } from "./nonlinear-cg.ts";
 export { Newton, type NewtonOptions } from "./newton.ts";
 export { NewtonCG, type NewtonCgOptions } from "./newton-cg.ts";
 export { AdaHessian, type AdaHessianOptions } from "./adahessian.ts";
+export { Sophia, hutchinsonDiagonal, type SophiaOptions } from "./sophia.ts";

@@ -13,9 +13,10 @@ import { Random } from "../../random.ts";
 import { kernels } from "../../wasm/module.ts";
 import type { BatchMode } from "../../train/index.ts";
 import type { RunContext } from "../study.ts";
+import type { OptimizerContext } from "./optimizers.ts";
 
 export interface LinkModelOptions {
-  optimizer: (ctx: { stepsPerEpoch: number }) => Optimizer<BaseOptions>;
+  optimizer: (ctx: OptimizerContext) => Optimizer<BaseOptions>;
   epochs: number;
   /** Pairs per step: "full" (all positives and their negatives), "stochastic" (one pair) or a count. */
   batch: BatchMode;
@@ -56,7 +57,7 @@ export async function trainLinkModel(split: LinkSplit, o: LinkModelOptions): Pro
   const pairsPerEpoch = 2 * m;
   const batchSize = o.batch === "full" ? pairsPerEpoch : o.batch === "stochastic" ? 1 : Math.min(o.batch, pairsPerEpoch);
   const stepsPerEpoch = Math.ceil(pairsPerEpoch / batchSize);
-  const optimizer = o.optimizer({ stepsPerEpoch });
+  const optimizer = o.optimizer({ stepsPerEpoch, parameters: model.parameters.params });
   const state = optimizer.init(model.parameters.values.length);
   const params = model.parameters;
   const history: LinkEpoch[] = [];

@@ -4,7 +4,14 @@
  * Second-order methods are full-batch minimizers over the whole training set (see secondOrder.ts).
  */
 import { adadelta, adagrad, adam, adamax, adamw, amsgrad, lion, nadam, radam, rmsprop, sgd, tmsgd, type BaseOptions, type Optimizer } from "../../optim/index.ts";
+import { muon, muonGroups, scheduleFreeAdamw, scheduleFreeSgd } from "../../optim/index.ts";
 import type { BatchMode } from "../../train/index.ts";
+
+/** What a study knows when it builds an optimizer: the schedule's unit, and the model's parameters (Muon needs their shapes). */
+export interface OptimizerContext {
+  stepsPerEpoch: number;
+  parameters?: readonly { offset: number; size: number; shape: readonly number[] }[];
+}
 
 export interface FirstOrderEntry {
   kind: "first-order";
@@ -13,12 +20,12 @@ export interface FirstOrderEntry {
   label: string;
   /** Fixed batch mode (GD: the full batch, SGD: one example); otherwise the study's batch size. */
   batch?: BatchMode;
-  make(lr: number, ctx: { stepsPerEpoch: number }): Optimizer<BaseOptions>;
+  make(lr: number, ctx: OptimizerContext): Optimizer<BaseOptions>;
 }
 
 export interface SecondOrderEntry {
   kind: "second-order";
-  name: "lbfgs" | "newton-cg" | "adahessian";
+  name: "lbfgs" | "newton-cg" | "adahessian" | "sophia";
   label: string;
   /** Whether the method takes the study's learning rate (AdaHessian) or finds its own step (line search, trust). */
   usesLr: boolean;
@@ -48,9 +55,16 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   // TM-SGD switches from SGD to the Taylor multi-step after one epoch (docs/optimizers.md).
   first("tmsgd", "TM-SGD", (lr, { stepsPerEpoch }) => tmsgd({ lr, switchStep: stepsPerEpoch })),
   first("tmsgd-m", "TM-SGD-M (0.9)", (lr, { stepsPerEpoch }) => tmsgd({ lr, momentum: 0.9, switchStep: stepsPerEpoch })),
+  first("schedule-free-sgd", "Schedule-free SGD", (lr) => scheduleFreeSgd({ lr })),
+  first("schedule-free-adamw", "Schedule-free AdamW", (lr) => scheduleFreeAdamw({ lr })),
+  first("muon", "Muon (AdamW for non-matrices)", (lr, { parameters }) => {
+    if (!parameters) throw new RangeError("muon: this study gives no parameter shapes, and Muon needs them");
+    return muon({ lr }, muonGroups(parameters));
+  }),
   { kind: "second-order", name: "lbfgs", label: "L-BFGS", usesLr: false },
   { kind: "second-order", name: "newton-cg", label: "Newton-CG (Hessian-free)", usesLr: false },
   { kind: "second-order", name: "adahessian", label: "AdaHessian", usesLr: true },
+  { kind: "second-order", name: "sophia", label: "Sophia (Hutchinson)", usesLr: true },
 ];
 
 export const OPTIMIZER_NAMES = OPTIMIZERS.map((o) => o.name);

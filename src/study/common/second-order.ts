@@ -7,7 +7,7 @@
 import type { Dataset } from "../../data/index.ts";
 import type { Model } from "../../nn/index.ts";
 import { crossEntropy } from "../../nn/index.ts";
-import { AdaHessian, Lbfgs, NewtonCG, tensorObjective, type Minimizer } from "../../optim/second-order/index.ts";
+import { AdaHessian, Lbfgs, NewtonCG, Sophia, tensorObjective, type Minimizer } from "../../optim/second-order/index.ts";
 import { evaluate, type AdaptiveStopping } from "../../train/index.ts";
 import { initialStopping, observeEpoch } from "../../train/stopping.ts";
 import { tensor } from "../../tensor/tensor.ts";
@@ -16,7 +16,7 @@ import type { RunContext } from "../study.ts";
 import type { EpochPoint, TrainOutcome } from "./train.ts";
 
 export interface SecondOrderOptions {
-  method: "lbfgs" | "newton-cg" | "adahessian";
+  method: "lbfgs" | "newton-cg" | "adahessian" | "sophia";
   model: Model;
   train: Dataset;
   validation: Dataset;
@@ -44,6 +44,7 @@ export async function secondOrderRun(o: SecondOrderOptions): Promise<TrainOutcom
     for (const p of params) { w0.set(p.toArray(), at); at += p.size; }
     const m: Minimizer = o.method === "lbfgs" ? new Lbfgs(objective, w0)
       : o.method === "newton-cg" ? new NewtonCG(objective, w0, { maxCg: 10 })
+      : o.method === "sophia" ? new Sophia(objective, w0, { lr: o.lr, seed: o.seed })
       : new AdaHessian(objective, w0, { lr: o.lr, seed: o.seed });
     const history: EpochPoint[] = [];
     const stopping = initialStopping();

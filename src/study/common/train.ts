@@ -8,6 +8,7 @@ import type { BaseOptions, Optimizer } from "../../optim/index.ts";
 import { evaluate, fit, type AdaptiveStopping, type BatchMode, type EpochRecord } from "../../train/index.ts";
 import { crossEntropy } from "../../nn/index.ts";
 import type { RunContext } from "../study.ts";
+import type { OptimizerContext } from "./optimizers.ts";
 
 export interface EpochPoint { epoch: number; trainLoss: number; validationLoss?: number; validationAccuracy?: number; seconds: number }
 
@@ -33,7 +34,7 @@ export interface TrainRunOptions {
   model: Model;
   train: Dataset;
   validation: Dataset;
-  optimizer: (ctx: { stepsPerEpoch: number }) => Optimizer<BaseOptions>;
+  optimizer: (ctx: OptimizerContext) => Optimizer<BaseOptions>;
   lr: number;
   epochs: number;
   batch: BatchMode;
@@ -51,7 +52,7 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainOutcome> {
   const n = o.train.n;
   const batchSize = o.batch === "full" ? n : o.batch === "stochastic" ? 1 : Math.min(o.batch, n);
   const stepsPerEpoch = Math.ceil(n / batchSize);
-  const optimizer = o.optimizer({ stepsPerEpoch });
+  const optimizer = o.optimizer({ stepsPerEpoch, parameters: o.model.parameters.params });
   let last = 0;
   const total = o.epochs * stepsPerEpoch;
   const result = await fit(o.model, o.train, {
