@@ -88,7 +88,7 @@ export function tracePath(fnName: string, optimizer: OptimizerName, config: Path
   if (optimizer === "newton") return secondOrderPath(f, (o, w0) => new Newton(o, w0), config["second-order-steps"]);
   const rates = LEARNING_RATES[fnName] ?? { plain: 1e-3, adaptive: 0.05 };
   // Sophia steps like an adaptive first-order method (at most lr per coordinate), on the f64 path.
-  if (optimizer === "sophia") return { ...secondOrderPath(f, (o, w0) => new Sophia(o, w0, { lr: rates.adaptive * s.lrScale }), s.steps), lr: rates.adaptive * s.lrScale };
+  if (optimizer === "sophia") return { ...secondOrderPath(f, (o, w0) => new Sophia(o, w0, { lr: rates.adaptive * config["lr-scale"] }), config.steps), lr: rates.adaptive * config["lr-scale"] };
   const adaptive = optimizer === "adagrad" || optimizer === "rmsprop" || optimizer === "adam";
   const lr = (adaptive ? rates.adaptive : rates.plain) * config["lr-scale"];
   const spec = optimizer === "momentum" ? { name: "sgd", options: { lr, momentum: config.momentum } }

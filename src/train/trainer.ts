@@ -15,7 +15,7 @@ import type { ReduceOnPlateau } from "../optim/schedules.ts";
 import { Random } from "../random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
-import { evaluate, type LossFn } from "./metrics.ts";
+import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
 import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping } from "./stopping.ts";
 import { checkSnapshot, type Snapshot } from "./snapshot.ts";
 import { trainStep, type Halt, type StepSetup } from "./step.ts";
