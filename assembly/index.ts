@@ -15,3 +15,4 @@ export * from "./optim/finite";
 export * from "./optim/clip";
 export * from "./gemm";
 export * from "./ceilings";
+export * from "./optim/transforms";
