@@ -14,3 +14,6 @@ export * from "./tmsgd.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";
+export * from "./transforms.ts";
+export * from "./chain-optimizer.ts";
+export * from "./composed.ts";
