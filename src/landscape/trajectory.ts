@@ -6,36 +6,17 @@
  */
 import { ArrayOptimizer } from "../optim/arrays.ts";
 import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
-import { sgd } from "../optim/sgd.ts";
-import { adam, adamw, amsgrad } from "../optim/adam.ts";
-import { adagrad } from "../optim/adagrad.ts";
-import { rmsprop } from "../optim/rmsprop.ts";
-import { adadelta } from "../optim/adadelta.ts";
-import { adamax } from "../optim/adamax.ts";
-import { nadam } from "../optim/nadam.ts";
-import { radam } from "../optim/radam.ts";
-import { lion } from "../optim/lion.ts";
-import { tmsgd } from "../optim/tmsgd.ts";
+import { CATALOGUE, followCatalogue, isStepEntry } from "../optim/catalogue.ts";
 import { testFunction, type Point, type TestFunction } from "./functions.ts";
 
 type AnyOptimizer = Optimizer<BaseOptions>;
 type Factory = (options: Record<string, unknown>) => AnyOptimizer;
 
-/** The first-order optimizers by name, each built from plain options (validated by the optimizer itself). */
-export const optimizerFactories: Readonly<Record<string, Factory>> = {
-  sgd: (o) => sgd(o) as unknown as AnyOptimizer,
-  adagrad: (o) => adagrad(o) as unknown as AnyOptimizer,
-  rmsprop: (o) => rmsprop(o) as unknown as AnyOptimizer,
-  adadelta: (o) => adadelta(o) as unknown as AnyOptimizer,
-  adam: (o) => adam(o) as unknown as AnyOptimizer,
-  adamw: (o) => adamw(o) as unknown as AnyOptimizer,
-  amsgrad: (o) => amsgrad(o) as unknown as AnyOptimizer,
-  adamax: (o) => adamax(o) as unknown as AnyOptimizer,
-  nadam: (o) => nadam(o) as unknown as AnyOptimizer,
-  radam: (o) => radam(o) as unknown as AnyOptimizer,
-  lion: (o) => lion(o) as unknown as AnyOptimizer,
-  tmsgd: (o) => tmsgd(o) as unknown as AnyOptimizer,
-};
+/** Every optimizer of the catalogue that takes gradient steps, by name, built from plain options (validated by the optimizer itself). */
+export const optimizerFactories: Readonly<Record<string, Factory>> = {};
+followCatalogue(() => {
+  for (const e of CATALOGUE) if (isStepEntry(e)) (optimizerFactories as Record<string, Factory>)[e.name] = e.create;
+});
 
 /** An optimizer given by name and options, e.g. { name: "adam", options: { lr: 0.1 } }. */
 export interface NamedOptimizer { name: string; options?: Record<string, unknown> }

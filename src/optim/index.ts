@@ -17,3 +17,4 @@ export * from "./arrays.ts";
 export * from "./transforms.ts";
 export * from "./chain-optimizer.ts";
 export * from "./composed.ts";
+export * from "./catalogue.ts";
