@@ -187,7 +187,7 @@ export function clip(c: number | Schedule): Transformation {
   if (typeof c !== "function") positive("clip", "c", c);
   return primitive("clip", ({ u, n, t }) => {
     const limit = typeof c === "function" ? c(t - 1) : c;
-    if (!(limit >= 0) || limit === Infinity) throw new RangeError(`clip: the schedule gave c = ${limit} at step ${t - 1}; it must be finite and ≥ 0`);
+    if (!(limit >= 0)) throw new RangeError(`clip: the schedule gave c = ${limit} at step ${t - 1}; it must be ≥ 0 (∞: no clipping)`);
     kernels.clipByValue(u, n, -limit, limit);
   });
 }

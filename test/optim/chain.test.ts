@@ -160,7 +160,8 @@ describe("chain() and composed() refuse what cannot work, naming it", () => {
   });
 
   it("a schedule that leaves the finite numbers stops the step with its value", () => {
-    expect(() => oneStep(clip(() => NaN), W, G)).toThrow("clip: the schedule gave c = NaN at step 0; it must be finite and ≥ 0");
+    expect(() => oneStep(clip(() => NaN), W, G)).toThrow("clip: the schedule gave c = NaN at step 0; it must be ≥ 0 (∞: no clipping)");
+    close(oneStep(clip(() => Infinity), W, G).u, G);
   });
 });
 
