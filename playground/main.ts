@@ -4,7 +4,7 @@
  * on window.__descent, so the browser test can compare it with the same computation in Node.
  */
 import { namedOptimizer, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
-import { CATALOGUE, isStepEntry } from "../src/optim/catalogue.ts";
+import { CATALOGUE, isStepEntry } from "../src/index.ts";
 import { fmt, heatMap, lineChart, marker, polyline, toPixel, type View } from "./draw.ts";
 import type { FromWorker, TrainRequest } from "./protocol.ts";
 

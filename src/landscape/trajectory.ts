@@ -1,6 +1,6 @@
 /**
  * One optimizer's path over a 2-D test function. The two coordinates are f32 parameters driven by
- * ArrayOptimizer (the same fused WASM update a model gets); the gradient is the analytic one,
+ * ArrayOptimizer (the same WASM update a model gets, fused or composed); the gradient is the analytic one,
  * computed in f64 and rounded to f32, as a model's f32 gradient would be. Nothing else varies, so
  * the same inputs give bit-identical points in Node and in any browser.
  */

@@ -18,7 +18,6 @@ import { contourPlot } from "../report/svg/contourPlot.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Table } from "../report/table.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
-
 import { CATALOGUE, followCatalogue, isStepEntry } from "../optim/catalogue.ts";
 
 const FUNCTIONS = ["rosenbrock", "beale", "himmelblau", "saddle", "ill-conditioned"] as const;
