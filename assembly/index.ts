@@ -16,3 +16,4 @@ export * from "./optim/clip";
 export * from "./gemm";
 export * from "./ceilings";
 export * from "./optim/schedule-free";
+export * from "./optim/transforms";

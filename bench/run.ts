@@ -2,6 +2,7 @@
 // prints a table per suite and writes bench/results/<suite>.json.
 import { adamSuite } from "./adam.ts";
 import { ceilingSuite } from "./ceiling.ts";
+import { composedSuite } from "./composed.ts";
 import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
@@ -14,7 +15,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -4,27 +4,24 @@
  * on window.__descent, so the browser test can compare it with the same computation in Node.
  */
 import { namedOptimizer, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
+import { CATALOGUE, isStepEntry } from "../src/index.ts";
 import { fmt, heatMap, lineChart, marker, polyline, toPixel, type View } from "./draw.ts";
 import type { FromWorker, TrainRequest } from "./protocol.ts";
 
 interface FieldSpec { key: string; value: string }
 interface OptimizerSpec { name: string; color: string; checked: boolean; fields: FieldSpec[] }
 
-const f = (key: string, value: string): FieldSpec => ({ key, value });
-const OPTIMIZERS: OptimizerSpec[] = [
-  { name: "sgd", color: "#ffffff", checked: true, fields: [f("lr", "0.001"), f("momentum", "0")] },
-  { name: "adam", color: "#00e5ff", checked: true, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999"), f("eps", "1e-8")] },
-  { name: "rmsprop", color: "#76ff03", checked: true, fields: [f("lr", "0.01"), f("alpha", "0.99"), f("momentum", "0")] },
-  { name: "lion", color: "#ff4081", checked: true, fields: [f("lr", "0.01"), f("beta1", "0.9"), f("beta2", "0.99")] },
-  { name: "adagrad", color: "#ffab00", checked: false, fields: [f("lr", "0.5"), f("eps", "1e-10")] },
-  { name: "adadelta", color: "#b388ff", checked: false, fields: [f("lr", "1"), f("rho", "0.9")] },
-  { name: "nadam", color: "#18ffff", checked: false, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999")] },
-  { name: "radam", color: "#eeff41", checked: false, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999")] },
-  { name: "adamw", color: "#84ffff", checked: false, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999"), f("weightDecay", "0.01")] },
-  { name: "amsgrad", color: "#ea80fc", checked: false, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999")] },
-  { name: "adamax", color: "#ff9e80", checked: false, fields: [f("lr", "0.05"), f("beta1", "0.9"), f("beta2", "0.999")] },
-  { name: "tmsgd", color: "#c6ff00", checked: false, fields: [f("lr", "0.001"), f("momentum", "0.9"), f("switchStep", "100")] },
-];
+// Every optimizer of the catalogue with landscape options, its fields and starting values from there.
+const PALETTE = ["#ffffff", "#00e5ff", "#76ff03", "#ff4081", "#ffab00", "#b388ff", "#18ffff", "#eeff41", "#84ffff", "#ea80fc", "#ff9e80", "#c6ff00", "#ff6e40", "#64ffda", "#ffd180", "#8c9eff", "#f4ff81", "#a7ffeb"];
+// The featured ones first, in their order, checked; then the rest in catalogue order.
+const OPTIMIZERS: OptimizerSpec[] = CATALOGUE.filter(isStepEntry).flatMap((e) => (e.landscape ? [{ name: e.name, ...e.landscape }] : []))
+  .sort((a, b) => (a.featured ?? Infinity) - (b.featured ?? Infinity))
+  .map((o, i) => ({
+    name: o.name, color: PALETTE[i % PALETTE.length], checked: o.featured !== undefined,
+    fields: Object.entries(o.options).map(([key, value]) => ({ key, value: String(value) })),
+  }));
+/** Watched in the state table and trained in the worker until the user picks another. */
+const DEFAULT_OPTIMIZER = "adam";
 const colorOf = (name: string) => OPTIMIZERS.find((o) => o.name === name)?.color ?? "#fff";
 
 interface Published {
@@ -219,7 +216,7 @@ function drawLandscape(shown: number): void {
 }
 
 // The optimizer whose state the user chose to watch; kept while it is unchecked or invalid.
-let watched = "adam";
+let watched = DEFAULT_OPTIMIZER;
 function refreshTrackSelect(): void {
   const select = $<HTMLSelectElement>("track-opt");
   const names = current?.runs.map((r) => r.name) ?? [];
@@ -243,7 +240,7 @@ function drawState(): void {
     ...names.map((n) => [n, String(states[step][n])]),
   ];
   body.replaceChildren(...rows.map(([k, v]) => { const tr = el("tr"); tr.append(el("th", {}, k), el("td", {}, v)); return tr; }));
-  if (names.length === 0) body.append(el("tr", {}, `${run.name} keeps no state${run.name === "sgd" ? " without momentum" : ""}`));
+  if (names.length === 0) body.append(el("tr", {}, `${run.name} keeps no state with these options`));
   // One small chart per buffer: m and v differ by orders of magnitude, one shared axis would flatten m.
   const charts = $("state-charts");
   charts.replaceChildren(...names.map((n) => {
@@ -261,7 +258,7 @@ const T = pub.training;
 function fillTrainOptimizers(): void {
   const select = $<HTMLSelectElement>("train-opt");
   for (const o of OPTIMIZERS) select.append(el("option", { value: o.name }, o.name));
-  select.value = "adam";
+  select.value = DEFAULT_OPTIMIZER;
 }
 
 function startTraining(): void {

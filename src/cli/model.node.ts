@@ -55,7 +55,7 @@ export interface TrainSummary {
 
 export async function trainCommand(o: DataOptions & { optimizer: string; lr: number; epochs: number; batch: number; hidden: string[]; activation: string; save: string }, ctx: RunContext): Promise<TrainSummary> {
   const entry = optimizerEntry(o.optimizer);
-  if (entry.kind !== "first-order") throw new UsageError(`--optimizer ${o.optimizer}: train takes a first-order optimizer`);
+  if (entry.kind === "second-order") throw new UsageError(`--optimizer ${o.optimizer}: train takes a first-order optimizer`);
   const hidden = o.hidden.map((h) => {
     const n = Number(h);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--hidden: widths are positive integers, got '${h}'`);

@@ -1,47 +1,22 @@
 /**
  * One optimizer's path over a 2-D test function. The two coordinates are f32 parameters driven by
- * ArrayOptimizer (the same fused WASM update a model gets); the gradient is the analytic one,
+ * ArrayOptimizer (the same WASM update a model gets, fused or composed); the gradient is the analytic one,
  * computed in f64 and rounded to f32, as a model's f32 gradient would be. Nothing else varies, so
  * the same inputs give bit-identical points in Node and in any browser.
  */
 import { ArrayOptimizer } from "../optim/arrays.ts";
 import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
-import { sgd } from "../optim/sgd.ts";
-import { adam, adamw, amsgrad } from "../optim/adam.ts";
-import { adagrad } from "../optim/adagrad.ts";
-import { rmsprop } from "../optim/rmsprop.ts";
-import { adadelta } from "../optim/adadelta.ts";
-import { adamax } from "../optim/adamax.ts";
-import { nadam } from "../optim/nadam.ts";
-import { radam } from "../optim/radam.ts";
-import { lion } from "../optim/lion.ts";
-import { tmsgd } from "../optim/tmsgd.ts";
-import { scheduleFreeAdamw, scheduleFreeSgd } from "../optim/schedule-free.ts";
-import { muon } from "../optim/muon.ts";
+import { CATALOGUE, followCatalogue, isStepEntry } from "../optim/catalogue.ts";
 import { testFunction, type Point, type TestFunction } from "./functions.ts";
 
 type AnyOptimizer = Optimizer<BaseOptions>;
 type Factory = (options: Record<string, unknown>) => AnyOptimizer;
 
-/** The first-order optimizers by name, each built from plain options (validated by the optimizer itself). */
-export const optimizerFactories: Readonly<Record<string, Factory>> = {
-  sgd: (o) => sgd(o) as unknown as AnyOptimizer,
-  adagrad: (o) => adagrad(o) as unknown as AnyOptimizer,
-  rmsprop: (o) => rmsprop(o) as unknown as AnyOptimizer,
-  adadelta: (o) => adadelta(o) as unknown as AnyOptimizer,
-  adam: (o) => adam(o) as unknown as AnyOptimizer,
-  adamw: (o) => adamw(o) as unknown as AnyOptimizer,
-  amsgrad: (o) => amsgrad(o) as unknown as AnyOptimizer,
-  adamax: (o) => adamax(o) as unknown as AnyOptimizer,
-  nadam: (o) => nadam(o) as unknown as AnyOptimizer,
-  radam: (o) => radam(o) as unknown as AnyOptimizer,
-  lion: (o) => lion(o) as unknown as AnyOptimizer,
-  tmsgd: (o) => tmsgd(o) as unknown as AnyOptimizer,
-  "schedule-free-sgd": (o) => scheduleFreeSgd(o) as unknown as AnyOptimizer,
-  "schedule-free-adamw": (o) => scheduleFreeAdamw(o) as unknown as AnyOptimizer,
-  // The point (x, y) as a 1×2 matrix: Muon's orthogonalized step is then normalized momentum descent.
-  muon: (o) => muon({ shape: [1, 2], ...o }) as unknown as AnyOptimizer,
-};
+/** Every optimizer of the catalogue that takes gradient steps, by name, built from plain options (validated by the optimizer itself). */
+export const optimizerFactories: Readonly<Record<string, Factory>> = {};
+followCatalogue(() => {
+  for (const e of CATALOGUE) if (isStepEntry(e)) (optimizerFactories as Record<string, Factory>)[e.name] = e.create;
+});
 
 /** An optimizer given by name and options, e.g. { name: "adam", options: { lr: 0.1 } }. */
 export interface NamedOptimizer { name: string; options?: Record<string, unknown> }

@@ -16,3 +16,7 @@ export * from "./muon.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";
+export * from "./transforms.ts";
+export * from "./chain-optimizer.ts";
+export * from "./composed.ts";
+export * from "./catalogue.ts";

@@ -20,6 +20,7 @@ import { contourPlot } from "../report/svg/contourPlot.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Table } from "../report/table.ts";
 import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import { CATALOGUE, followCatalogue, isStepEntry } from "../optim/catalogue.ts";
 
 const FUNCTIONS = ["rosenbrock", "beale", "himmelblau", "saddle", "ill-conditioned"] as const;
 const OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lbfgs", "newton", "sophia"] as const;
@@ -166,3 +167,13 @@ export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = 
     return report;
   },
 };
+
+// Every other step optimizer of the catalogue (src/optim/catalogue.ts) is a choice too, under its
+// label; appended after landscapeOptions took its default, so the default stays the eight above.
+followCatalogue(() => {
+  for (const e of CATALOGUE) {
+    if (!isStepEntry(e) || (OPTIMIZERS as readonly string[]).includes(e.name)) continue;
+    (OPTIMIZERS as unknown as string[]).push(e.name);
+    (LABEL as Record<string, string>)[e.name] = e.label;
+  }
+});

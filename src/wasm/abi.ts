@@ -117,4 +117,21 @@ export interface OptimExports {
   clipByValue(x: number, n: number, lo: number, hi: number): void;
 }
 
-export type Exports = MemoryExports & ElementwiseExports & ReduceExports & SoftmaxExports & LayoutExports & GemmExports & OptimExports;
+/**
+ * Gradient transformations (assembly/optim/transforms.ts): passes over a composed optimizer's updates
+ * u and one state buffer, n f32 elements each. 1 − β comes from TypeScript (c), computed in f64.
+ */
+export interface TransformExports {
+  /** v ← β·v + c·u². */
+  emaSquare(v: number, u: number, n: number, beta: number, c: number): void;
+  /** u ← βa·m + ca·u; m ← β·m + c·u (both from the old m and u). */
+  ema(m: number, u: number, n: number, betaAhead: number, cAhead: number, beta: number, c: number): void;
+  /** v ← μ·v + u; u ← v, or u + μ·v with nesterov = 1. */
+  trace(v: number, u: number, n: number, mu: number, nesterov: number): void;
+  /** u ← u / max(√(v + e1)·r + e2, floor). */
+  divideByRoot(u: number, v: number, n: number, r: number, e1: number, e2: number, floor: number): void;
+  /** a ← max(a, k·v). */
+  maxAccumulate(a: number, v: number, n: number, k: number): void;
+}
+
+export type Exports = MemoryExports & ElementwiseExports & ReduceExports & SoftmaxExports & LayoutExports & GemmExports & OptimExports & TransformExports;

@@ -28,8 +28,8 @@ describe("the newest methods in the studies", () => {
       expect(t.divergedAt, name).toBeNull();
       expect(t.losses.at(-1)!, name).toBeLessThan(t.losses[0]);
     }
-    const s = { functions: [], optimizers: [], steps: 300, secondOrderSteps: 30, momentum: 0.9, lrScale: 1 };
-    const path = tracePath("ill-conditioned", "sophia", s as never);
+    const s = { steps: 300, "second-order-steps": 30, momentum: 0.9, "lr-scale": 1 };
+    const path = tracePath("ill-conditioned", "sophia", s);
     expect(path.divergedAt).toBeNull();
     expect(path.values.at(-1)!).toBeLessThan(path.values[0]);
   });
