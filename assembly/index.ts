@@ -14,4 +14,3 @@ export * from "./optim/tmsgd";
 export * from "./optim/finite";
 export * from "./optim/clip";
 export * from "./gemm";
-export * from "./ceilings";

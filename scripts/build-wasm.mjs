@@ -4,8 +4,8 @@
 //   build/descent-relaxed.wasm  + relaxed SIMD  -> src/wasm/binary-relaxed.generated.ts
 // src/wasm/module.ts imports only the one it picks (a dynamic import each), so a loader that splits
 // chunks fetches only that one. Also compiles the same kernels, over an imported shared memory, to
-// build/descent-shared.wasm: the opt-in multi-threaded GEMM (src/wasm/parallel-gemm.node.ts) loads
-// that file; nothing is inlined.
+// build/descent-shared.wasm: the benchmarks' multi-threaded GEMM (bench/parallel-gemm.ts) loads
+// that file; nothing is inlined. And the benchmark build (assembly/bench.ts), in a plain and a relaxed form.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,9 +13,11 @@ import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
-for (const target of ["release", "relaxed", "shared"]) {
-  execFileSync(process.execPath, [asc, "assembly/index.ts", "--target", target], { cwd: root, stdio: "inherit" });
-}
+const compile = (entry, target) => execFileSync(process.execPath, [asc, entry, "--target", target], { cwd: root, stdio: "inherit" });
+for (const target of ["release", "relaxed", "shared"]) compile("assembly/index.ts", target);
+// The benchmarks' yardsticks (ceiling loops, a plain copy) live in a build of their own, read from
+// build/ by bench/kernels.ts, so the engine's module carries none of them.
+for (const target of ["bench", "bench-relaxed"]) compile("assembly/bench.ts", target);
 
 function inline(wasmFile, generatedFile) {
   const bytes = readFileSync(join(root, "build", wasmFile));
@@ -27,5 +29,7 @@ function inline(wasmFile, generatedFile) {
 }
 
 const sizes = [inline("descent.wasm", "binary.generated.ts"), inline("descent-relaxed.wasm", "binary-relaxed.generated.ts")];
-sizes.push(`descent-shared.wasm: ${readFileSync(join(root, "build", "descent-shared.wasm")).length} bytes`);
+for (const file of ["descent-shared.wasm", "descent-bench.wasm", "descent-bench-relaxed.wasm"]) {
+  sizes.push(`${file}: ${readFileSync(join(root, "build", file)).length} bytes`);
+}
 console.log(sizes.join("; "));
