@@ -5,8 +5,8 @@ import { bench, benchBuild } from "./kernels.ts";
 import { measure, rate, rateFields, spread, text, timingOptions, type BenchOptions, type Rate, type Suite } from "./lib.ts";
 
 /** Independent chains in fmaCeiling (assembly/ceilings.ts); each does one f32x4 mul + add per iteration. */
-const ACCUMULATORS = 12;
-const ITERATIONS = 200_000;
+export const ACCUMULATORS = 12;
+export const ITERATIONS = 200_000;
 /** Chains in sqrtDivCeiling; each does one f32x4 sqrt and one f32x4 div per iteration. */
 const SQRT_DIV_CHAINS = 8;
 const SQRT_DIV_ITERATIONS = 50_000;

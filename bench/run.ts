@@ -3,8 +3,10 @@
 import { adamSuite } from "./adam.ts";
 import { ceilingSuite } from "./ceiling.ts";
 import { elementwiseSuite } from "./elementwise.ts";
+import { elementwiseRelaxedSuite } from "./elementwise-relaxed.ts";
 import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
+import { gemmRelaxedSuite } from "./gemm-relaxed.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { optimizersSuite } from "./optimizers.ts";
@@ -14,7 +16,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
