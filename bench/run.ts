@@ -1,6 +1,7 @@
 // `npm run bench [-- [--quick] [suite ...]]`: runs the named suites (all when none is named),
 // prints a table per suite and writes bench/results/<suite>.json.
 import { adamSuite } from "./adam.ts";
+import { browserSuite } from "./browser.ts";
 import { ceilingSuite } from "./ceiling.ts";
 import { elementwiseSuite } from "./elementwise.ts";
 import { elementwiseRelaxedSuite } from "./elementwise-relaxed.ts";
@@ -16,7 +17,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite, browserSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
