@@ -6,12 +6,13 @@
  * (SIMD plus relaxed SIMD's fused multiply-add, faster where the runtime has it: V8 11.4+, so
  * Chrome 114+, Node 21+; Node 20 behind --experimental-wasm-relaxed-simd). A module that uses
  * relaxed SIMD fails to compile where it is absent, so the choice is made before loading, by
- * validating a 40-byte module, and only the chosen build's bytes are imported.
+ * validating a 37-byte module (probe.ts), and only the chosen build's bytes are imported.
  *
  * The choice can be forced, before the engine is first imported: set `globalThis.DESCENT_WASM_BUILD`
  * (any runtime), the URL query `?descent-wasm-build=` (pages and workers) or the environment
- * variable DESCENT_WASM_BUILD (Node) to "plain", "relaxed" or "auto" (the default). "plain" is the deterministic choice: relaxed operations may round
- * differently from one machine to another (by design), plain ones give the same bits everywhere.
+ * variable DESCENT_WASM_BUILD (Node) to "plain", "relaxed" or "auto" (the default). "plain" is the
+ * deterministic choice: relaxed operations may round differently from one machine to another (by
+ * design), plain ones give the same bits everywhere.
  * Forcing "relaxed" where it cannot run is an error, never a quiet fall-back.
  */
 import { Allocator } from "./allocator.ts";
