@@ -1,5 +1,6 @@
 // What one core can do at best, for the benchmarks to divide by: register-resident loops of the
-// operations our kernels are made of, with no memory traffic.
+// operations our kernels are made of, with no memory traffic. Benchmark build only (assembly/bench.ts).
+import { madd } from "./madd";
 
 /** The ceiling loop's factors s and t: x ← x·s + t converges to t/(1-s) = 1, no overflow or denormals. */
 const CEILING_FACTORS = memory.data<f32>([0.999, 0.001]);
@@ -23,6 +24,31 @@ export function fmaCeiling(iterations: i32): f32 {
     x6 = f32x4.add(f32x4.mul(x6, s), t); x7 = f32x4.add(f32x4.mul(x7, s), t);
     x8 = f32x4.add(f32x4.mul(x8, s), t); x9 = f32x4.add(f32x4.mul(x9, s), t);
     x10 = f32x4.add(f32x4.mul(x10, s), t); x11 = f32x4.add(f32x4.mul(x11, s), t);
+  }
+  const sum = f32x4.add(
+    f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7))),
+    f32x4.add(f32x4.add(x8, x9), f32x4.add(x10, x11)),
+  );
+  return f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1) + f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3);
+}
+
+/**
+ * The multiply-add ceiling of the build: 12 register-resident accumulators, each x ← x + s·t by
+ * madd (madd.ts) once per iteration, the form of the GEMM micro-kernel's c ← c + a·b. In the relaxed
+ * build that is one f32x4.relaxed_madd per chain and iteration (2 flops a lane), the rate the
+ * relaxed GEMM is divided by. Only the relaxed form is a ceiling: in the plain build s·t is a
+ * separate, loop-invariant mul that the optimizer hoists, leaving adds (bench/ceiling.ts skips it).
+ * flops = iterations × 12 × 8. The accumulators grow by about 1e-3 an iteration: no overflow, no denormals.
+ */
+export function maddCeiling(iterations: i32): f32 {
+  const s = v128.load32_splat(CEILING_FACTORS), t = v128.load32_splat(CEILING_FACTORS, 4);
+  let x0 = f32x4.splat(0.0), x1 = f32x4.splat(0.1), x2 = f32x4.splat(0.2), x3 = f32x4.splat(0.3);
+  let x4 = f32x4.splat(0.4), x5 = f32x4.splat(0.5), x6 = f32x4.splat(0.6), x7 = f32x4.splat(0.7);
+  let x8 = f32x4.splat(0.8), x9 = f32x4.splat(0.9), x10 = f32x4.splat(1.0), x11 = f32x4.splat(1.1);
+  for (let i = 0; i < iterations; i++) {
+    x0 = madd(s, t, x0); x1 = madd(s, t, x1); x2 = madd(s, t, x2); x3 = madd(s, t, x3);
+    x4 = madd(s, t, x4); x5 = madd(s, t, x5); x6 = madd(s, t, x6); x7 = madd(s, t, x7);
+    x8 = madd(s, t, x8); x9 = madd(s, t, x9); x10 = madd(s, t, x10); x11 = madd(s, t, x11);
   }
   const sum = f32x4.add(
     f32x4.add(f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3)), f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7))),

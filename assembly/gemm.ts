@@ -15,6 +15,7 @@
 //                  the step needs 8 accumulators + 2 B vectors + 4 A vectors + 1 product = 15
 //                  xmm registers: all V8 allocates on x64. 5×8, or unrolling k, spills and runs
 //                  at half speed.
+//                  The relaxed build fuses each mul + add into one relaxed_madd (see madd.ts).
 //   A is packed pre-splatted (each element as a full v128), so the inner loop has only plain
 //   vector loads with folded offsets: one k step is 6 loads + 8 mul + 8 add + loop overhead.
 //   KC = 256       the depth of one packed block: a B micro-panel (KC×NR, 8 KB) stays in L1
@@ -29,6 +30,8 @@
 //                                   (strip[p*NR + j] = op(B)[pc+p, jc+jr+j]); columns past n are 0.
 //   [.., + TILE_BYTES)              one MR×NR tile, where edge tiles are computed before the
 //                                   valid part is copied into C.
+
+import { madd } from "./madd";
 
 const MR = 4;
 const NR = 8;
@@ -272,17 +275,17 @@ function packA(dst: usize, src: usize, stepP: usize, stepI: usize, kc: i32, mr: 
     const b0 = load<v128>(b);
     const b1 = load<v128>(b, 16);
     let s = load<v128>(a);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00);
+    c01 = madd(s, b1, c01);
     s = load<v128>(a, 16);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10);
+    c11 = madd(s, b1, c11);
     s = load<v128>(a, 32);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20);
+    c21 = madd(s, b1, c21);
     s = load<v128>(a, 48);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30);
+    c31 = madd(s, b1, c31);
     a += MR * 16;
     b += NR * 4;
   }
@@ -352,13 +355,13 @@ function rowDots(out: usize, mat: usize, x: usize, rows: i32, len: i32, add: boo
     let j = 0;
     for (; j < len16; j += 16) {
       const o = <usize>j * 4;
-      s0 = f32x4.add(s0, f32x4.mul(load<v128>(row + o), load<v128>(x + o)));
-      s1 = f32x4.add(s1, f32x4.mul(load<v128>(row + o, 16), load<v128>(x + o, 16)));
-      s2 = f32x4.add(s2, f32x4.mul(load<v128>(row + o, 32), load<v128>(x + o, 32)));
-      s3 = f32x4.add(s3, f32x4.mul(load<v128>(row + o, 48), load<v128>(x + o, 48)));
+      s0 = madd(load<v128>(row + o), load<v128>(x + o), s0);
+      s1 = madd(load<v128>(row + o, 16), load<v128>(x + o, 16), s1);
+      s2 = madd(load<v128>(row + o, 32), load<v128>(x + o, 32), s2);
+      s3 = madd(load<v128>(row + o, 48), load<v128>(x + o, 48), s3);
     }
     for (; j < len4; j += 4) {
-      s0 = f32x4.add(s0, f32x4.mul(load<v128>(row + <usize>j * 4), load<v128>(x + <usize>j * 4)));
+      s0 = madd(load<v128>(row + <usize>j * 4), load<v128>(x + <usize>j * 4), s0);
     }
     const v = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
     let sum = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
@@ -382,7 +385,7 @@ function rowAxpys(out: usize, mat: usize, x: usize, rows: i32, len: i32, add: bo
     let j = 0;
     for (; j < len4; j += 4) {
       const o = <usize>j * 4;
-      v128.store(out + o, f32x4.add(load<v128>(out + o), f32x4.mul(xv, load<v128>(row + o))));
+      v128.store(out + o, madd(xv, load<v128>(row + o), load<v128>(out + o)));
     }
     for (; j < len; j++) {
       const o = <usize>j * 4;

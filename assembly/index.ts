@@ -14,6 +14,5 @@ export * from "./optim/tmsgd";
 export * from "./optim/finite";
 export * from "./optim/clip";
 export * from "./gemm";
-export * from "./ceilings";
 export * from "./optim/schedule-free";
 export * from "./optim/transforms";

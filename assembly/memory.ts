@@ -2,8 +2,3 @@
 export function heapBase(): usize {
   return __heap_base;
 }
-
-/** dst[0..n) = src[0..n), bytes; the regions may overlap. The bench's memory-bandwidth probe. */
-export function copyBytes(dst: usize, src: usize, n: usize): void {
-  memory.copy(dst, src, n);
-}

@@ -15,6 +15,8 @@
 // registers and reloads a spilled one with a single instruction. The *Loop functions at the bottom
 // are the elementwise maps, written here so those argument lists stay in this file.
 
+import { madd } from "./madd";
+
 const LOG2E: f32 = 1.44269504088896341;
 // ln 2 split in two: LN2_HI has few mantissa bits, so n * LN2_HI is exact for |n| <= 150.
 const LN2_HI: f32 = 0.693359375;
@@ -47,12 +49,13 @@ export const EXP_BIAS = memory.data<i32>([127]);
   const n = f32x4.sub(shifted, rounder);
   let r = f32x4.sub(x, f32x4.mul(n, ln2Hi));
   r = f32x4.sub(r, f32x4.mul(n, ln2Lo));
-  // e^r on |r| <= ln2/2: 1 + r + r^2 * P(r), P's coefficients c6..c11.
-  let p = f32x4.add(f32x4.mul(c6, r), c7);
-  p = f32x4.add(f32x4.mul(p, r), c8);
-  p = f32x4.add(f32x4.mul(p, r), c9);
-  p = f32x4.add(f32x4.mul(p, r), c10);
-  p = f32x4.add(f32x4.mul(p, r), c11);
+  // e^r on |r| <= ln2/2: 1 + r + r^2 * P(r), P's coefficients c6..c11. Horner's steps are madd
+  // (madd.ts): fused in the relaxed build, 1.13-1.29x on exp, tanh and sigmoid (bench elementwise-relaxed).
+  let p = madd(c6, r, c7);
+  p = madd(p, r, c8);
+  p = madd(p, r, c9);
+  p = madd(p, r, c10);
+  p = madd(p, r, c11);
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
   // 2^n as 2^(n>>1) * 2^(n - n>>1): each factor is a normal float, and the last product rounds
   // once, to +Inf or into the denormals as IEEE would.

@@ -7,6 +7,7 @@ import { adam } from "../src/optim/index.ts";
 import { f32View, heap, kernels } from "../src/wasm/module.ts";
 import { measure, measureInterleaved, msFields, num, pct, rate, ratioPerRound, spread, text, timingOptions, type Rate, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
 import { measureSqrtDiv } from "./ceiling.ts";
+import { bench, copyBuffers } from "./kernels.ts";
 import { fillParamsAndGrads } from "./params.ts";
 import { peerFor, tfOptimizerStep, type Peer } from "./tfjs.ts";
 
@@ -64,13 +65,8 @@ function timeKernelInCache(timing: TimeOptions): number {
 /** memory.copy of 14 bytes a parameter: the same 28 bytes of traffic as one Adam update. */
 function timeCopy(n: number, timing: TimeOptions): Timing {
   const bytes = (BYTES_PER_PARAM / 2) * n;
-  const src = heap.alloc(bytes), dst = heap.alloc(bytes);
-  try {
-    new Uint8Array(kernels.memory.buffer, src, bytes).fill(3);
-    return measure(() => kernels.copyBytes(dst, src, bytes), timing);
-  } finally {
-    heap.release(src); heap.release(dst);
-  }
+  const [dst, src] = copyBuffers(bytes);
+  return measure(() => bench.copyBytes(dst, src, bytes), timing);
 }
 
 export const adamSuite: Suite = {

@@ -1,4 +1,4 @@
-// GEMM split over worker threads (src/wasm/parallel-gemm.node.ts) against the engine's one-thread
+// GEMM split over worker threads (bench/parallel-gemm.ts) against the engine's one-thread
 // kernel, GFLOP/s, and the speed-up against issue 6's optional target (≥ 1.6× at n = 1024 on
 // 2 cores). The two are timed in alternating samples, so a neighbour's load on this shared
 // machine hits both alike; the speed-up is taken per pair of samples. Operands are copied into
@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import { Random } from "../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../src/wasm/module.ts";
-import { createParallelGemm, type ParallelGemm } from "../src/wasm/parallel-gemm.node.ts";
+import { createParallelGemm, type ParallelGemm } from "./parallel-gemm.ts";
 import { measureInterleaved, num, ratioPerRound, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 
 const TARGET = 1.6;

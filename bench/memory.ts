@@ -1,6 +1,6 @@
-// Memory bandwidth: a plain copy inside linear memory (AssemblyScript memory.copy), with the
-// JavaScript engine's own typed-array copy over the same bytes as the peer.
-import { heap, kernels } from "../src/wasm/module.ts";
+// Memory bandwidth: a plain copy inside linear memory (AssemblyScript memory.copy, in the benchmark
+// build's memory), with the JavaScript engine's own typed-array copy over the same bytes as the peer.
+import { bench, copyBuffers } from "./kernels.ts";
 import { measure, rate, rateFields, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 
 export const memorySuite: Suite = {
@@ -10,19 +10,14 @@ export const memorySuite: Suite = {
     const timing = timingOptions(opts);
     const rows: Row[] = [];
     for (const bytes of [4e6, 4e7]) {
-      const src = heap.alloc(bytes), dst = heap.alloc(bytes);
-      try {
-        new Uint8Array(kernels.memory.buffer, src, bytes).fill(7);
-        const traffic = 2 * bytes;
-        const ours = rate(measure(() => kernels.copyBytes(dst, src, bytes), timing), traffic);
-        const js = rate(measure(() => {
-          const buffer = kernels.memory.buffer;
-          new Uint8Array(buffer, dst, bytes).set(new Uint8Array(buffer, src, bytes));
-        }, timing), traffic);
-        rows.push({ size: `${bytes / 1e6} MB`, bytes, ...rateFields("copy", ours, 1e9), ...rateFields("jsSet", js, 1e9) });
-      } finally {
-        heap.release(src); heap.release(dst);
-      }
+      const [dst, src] = copyBuffers(bytes);
+      const traffic = 2 * bytes;
+      const ours = rate(measure(() => bench.copyBytes(dst, src, bytes), timing), traffic);
+      const js = rate(measure(() => {
+        const buffer = bench.memory.buffer;
+        new Uint8Array(buffer, dst, bytes).set(new Uint8Array(buffer, src, bytes));
+      }, timing), traffic);
+      rows.push({ size: `${bytes / 1e6} MB`, bytes, ...rateFields("copy", ours, 1e9), ...rateFields("jsSet", js, 1e9) });
     }
     return {
       title: "Copy bandwidth, GB/s (read + write) median (min–max)",

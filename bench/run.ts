@@ -1,11 +1,14 @@
 // `npm run bench [-- [--quick] [suite ...]]`: runs the named suites (all when none is named),
 // prints a table per suite and writes bench/results/<suite>.json.
 import { adamSuite } from "./adam.ts";
+import { browserSuite } from "./browser.ts";
 import { ceilingSuite } from "./ceiling.ts";
 import { composedSuite } from "./composed.ts";
 import { elementwiseSuite } from "./elementwise.ts";
+import { elementwiseRelaxedSuite } from "./elementwise-relaxed.ts";
 import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
+import { gemmRelaxedSuite } from "./gemm-relaxed.ts";
 import { hvpSuite } from "./hvp.ts";
 import { memorySuite } from "./memory.ts";
 import { optimizersSuite } from "./optimizers.ts";
@@ -15,7 +18,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite, browserSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

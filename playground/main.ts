@@ -252,7 +252,8 @@ function drawState(): void {
 
 // ---------------------------------------------------------------- MNIST worker
 
-const worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
+// The page's query goes on to the worker: ?descent-wasm-build=plain makes both load that build.
+const worker = new Worker(new URL(`./worker.mjs${location.search}`, import.meta.url), { type: "module" });
 const T = pub.training;
 
 function fillTrainOptimizers(): void {

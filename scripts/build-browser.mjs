@@ -1,10 +1,12 @@
 /**
  * npm run build:browser — the browser build, into dist/ (git-ignored):
  *   dist/descent.browser.mjs   the core (engine, layers, optimizers, schedules, trainer, landscape) as one minified
- *                              ES module. The .wasm is not a separate file: src/wasm/module.ts already
- *                              instantiates it from base64 inlined by build-wasm.mjs, so the bundle
- *                              needs no fetch, no bundler support and no path to the binary, at the
- *                              price of base64's 4/3 size (mostly won back by gzip).
+ *                              ES module, with one chunk beside it per build of the .wasm (plain, relaxed
+ *                              SIMD): src/wasm/module.ts imports only the one it picks. The .wasm is not a
+ *                              separate file: each chunk holds it as base64 inlined by build-wasm.mjs, so
+ *                              the bundle needs no fetch, no bundler support and no path to the binary,
+ *                              at the price of base64's 4/3 size (mostly won back by gzip). Sizes count
+ *                              what a page loads: the bundle and the larger of the two chunks.
  *   dist/playground/*.mjs      the playground page and its worker; both import the core bundle at
  *                              run time (never a second copy: a second copy is a second WASM memory).
  *   dist/digits.bin            4,000 MNIST digits (3,000 train / 1,000 test, seed 0) for the worker.
@@ -29,10 +31,19 @@ export async function buildBrowser({ log = console.log } = {}) {
   mkdirSync(join(dist, "playground"), { recursive: true });
 
   // platform "browser" makes any Node built-in (node:fs, ...) a resolve error: the build fails.
+  // Split: each build of the .wasm (src/wasm/module.ts imports the one it picks) is a chunk of its
+  // own beside the bundle, so a page fetches only the one it runs.
+  const entry = {
+    name: "core-entry",
+    setup(b) {
+      b.onResolve({ filter: /^descent-browser-entry$/ }, () => ({ path: "descent.browser.ts", namespace: "core-entry" }));
+      b.onLoad({ filter: /.*/, namespace: "core-entry" }, () => ({ contents: CORE_ENTRIES.map((p) => `export * from "./${p}";`).join("\n"), resolveDir: root, loader: "ts" }));
+    },
+  };
   const core = await esbuild.build({
-    stdin: { contents: CORE_ENTRIES.map((p) => `export * from "./${p}";`).join("\n"), resolveDir: root, sourcefile: "descent.browser.ts", loader: "ts" },
+    entryPoints: [{ in: "descent-browser-entry", out: CORE_BUNDLE.replace(/\.mjs$/, "") }], plugins: [entry], splitting: true,
     bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none",
-    outfile: join(dist, CORE_BUNDLE), metafile: true, logLevel: "silent",
+    outdir: dist, outExtension: { ".js": ".mjs" }, chunkNames: "[name]-[hash]", metafile: true, logLevel: "silent",
   });
   const leaks = Object.keys(core.metafile.inputs).filter((p) => p.startsWith("node:") || p.endsWith(".node.ts"));
   if (leaks.length > 0) throw new Error(`build-browser: the core bundle pulled in Node-only modules: ${leaks.join(", ")}`);
@@ -57,7 +68,11 @@ export async function buildBrowser({ log = console.log } = {}) {
   const digits = encodeDigits(sampleDigits(train, test));
   writeFileSync(join(dist, "digits.bin"), digits);
 
-  const bytes = readFileSync(join(dist, CORE_BUNDLE));
+  // What a page loads: the bundle and the chunks it imports statically, plus the larger build chunk.
+  const outputs = Object.entries(core.metafile.outputs).filter(([p]) => p.endsWith(".mjs"));
+  const isBuild = (p) => /binary(-relaxed)?\.generated-/.test(p);
+  const [largestBuild] = outputs.filter(([p]) => isBuild(p)).sort(([, x], [, y]) => y.bytes - x.bytes)[0];
+  const bytes = Buffer.concat(outputs.filter(([p]) => !isBuild(p) || p === largestBuild).map(([p]) => readFileSync(join(root, p))));
   const wasm = readFileSync(join(root, "build/descent.wasm"));
   const sizes = { core: bytes.length, coreGzip: gzipSync(bytes, { level: 9 }).length, wasm: wasm.length, digits: digits.length };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

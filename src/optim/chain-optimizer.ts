@@ -10,7 +10,7 @@
  *
  * The recipe is a function of the complete options, so a group may override any of them.
  */
-import { kernels } from "../wasm/module.ts";
+import { f32View, kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { UPDATES, type Transformation } from "./transforms.ts";
 
@@ -39,7 +39,7 @@ export function composed<O extends BaseOptions>(name: string, defaults: O, recip
     buffers: (o) => [UPDATES, ...chainOf(o).buffers],
     apply({ o, lr, t, w, g, buf, n, scalars }) {
       const u = buf[UPDATES];
-      kernels.copyBytes(u, g, n * 4);
+      f32View(u, n).set(f32View(g, n)); // a memmove: the chain then works on u in place
       chainOf(o).update({ u, w, g, n, t, lr, buf, scalars });
       kernels.axpy(w, -1, u, n);
     },

@@ -7,8 +7,6 @@
 export interface MemoryExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  /** dst[0..n) = src[0..n), bytes (memory.copy; the regions may overlap). */
-  copyBytes(dst: number, src: number, n: number): void;
 }
 
 /** Op codes for the elementwise families; the AssemblyScript side mirrors these numbers. */
@@ -78,10 +76,6 @@ export interface GemmExports {
    */
   gemm(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number): void;
   gemmWorkBytes(): number;
-  /** A register-resident f32x4 mul+add loop: this machine's ceiling for our kernels. Returns a checksum. */
-  fmaCeiling(iterations: number): number;
-  /** 8 chains of one f32x4 sqrt and one div per iteration: the divider's rate. Returns a checksum. */
-  sqrtDivCeiling(iterations: number): number;
 }
 
 /**

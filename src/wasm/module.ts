@@ -1,10 +1,41 @@
 /**
  * The engine's single WASM instance and its memory. Instantiated once, at import, from bytes
  * inlined into the bundle, so it needs no file system, no fetch and no bundler support.
+ *
+ * Two builds of the same kernels exist (scripts/build-wasm.mjs): "plain" (SIMD) and "relaxed"
+ * (SIMD plus relaxed SIMD's fused multiply-add, faster where the runtime has it: V8 11.4+, so
+ * Chrome 114+, Node 21+; Node 20 behind --experimental-wasm-relaxed-simd). A module that uses
+ * relaxed SIMD fails to compile where it is absent, so the choice is made before loading, by
+ * validating a 37-byte module (probe.ts), and only the chosen build's bytes are imported.
+ *
+ * The choice can be forced, before the engine is first imported: set `globalThis.DESCENT_WASM_BUILD`
+ * (any runtime), the URL query `?descent-wasm-build=` (pages and workers) or the environment
+ * variable DESCENT_WASM_BUILD (Node) to "plain", "relaxed" or "auto" (the default). "plain" is the
+ * deterministic choice: relaxed operations may round differently from one machine to another (by
+ * design), plain ones give the same bits everywhere.
+ * Forcing "relaxed" where it cannot run is an error, never a quiet fall-back.
  */
-import { wasmBase64 } from "./binary.generated.ts";
 import { Allocator } from "./allocator.ts";
 import type { Exports } from "./abi.ts";
+import { chooseBuild, relaxedSimdSupported, type EngineBuild } from "./probe.ts";
+
+export { chooseBuild, relaxedSimdSupported, type EngineBuild };
+
+/**
+ * The forced build, if any: globalThis.DESCENT_WASM_BUILD, else the page's or worker's URL query
+ * `descent-wasm-build=...` (a page passes its query on to its workers), else Node's environment.
+ */
+function requestedBuild(): string | undefined {
+  const global = globalThis as {
+    DESCENT_WASM_BUILD?: unknown;
+    location?: { search?: string };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  if (global.DESCENT_WASM_BUILD !== undefined) return String(global.DESCENT_WASM_BUILD);
+  const fromUrl = new URLSearchParams(global.location?.search ?? "").get("descent-wasm-build");
+  if (fromUrl !== null) return fromUrl;
+  return global.process?.env?.DESCENT_WASM_BUILD;
+}
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -13,17 +44,37 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const { instance } = (await WebAssembly.instantiate(decodeBase64(wasmBase64) as BufferSource, {
-  env: {
-    abort(_msg: number, _file: number, line: number, column: number) {
-      throw new Error(`descent.wasm aborted at line ${line}:${column}`);
+/** The bytes of one build, imported only when asked for. */
+async function buildBytes(build: EngineBuild): Promise<Uint8Array<ArrayBuffer>> {
+  const { wasmBase64 } = build === "relaxed" ? await import("./binary-relaxed.generated.ts") : await import("./binary.generated.ts");
+  return decodeBase64(wasmBase64);
+}
+
+/**
+ * A fresh instance of one build, with its own memory: for tests and benchmarks that compare the
+ * builds side by side. The engine itself uses `kernels`, instantiated once.
+ */
+export async function instantiateBuild(build: EngineBuild): Promise<Exports> {
+  const { instance } = (await WebAssembly.instantiate((await buildBytes(build)) as BufferSource, {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number) {
+        throw new Error(`descent.wasm (${build}) aborted at line ${line}:${column}`);
+      },
+      seed: () => 0,
     },
-    seed: () => 0,
-  },
-})) as WebAssembly.WebAssemblyInstantiatedSource;
+  })) as WebAssembly.WebAssemblyInstantiatedSource;
+  return instance.exports as unknown as Exports;
+}
+
+const loadedBuild = chooseBuild(requestedBuild(), relaxedSimdSupported());
+
+/** Which build of the module the engine runs on. */
+export function engineBuild(): EngineBuild {
+  return loadedBuild;
+}
 
 /** The raw kernels. Callers validate shapes first: a kernel never checks. */
-export const kernels = instance.exports as unknown as Exports;
+export const kernels = await instantiateBuild(loadedBuild);
 
 /** The planner of linear memory above the module's static data. */
 export const heap = new Allocator(kernels.memory, kernels.heapBase());

@@ -48,7 +48,8 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on("pageerror", (err) => pageErrors.push(err.message));
     page.on("console", (msg) => { if (msg.type() === "error") pageErrors.push(msg.text()); });
-    await page.goto(started.url);
+    // The plain build, the one that gives the same bits everywhere: Chromium would pick relaxed SIMD.
+    await page.goto(`${started.url}?descent-wasm-build=plain`);
     await page.waitForFunction(() => (window as any).__descent?.ready === true, null, { timeout: 15_000 });
   }, 45_000);
 

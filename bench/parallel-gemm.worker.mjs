@@ -1,8 +1,8 @@
-// One GEMM worker thread of src/wasm/parallel-gemm.node.ts. It instantiates the shared-memory
+// One GEMM worker thread of bench/parallel-gemm.ts. It instantiates the shared-memory
 // module over the memory the main thread created, then sleeps on its control slot: each time the
 // main thread bumps the slot's generation it runs the row block written there and reports done.
 // Plain JavaScript so Node can start it without a TypeScript loader. Slot layout: see SLOT in
-// parallel-gemm.node.ts (the two files must agree).
+// parallel-gemm.ts (the two files must agree).
 import { parentPort, workerData } from "node:worker_threads";
 
 const { module, memory, slot } = workerData;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Random } from "../../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../../src/wasm/module.ts";
-import { createParallelGemm, rowBlocks, type ParallelGemm } from "../../src/wasm/parallel-gemm.node.ts";
+import { createParallelGemm, rowBlocks, type ParallelGemm } from "../../bench/parallel-gemm.ts";
 
 const FORMS = [
   { name: "A·B", transA: 0, transB: 0 },

@@ -1,5 +1,6 @@
 /**
- * GEMM split over worker threads (Node only, opt-in): nothing else in the engine uses it.
+ * GEMM split over worker threads (Node only), for the benchmarks (bench/gemm-mt.ts): the engine
+ * itself does not use it, so it lives here, not in src/.
  *
  * createParallelGemm({ threads }) instantiates build/descent-shared.wasm (the same kernels, built
  * over an imported shared memory) on the main thread and on threads − 1 workers, all over one
@@ -18,9 +19,9 @@
  * same interface, so the caller's code does not change.
  */
 import { readFileSync } from "node:fs";
-import { Allocator } from "./allocator.ts";
-import type { Exports } from "./abi.ts";
-import * as engine from "./module.ts";
+import { Allocator } from "../src/wasm/allocator.ts";
+import type { Exports } from "../src/wasm/abi.ts";
+import * as engine from "../src/wasm/module.ts";
 
 export interface ParallelGemm {
   /** Threads a product is split over: 1 after a fall-back. */
@@ -65,7 +66,7 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
   } catch {
     return singleThread();
   }
-  const bytes = readFileSync(new URL("../../build/descent-shared.wasm", import.meta.url));
+  const bytes = readFileSync(new URL("../build/descent-shared.wasm", import.meta.url));
   const module = new WebAssembly.Module(bytes);
   let memory: WebAssembly.Memory;
   try {
