@@ -14,6 +14,7 @@ export { valueAndGrad, valueAndGradInto, grad, hvp, noGrad } from "./autodiff/gr
 export { backward } from "./autodiff/backward.ts";
 export { Random } from "./random.ts";
 export { heap, setMemoryLimit, memoryLimit } from "./wasm/module.ts";
+export { capabilities, type Capabilities } from "./wasm/capabilities.ts";
 export { OutOfMemoryError } from "./wasm/allocator.ts";
 export * from "./nn/index.ts";
 export * from "./optim/index.ts";

@@ -1,0 +1,26 @@
+// Compiles the library (the entries in tsconfig.build.json and what they import) to lib/: ESM with
+// .js import specifiers (TypeScript's rewriteRelativeImportExtensions), .d.ts and declaration maps.
+// tsc rather than a bundler: one module per source file keeps `sideEffects: false` tree-shaking
+// per module in the user's bundler, and the declarations come from the same compiler pass.
+// Declarations keep tsc's ".ts" specifiers; they are rewritten to ".js" so that any consumer's
+// module resolution (bundler, node16, nodenext) finds the .d.ts beside each .js.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const lib = join(root, "lib");
+rmSync(lib, { recursive: true, force: true });
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+
+// Plain JavaScript that the compiled code starts as a worker by URL: tsc does not copy it.
+copyFileSync(join(root, "src/wasm/parallel-gemm.worker.mjs"), join(lib, "wasm/parallel-gemm.worker.mjs"));
+
+const relativeTs = /((?:from |import\()["']\.{1,2}\/[^"']*?)\.ts(["'])/g;
+for (const entry of readdirSync(lib, { recursive: true })) {
+  if (!entry.endsWith(".d.ts")) continue;
+  const file = join(lib, entry);
+  writeFileSync(file, readFileSync(file, "utf8").replace(relativeTs, "$1.js$2"));
+}
