@@ -4,3 +4,4 @@ export { readIdxFile, loadIdxDataset } from "./data/idx.node.ts";
 export { loadMnistPackage, loadMnistPackageAll, MNIST_MISSING } from "./data/mnist.node.ts";
 export { saveCheckpoint, loadCheckpoint } from "./train/checkpoint.node.ts";
 export { createParallelGemm, type ParallelGemm, type ParallelGemmOptions } from "./wasm/parallel-gemm.node.ts";
+export { saveModelFile, loadModelFile, readModelFile, saveStateFile, loadStateFile } from "./train/safetensors.node.ts";

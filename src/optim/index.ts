@@ -14,3 +14,4 @@ export * from "./tmsgd.ts";
 export * from "./schedules.ts";
 export * from "./clip.ts";
 export * from "./arrays.ts";
+export * from "./safetensors.ts";
