@@ -131,3 +131,16 @@ describe("the PyTorch layout's limits", () => {
     model.free();
   });
 });
+
+describe("the JSON format", () => {
+  it("still loads a model saved before safetensors came (model-v1.json), predicting what it predicted", () => {
+    const saved = JSON.parse(readFileSync(new URL("../model-v1.json", dir), "utf8")) as { model: N.ModelJSON; x: number[]; predictions: number[] };
+    const model = N.Model.fromJSON(saved.model);
+    const x = tensor(saved.x, [2, 3]);
+    const y = model.predict(x);
+    expect([...y.toArray()]).toEqual(saved.predictions);
+    x.free();
+    y.free();
+    model.free();
+  });
+});
