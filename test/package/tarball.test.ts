@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { packAndInstall, repo, type Installed } from "./tarball.ts";
+import type { Capabilities } from "../../src/wasm/capabilities.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const consumer = join(repo, "test/package/consumer");
@@ -149,10 +150,15 @@ describe("bundled with esbuild", () => {
     let origin: string;
     beforeAll(async () => {
       for (const f of readdirSync(join(consumer, "browser"))) copyFileSync(join(consumer, "browser", f), join(pkg.project, f));
+      // Under /isolated/ every response carries the headers that make a page cross-origin isolated.
       server = createServer((req, res) => {
-        const file = join(pkg.project, new URL(req.url ?? "/", "http://x").pathname.replace(/^\/$/, "/index.html"));
+        const path = new URL(req.url ?? "/", "http://x").pathname;
+        const isolated = path.startsWith("/isolated/");
+        const file = join(pkg.project, path.replace(/^\/isolated\//, "/"));
         if (!file.startsWith(pkg.project) || !existsSync(file)) { res.writeHead(404).end(); return; }
-        res.writeHead(200, { "content-type": extname(file) === ".html" ? "text/html" : "text/javascript" }).end(readFileSync(file));
+        const headers: Record<string, string> = { "content-type": extname(file) === ".html" ? "text/html" : "text/javascript" };
+        if (isolated) Object.assign(headers, { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" });
+        res.writeHead(200, headers).end(readFileSync(file));
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -176,5 +182,26 @@ describe("bundled with esbuild", () => {
         await browser.close();
       }
     }, 40_000);
+
+    it("capabilities() in the page and in a module worker: isolation, shared memory and threads only when cross-origin isolated", async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+      try {
+        const page = await browser.newPage();
+        const read = async (path: string) => {
+          await page.goto(`${origin}${path}`);
+          await page.waitForFunction(() => (window as any).caps?.worker, null, { timeout: 20_000 });
+          return page.evaluate(() => (window as any).caps as { page: Capabilities; worker: Capabilities });
+        };
+        for (const [path, isolated] of [["/caps.html", false], ["/isolated/caps.html", true]] as const) {
+          const caps = await read(path);
+          for (const where of [caps.page, caps.worker]) {
+            expect(where, path).toMatchObject({ simd: true, relaxedSimd: true, crossOriginIsolated: isolated, sharedArrayBuffer: isolated, threads: isolated });
+            expect(where.memory.bytes).toBeGreaterThan(0);
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+    }, 60_000);
   });
 });
