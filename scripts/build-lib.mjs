@@ -18,9 +18,17 @@ execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, 
 // Plain JavaScript that the compiled code starts as a worker by URL: tsc does not copy it.
 copyFileSync(join(root, "src/wasm/parallel-gemm.worker.mjs"), join(lib, "wasm/parallel-gemm.worker.mjs"));
 
+// tsc declares an inlined module (*.generated.ts) as its literal type, 38 KB of base64 in the .d.ts;
+// a string is all a user needs to know, and there is no source worth mapping to.
+const literal = /export declare const (\w+) = "[^"]*";/g;
 const relativeTs = /((?:from |import\()["']\.{1,2}\/[^"']*?)\.ts(["'])/g;
 for (const entry of readdirSync(lib, { recursive: true })) {
   if (!entry.endsWith(".d.ts")) continue;
   const file = join(lib, entry);
-  writeFileSync(file, readFileSync(file, "utf8").replace(relativeTs, "$1.js$2"));
+  let text = readFileSync(file, "utf8").replace(relativeTs, "$1.js$2");
+  if (entry.endsWith(".generated.d.ts")) {
+    text = text.replace(literal, "export declare const $1: string;").replace(/\/\/# sourceMappingURL=.*\n?/, "");
+    rmSync(`${file}.map`, { force: true });
+  }
+  writeFileSync(file, text);
 }

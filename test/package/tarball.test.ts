@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import { join, extname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as esbuild from "esbuild";
-import { chromium } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { packAndInstall, repo, type Installed } from "./tarball.ts";
 import type { Capabilities } from "../../src/wasm/capabilities.ts";
 
@@ -38,6 +38,8 @@ describe("the tarball", () => {
     expect(paths).toContain("build/descent-shared.wasm");
     const stray = paths.filter((p) => /^(test|bench|assembly|playground|docs|data|scripts|node_modules)\//.test(p) || /^src\/(cli|study|report|convex)/.test(p));
     expect(stray).toEqual([]);
+    // No declaration spells out the inlined module as a literal type.
+    expect(pkg.pack.files.filter((f) => f.path.endsWith(".d.ts") && f.size > 20_000).map((f) => f.path)).toEqual([]);
     // Every declaration map points at a source that ships with it.
     for (const map of paths.filter((p) => p.endsWith(".d.ts.map"))) {
       const { sources } = JSON.parse(readFileSync(join(pkg.installed, map), "utf8")) as { sources: string[] };
@@ -148,7 +150,9 @@ describe("bundled with esbuild", () => {
   describe.skipIf(!existsSync(CHROMIUM))("in headless Chromium", () => {
     let server: Server;
     let origin: string;
+    let browser: Browser;
     beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
       for (const f of readdirSync(join(consumer, "browser"))) copyFileSync(join(consumer, "browser", f), join(pkg.project, f));
       // Under /isolated/ every response carries the headers that make a page cross-origin isolated.
       server = createServer((req, res) => {
@@ -162,14 +166,16 @@ describe("bundled with esbuild", () => {
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    }, 30_000);
+    afterAll(async () => {
+      await browser?.close();
+      await new Promise((r) => server?.close(r));
     });
-    afterAll(() => new Promise((r) => server?.close(r)));
 
     it("the page and a module Web Worker give the main thread's numbers, bit for bit", async () => {
       expect(main).toHaveLength(600); // from the Node test above
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+      const page = await browser.newPage();
       try {
-        const page = await browser.newPage();
         const errors: string[] = [];
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(`${origin}/index.html`);
@@ -179,14 +185,13 @@ describe("bundled with esbuild", () => {
         expect(results.page).toEqual(main);
         expect(results.worker).toEqual(main);
       } finally {
-        await browser.close();
+        await page.close();
       }
     }, 40_000);
 
     it("capabilities() in the page and in a module worker: isolation, shared memory and threads only when cross-origin isolated", async () => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+      const page = await browser.newPage();
       try {
-        const page = await browser.newPage();
         const read = async (path: string) => {
           await page.goto(`${origin}${path}`);
           await page.waitForFunction(() => (window as any).caps?.worker, null, { timeout: 20_000 });
@@ -200,7 +205,7 @@ describe("bundled with esbuild", () => {
           }
         }
       } finally {
-        await browser.close();
+        await page.close();
       }
     }, 60_000);
   });
