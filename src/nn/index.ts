@@ -17,3 +17,4 @@ export { fromConfig, registerLayer } from "./layers/registry.ts";
 export { mse, crossEntropy, binaryCrossEntropyWithLogits, type Loss } from "./losses.ts";
 export { l1Penalty, l2Penalty } from "./regularization.ts";
 export { Model, type ModelOptions, type StepOptions, type ModelJSON, type SavedTensor } from "./model.ts";
+export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type WeightLayout, type SafetensorsOptions } from "./safetensors.ts";

@@ -20,3 +20,4 @@ export * from "./transforms.ts";
 export * from "./chain-optimizer.ts";
 export * from "./composed.ts";
 export * from "./catalogue.ts";
+export * from "./safetensors.ts";
