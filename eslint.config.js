@@ -6,7 +6,18 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["assembly/**", "build/**", "dist/**", "node_modules/**", "runs/**", "**/*.generated.ts", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "assembly/**",
+      "build/**",
+      "dist/**",
+      "node_modules/**",
+      "runs/**",
+      "**/*.generated.ts",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   {
     files: ["**/*.ts"],
     extends: [tseslint.configs.recommendedTypeChecked],
@@ -18,7 +29,10 @@ export default tseslint.config(
       // An async method may implement a Promise-returning interface (Study.run) without awaiting.
       "@typescript-eslint/require-await": "off",
       // A name starting with _ is deliberately unused (a callback's place-holder argument).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
 );

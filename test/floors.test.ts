@@ -46,7 +46,10 @@ const floorOf = (path: string): number => {
 /** The circles of a directed graph (one per strongly connected component of more than one module). */
 export function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   let next = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const found: string[][] = [];
   const visit = (v: string) => {
     index.set(v, next);
@@ -75,16 +78,25 @@ export function circles(graph: ReadonlyMap<string, readonly string[]>): string[]
 }
 
 describe("the floors of src/", () => {
-  const graph = new Map(sourceFiles(SRC).map((file) => [relative(SRC, file), importsOf(file, readFileSync(file, "utf8"))]));
+  const graph = new Map(
+    sourceFiles(SRC).map((file) => [relative(SRC, file), importsOf(file, readFileSync(file, "utf8"))]),
+  );
 
   it("reads the imports it checks", () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(graph.get("study/registry.ts")).toContain("study/mnist.ts");
-    expect(importsOf(join(SRC, "a/b.ts"), `import type { X } from "../c/d.ts";\nexport { y } from "./e.ts";\nconst m = await import("../f.ts");`)).toEqual(["c/d.ts", "a/e.ts", "f.ts"]);
+    expect(
+      importsOf(
+        join(SRC, "a/b.ts"),
+        `import type { X } from "../c/d.ts";\nexport { y } from "./e.ts";\nconst m = await import("../f.ts");`,
+      ),
+    ).toEqual(["c/d.ts", "a/e.ts", "f.ts"]);
   });
 
   it("puts every module on a floor, and every import on its own floor or below", () => {
-    const upward = [...graph].flatMap(([from, targets]) => targets.filter((to) => floorOf(to) > floorOf(from)).map((to) => `src/${from} imports src/${to}`));
+    const upward = [...graph].flatMap(([from, targets]) =>
+      targets.filter((to) => floorOf(to) > floorOf(from)).map((to) => `src/${from} imports src/${to}`),
+    );
     expect(upward).toEqual([]);
   });
 
@@ -93,7 +105,16 @@ describe("the floors of src/", () => {
   });
 
   it("finds a circle and an upward import when there is one", () => {
-    expect(circles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]))).toEqual([["a", "b", "c"]]);
+    expect(
+      circles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a"]],
+          ["d", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "c"]]);
     expect(floorOf("cli/args.ts")).toBeGreaterThan(floorOf("study/config.ts"));
   });
 });

@@ -22,7 +22,10 @@ export interface OptionSpec extends Range {
   readonly type: OptionType;
   readonly help: string;
   readonly default?: unknown;
-  /** The default under --quick (a study's small setting), when it differs from `default`. An explicit value always wins over it. */
+  /**
+   * The default under --quick (a study's small setting), when it differs from `default`.
+   * An explicit value always wins over it.
+   */
   readonly quickDefault?: unknown;
   readonly choices?: readonly string[];
   /** A rule beyond the range, for a number: the reason a valid-looking value is refused, or null. */
@@ -32,7 +35,9 @@ export interface OptionSpec extends Range {
 }
 
 /** The value an option holds once parsed; `undefined` is possible only for an option without a default. */
-export type ValueOf<O extends OptionSpec> = O extends { readonly default: unknown } ? ParsedValue<O> : ParsedValue<O> | undefined;
+export type ValueOf<O extends OptionSpec> = O extends { readonly default: unknown }
+  ? ParsedValue<O>
+  : ParsedValue<O> | undefined;
 
 type ParsedValue<O extends OptionSpec> = O extends { readonly type: "int" | "number" }
   ? number
@@ -71,12 +76,16 @@ export function convertValue(opt: OptionSpec, raw: string): unknown {
       }
     }
     case "choice":
-      if (!opt.choices?.includes(raw)) throw new UsageError(`--${opt.name} must be one of ${(opt.choices ?? []).join(", ")}, got '${raw}'`);
+      if (!opt.choices?.includes(raw))
+        throw new UsageError(`--${opt.name} must be one of ${(opt.choices ?? []).join(", ")}, got '${raw}'`);
       return raw;
     case "list": {
       const items = listItems(raw);
       if (items.length === 0) throw bad();
-      if (opt.choices) for (const it of items) if (!opt.choices.includes(it)) throw new UsageError(`--${opt.name}: unknown value '${it}'; valid: ${opt.choices.join(", ")}`);
+      if (opt.choices)
+        for (const it of items)
+          if (!opt.choices.includes(it))
+            throw new UsageError(`--${opt.name}: unknown value '${it}'; valid: ${opt.choices.join(", ")}`);
       return items;
     }
     case "ints":
@@ -85,7 +94,10 @@ export function convertValue(opt: OptionSpec, raw: string): unknown {
       if (items.length === 0) throw bad();
       return items.map((item) => {
         const x = parseNumber(item, opt.type === "ints");
-        if (x === null || !inRange(opt, x)) throw new UsageError(`--${opt.name}: every value must be ${describeType(opt).replace(/^a comma-separated list of /, "")}, got '${item}'`);
+        if (x === null || !inRange(opt, x))
+          throw new UsageError(
+            `--${opt.name}: every value must be ${describeType(opt).replace(/^a comma-separated list of /, "")}, got '${item}'`,
+          );
         return x;
       });
     }
@@ -103,14 +115,23 @@ export function convertValue(opt: OptionSpec, raw: string): unknown {
 }
 
 /** Validates one value from a config file (JSON) against its option, with the same checks as the command line. */
-export function convertConfigValue(spec: { name: string; options: readonly OptionSpec[] }, name: string, value: unknown): unknown {
+export function convertConfigValue(
+  spec: { name: string; options: readonly OptionSpec[] },
+  name: string,
+  value: unknown,
+): unknown {
   const opt = spec.options.find((o) => o.name === name);
-  if (!opt) throw new UsageError(`config: unknown option '${name}' for '${spec.name}'; valid options: ${spec.options.map((o) => o.name).join(", ")}`);
+  if (!opt)
+    throw new UsageError(
+      `config: unknown option '${name}' for '${spec.name}'; valid options: ${spec.options.map((o) => o.name).join(", ")}`,
+    );
   if (opt.type === "boolean") {
-    if (typeof value !== "boolean") throw new UsageError(`config: '${name}' must be true or false, got ${JSON.stringify(value)}`);
+    if (typeof value !== "boolean")
+      throw new UsageError(`config: '${name}' must be true or false, got ${JSON.stringify(value)}`);
     return value;
   }
-  if (Array.isArray(value) && (opt.type === "list" || opt.type === "ints" || opt.type === "numbers")) return convertValue(opt, value.join(","));
+  if (Array.isArray(value) && (opt.type === "list" || opt.type === "ints" || opt.type === "numbers"))
+    return convertValue(opt, value.join(","));
   return convertValue(opt, String(value));
 }
 
@@ -118,17 +139,28 @@ export function convertConfigValue(spec: { name: string; options: readonly Optio
 export function describeType(opt: OptionSpec): string {
   const range = opt.min !== undefined || opt.max !== undefined ? ` in ${describeRange(opt)}` : "";
   switch (opt.type) {
-    case "int": return `an integer${range}`;
-    case "number": return `a number${range}`;
-    case "ints": return `a comma-separated list of integers${range}`;
-    case "numbers": return `a comma-separated list of numbers${range}`;
-    case "choice": return `one of ${(opt.choices ?? []).join(", ")}`;
-    case "list": return `a comma-separated list${opt.choices ? ` of ${opt.choices.join(", ")}` : ""}`;
-    default: return "a value";
+    case "int":
+      return `an integer${range}`;
+    case "number":
+      return `a number${range}`;
+    case "ints":
+      return `a comma-separated list of integers${range}`;
+    case "numbers":
+      return `a comma-separated list of numbers${range}`;
+    case "choice":
+      return `one of ${(opt.choices ?? []).join(", ")}`;
+    case "list":
+      return `a comma-separated list${opt.choices ? ` of ${opt.choices.join(", ")}` : ""}`;
+    default:
+      return "a value";
   }
 }
 
-const listItems = (raw: string) => raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+const listItems = (raw: string) =>
+  raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 function parseNumber(raw: string, integer: boolean): number | null {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw.trim())) return null;

@@ -1,6 +1,8 @@
 /**
- * The studies the command line knows, in the order `descent --help` lists them. A plain list:
- * any object implementing Study can be added.
+ * The studies the command line knows, in the order `descent --help` lists them. Adding a study is
+ * one file and one line here: the file exports a `Study<Result, typeof options, Spec>` whose option
+ * table is written `[...] as const satisfies readonly OptionSpec[]` (with quickDefault for --quick),
+ * so its config is typed without casts; test/study/explicit-options.test.ts then covers its options.
  */
 import type { Study } from "./study.ts";
 import { optimizersStudy } from "./optimizers.ts";

@@ -10,15 +10,26 @@ import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "../../s
 import { sgd, tmsgd } from "../../src/optim/index.ts";
 import { namedOptimizer } from "../../src/landscape/trajectory.ts";
 
-const everyFirstOrder = FIRST_ORDER_NAMES.map((name) => (lr: number) => (optimizerEntry(name) as FirstOrderEntry).make(lr, { stepsPerEpoch: 10 }));
+const everyFirstOrder = FIRST_ORDER_NAMES.map(
+  (name) => (lr: number) => (optimizerEntry(name) as FirstOrderEntry).make(lr, { stepsPerEpoch: 10 }),
+);
 
-/** Each optimizer option the command line exposes, and the constructors its value reaches: by "<command> --<name>", else by name. */
+/**
+ * Each optimizer option the command line exposes, and the constructors its value reaches: keyed by
+ * "<command> --<name>", else by name.
+ */
 const CONSUMERS: Record<string, ((value: number) => unknown)[]> = {
   lr: everyFirstOrder,
   "adam-lr": [(lr) => (optimizerEntry("adam") as FirstOrderEntry).make(lr, { stepsPerEpoch: 10 })],
   lrs: [(lr) => sgd({ lr })],
-  "study tm-sgd --momentum": [(m) => sgd({ lr: 0.1, momentum: m }), (m) => tmsgd({ lr: 0.1, momentum: m, switchStep: 1 })],
-  "study landscape --momentum": [(m) => sgd({ lr: 0.1, momentum: m }), (m) => namedOptimizer({ name: "sgd", options: { lr: 0.1, momentum: m, nesterov: true } })],
+  "study tm-sgd --momentum": [
+    (m) => sgd({ lr: 0.1, momentum: m }),
+    (m) => tmsgd({ lr: 0.1, momentum: m, switchStep: 1 }),
+  ],
+  "study landscape --momentum": [
+    (m) => sgd({ lr: 0.1, momentum: m }),
+    (m) => namedOptimizer({ name: "sgd", options: { lr: 0.1, momentum: m, nesterov: true } }),
+  ],
   // landscape multiplies its table's learning rates (the smallest is 1.5e-3) by it.
   "lr-scale": [(s) => sgd({ lr: 1.5e-3 * s })],
 };
@@ -45,7 +56,9 @@ const accepts = (f: () => unknown) => {
 };
 
 describe("an optimizer option's range on the command line is the constructor's", () => {
-  const optimizerOptions = commandLineTables.flatMap(({ where, options }) => options.filter((o) => LOOKS_LIKE_OPTIMIZER.test(o.name)).map((o) => ({ where, o })));
+  const optimizerOptions = commandLineTables.flatMap(({ where, options }) =>
+    options.filter((o) => LOOKS_LIKE_OPTIMIZER.test(o.name)).map((o) => ({ where, o })),
+  );
 
   it("knows the constructors behind every optimizer option", () => {
     expect(optimizerOptions.length).toBeGreaterThan(8);
@@ -56,7 +69,10 @@ describe("an optimizer option's range on the command line is the constructor's",
     for (const x of PROBES) {
       const cli = accepts(() => convertValue(o, String(x)));
       const constructors = consumers(where, o.name).every((make) => accepts(() => make(x)));
-      expect(cli, `--${o.name} ${x}: the command line ${cli ? "accepts" : "refuses"} it, the constructors ${constructors ? "accept" : "refuse"} it`).toBe(constructors);
+      expect(
+        cli,
+        `--${o.name} ${x}: the command line ${cli ? "accepts" : "refuses"} it, the constructors ${constructors ? "accept" : "refuse"} it`,
+      ).toBe(constructors);
     }
   });
 });

@@ -16,14 +16,18 @@ import type { OptionSpec } from "../../src/options/option.ts";
 function explicitValue(o: OptionSpec): unknown {
   const base = o.quickDefault ?? o.default;
   const fresh = (candidates: unknown[]) => {
-    const pick = candidates.find((v) => JSON.stringify(v) !== JSON.stringify(o.default) && JSON.stringify(v) !== JSON.stringify(o.quickDefault));
+    const pick = candidates.find(
+      (v) => JSON.stringify(v) !== JSON.stringify(o.default) && JSON.stringify(v) !== JSON.stringify(o.quickDefault),
+    );
     if (pick === undefined) throw new Error(`no explicit value for --${o.name}`);
     return pick;
   };
   const integer = o.type === "int" || o.type === "ints";
-  const numbers = (candidates: number[]) => candidates.filter((x) => inRange(o, x) && (!integer || Number.isInteger(x)) && !o.check?.(x));
+  const numbers = (candidates: number[]) =>
+    candidates.filter((x) => inRange(o, x) && (!integer || Number.isInteger(x)) && !o.check?.(x));
   switch (o.type) {
-    case "boolean": return !(base as boolean);
+    case "boolean":
+      return !(base as boolean);
     case "int": {
       const b = (base as number | undefined) ?? o.min ?? 1;
       return fresh(numbers([b + 1, b - 1, b + 2, o.min ?? 0, o.max ?? b + 3]));
@@ -37,12 +41,14 @@ function explicitValue(o: OptionSpec): unknown {
       const b = base as number[];
       return fresh(b.length > 1 ? [[...b].reverse()] : [numbers([b[0] + 1, b[0] / 2])]);
     }
-    case "choice": return fresh([...(o.choices ?? [])]);
+    case "choice":
+      return fresh([...(o.choices ?? [])]);
     case "list": {
       const b = base as string[];
       return fresh(b.length > 1 ? [[...b].reverse()] : (o.choices ?? []).map((c) => [c]));
     }
-    default: throw new Error(`no explicit value for --${o.name} of type ${o.type}`);
+    default:
+      throw new Error(`no explicit value for --${o.name} of type ${o.type}`);
   }
 }
 
@@ -102,7 +108,9 @@ describe.each(STUDIES.map((s) => [s.name, s] as const))("study %s: explicit opti
 
   it("every option reaches the study with its explicit value", async () => {
     const first = await readsOf(study, resolveStudyConfig(study, { ...plain, quick: true }));
-    const second = switches.length ? await readsOf(study, resolveStudyConfig(study, { ...given, quick: true })) : new Map<string, unknown>();
+    const second = switches.length
+      ? await readsOf(study, resolveStudyConfig(study, { ...given, quick: true }))
+      : new Map<string, unknown>();
     for (const o of options.filter((o) => !UNUSED[study.name]?.includes(o.name))) {
       const pass = switches.includes(o.name) || !first.has(o.name) ? second : first;
       expect(pass.has(o.name), `--${o.name} is never read by plan, run or report`).toBe(true);

@@ -10,20 +10,32 @@ const ABI = join(import.meta.dirname, "..", "..", "src", "wasm", "abi.ts");
 
 /** The members of `Exports` as the compiler sees them: a function's parameter count, or "value". */
 function declaredExports(): Map<string, number | "value"> {
-  const program = ts.createProgram([ABI], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noEmit: true });
+  const program = ts.createProgram([ABI], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const file = program.getSourceFile(ABI)!;
-  const alias = file.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === "Exports");
+  const alias = file.statements.find(
+    (s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === "Exports",
+  );
   if (!alias) throw new Error("src/wasm/abi.ts declares no type Exports");
   const type = checker.getTypeAtLocation(alias.name);
-  return new Map(checker.getPropertiesOfType(type).map((p) => {
-    const signatures = checker.getTypeOfSymbolAtLocation(p, alias).getCallSignatures();
-    return [p.name, signatures.length ? signatures[0].parameters.length : "value"] as const;
-  }));
+  return new Map(
+    checker.getPropertiesOfType(type).map((p) => {
+      const signatures = checker.getTypeOfSymbolAtLocation(p, alias).getCallSignatures();
+      return [p.name, signatures.length ? signatures[0].parameters.length : "value"] as const;
+    }),
+  );
 }
 
 const actualExports = (): Map<string, number | "value"> =>
-  new Map(Object.entries(kernels as unknown as Record<string, unknown>).map(([name, v]) => [name, typeof v === "function" ? v.length : "value"] as const));
+  new Map(
+    Object.entries(kernels as unknown as Record<string, unknown>).map(
+      ([name, v]) => [name, typeof v === "function" ? v.length : "value"] as const,
+    ),
+  );
 
 describe("the ABI of descent.wasm", () => {
   const declared = declaredExports();
@@ -36,7 +48,9 @@ describe("the ABI of descent.wasm", () => {
   });
 
   it("declares every export of the module, with its parameter count", () => {
-    const missing = [...actual].filter(([name, arity]) => declared.get(name) !== arity).map(([name, arity]) => `${name} (${arity}) declared as ${declared.get(name) ?? "nothing"}`);
+    const missing = [...actual]
+      .filter(([name, arity]) => declared.get(name) !== arity)
+      .map(([name, arity]) => `${name} (${arity}) declared as ${declared.get(name) ?? "nothing"}`);
     expect(missing).toEqual([]);
   });
 
