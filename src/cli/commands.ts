@@ -79,6 +79,7 @@ export const COMMANDS: readonly { name: string; summary: string }[] = [
   { name: "landscape", summary: "shortcut for `study landscape`: optimizer trajectories on 2-D test functions" },
   { name: "hessian", summary: "shortcut for `study hessian`: sharpness, trace and spectrum during training" },
   { name: "merge", summary: "combine shard results into one report" },
+  { name: "data", summary: "download the official MNIST files (verified) into the cache the studies read" },
   { name: "bench", summary: "run the benchmarks (npm run bench)" },
 ];
 

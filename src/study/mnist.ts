@@ -8,7 +8,7 @@ import type { OptionSpec } from "../cli/args.ts";
 import { split } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig, StudyReport } from "./study.ts";
-import { mnistSample } from "./common/data.ts";
+import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
 import { lrCell, valueCell } from "./common/cells.ts";
@@ -26,14 +26,13 @@ const options: OptionSpec[] = [
   { name: "batch", type: "int", help: "mini-batch size (the paper's 64)", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units (the paper's 500)", default: 500, quickDefault: 32, min: 1 },
   { name: "activation", type: "choice", help: "hidden activation (identity is the survey's linear activation)", choices: ["relu", "identity"], default: "relu" },
-  { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
-  { name: "test", type: "int", help: "test digits", default: 2000, quickDefault: 200, min: 10, max: 9990 },
+  ...mnistDataOptions(),
   SEEDS_OPTION,
   ...TUNE_OPTIONS,
 ];
 
 interface Spec extends SeededSpec { optimizer: string }
-type Result = TrainOutcome & { optimizer: string; batchSize: number; tuning?: Tuning };
+type Result = TrainOutcome & { optimizer: string; batchSize: number; tuning?: Tuning; data: DataUsed };
 
 const batchLabel = (b: number, n: number) => (b >= n ? `full (${n})` : String(b));
 
@@ -47,7 +46,7 @@ export const mnistStudy: Study<Result> = {
   async run(raw, config, ctx) {
     const spec = raw as Spec;
     const entry = optimizerEntry(spec.optimizer) as FirstOrderEntry;
-    const data = mnistSample(config.train as number, config.test as number, config.seed);
+    const data = mnistData(config);
     const batch = entry.batch ?? (config.batch as number);
     const batchSize = batch === "full" ? data.train.n : batch === "stochastic" ? 1 : batch;
     const epochs = entry.batch === "stochastic" && (config["sgd-epochs"] as number) > 0 ? (config["sgd-epochs"] as number) : (config.epochs as number);
@@ -63,12 +62,12 @@ export const mnistStudy: Study<Result> = {
       tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => (await train(t, parts.train, parts.validation, config["tune-epochs"] as number)).finalValidationLoss);
       lr = tuning.chosen;
     }
-    return { ...(await train(lr)), optimizer: spec.optimizer, batchSize, tuning };
+    return { ...(await train(lr)), optimizer: spec.optimizer, batchSize, tuning, data: data.used };
   },
   report(config, results) {
     const groups = groupByKey(results);
     const label = (name: string) => optimizerEntry(name).label;
-    const n = config.train as number;
+    const used = dataOf(results), n = used.train;
     const right = (header: string) => ({ header, align: "right" as const });
     const table = {
       columns: ["Optimizer", right("Batch"), right("Learning Rate"), right("Epochs"), right("Steps"), right("Final Training Loss"), right("Test Loss"), right("Test Accuracy"), right("Time")],
@@ -85,7 +84,7 @@ export const mnistStudy: Study<Result> = {
       {
         heading: "Setting",
         markdown: [
-          `${mnistSample(n, config.test as number, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden as number], 10)} with ${config.activation === "identity" ? "the identity (the survey's linear activation)" : "ReLU"} between the layers, cross-entropy; ${config.epochs} epochs; mini-batches of ${config.batch}.`,
+          `${used.source}. Model: MLP ${describeMlp(784, [config.hidden as number], 10)} with ${config.activation === "identity" ? "the identity (the survey's linear activation)" : "ReLU"} between the layers, cross-entropy; ${config.epochs} epochs; mini-batches of ${config.batch}.`,
           protocolLine(Boolean(config.tune), config.lr as number),
           `GD takes one step per epoch (the full batch of ${n}); SGD takes ${n} steps per epoch (batch 1)${sgdEpochs > 0 ? `, and runs a reduced budget of ${sgdEpochs} epoch(s) (--sgd-epochs) instead of ${config.epochs}` : ", over the same number of epochs as the others"}. The Steps column says what each optimizer was given.`,
           "Final training loss: over the whole training set in evaluation mode after the last epoch. Test loss and accuracy: on the held-out digits, which are never trained on. The training-loss curve is the mean over each epoch's batches.",

@@ -33,6 +33,7 @@ import {
 import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { lrCell } from "./common/cells.ts";
+import { mnistDataOptions, type DataUsed } from "./common/data-options.ts";
 
 const TASKS = ["mnist", "sequence"] as const;
 type Task = (typeof TASKS)[number];
@@ -50,7 +51,7 @@ export const tmsgdOptions: OptionSpec[] = [
   { name: "adam-lr", type: "number", min: 0, default: 0.001, help: "learning rate of Adam" },
   { name: "momentum", type: "number", min: 0, max: 0.999, default: 0.9, help: "momentum of SGD+momentum and TM-SGD-M" },
   { name: "batch", type: "int", min: 1, default: 64, help: "mini-batch size" },
-  { name: "mnist-count", type: "int", min: 10, max: 10000, default: 5000, help: "MNIST images used (train + test)" },
+  ...mnistDataOptions({ quickTrain: 320, quickTest: 80 }),
   { name: "hidden", type: "int", min: 1, default: 64, help: "hidden units of the MLP" },
   { name: "seq-count", type: "int", min: 10, default: 1000, help: "sequences (train + test)" },
   { name: "seq-length", type: "int", min: 1, default: 9, help: "sequence length (odd: sign-of-sum task)" },
@@ -80,7 +81,8 @@ function settings(config: StudyConfig) {
     adamLr: c["adam-lr"] as number,
     momentum: c.momentum as number,
     batch: c.batch as number,
-    mnistCount: q ? 400 : (c["mnist-count"] as number),
+    mnistTrain: q ? 320 : (c.train as number),
+    mnistTest: q ? 80 : (c.test as number),
     hidden: q ? 16 : (c.hidden as number),
     seqCount: q ? 200 : (c["seq-count"] as number),
     seqLength: q ? 5 : (c["seq-length"] as number),
@@ -98,6 +100,8 @@ export interface TrainResult {
   kind: "train";
   lr: number;
   tuning?: Tuning;
+  /** The image task's data, as loaded. */
+  data?: DataUsed;
   history: { epoch: number; trainLoss: number; testLoss: number; testAccuracy: number }[];
   diverged: string | null;
   seconds: number;
@@ -150,11 +154,12 @@ export function runOdeCheck(seed: number): OdeResult {
 }
 
 /** The task's data (drawn with `dataSeed`) and a maker of fresh models (initialized with the seed it is given). */
-async function loadTask(task: Task, s: ReturnType<typeof settings>, dataSeed: number): Promise<{ train: Dataset; test: Dataset; makeModel: (seed: number) => Model }> {
+async function loadTask(task: Task, s: ReturnType<typeof settings>, config: StudyConfig): Promise<{ train: Dataset; test: Dataset; data?: DataUsed; makeModel: (seed: number) => Model }> {
+  const dataSeed = config.seed;
   if (task === "mnist") {
-    const { loadMnistPackage } = await import("../data/mnist.node.ts");
-    const { train, test } = loadMnistPackage({ count: s.mnistCount, testFraction: 0.2, seed: dataSeed });
-    return { train, test, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, s.hidden), new Activation("relu"), new Linear(s.hidden, 10)]), { seed }) };
+    const { mnistData } = await import("./common/data.ts");
+    const { train, test, used } = mnistData({ ...config, train: s.mnistTrain, test: s.mnistTest });
+    return { train, test, data: used, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, s.hidden), new Activation("relu"), new Linear(s.hidden, 10)]), { seed }) };
   }
   const all = makeSequenceTask({ n: s.seqCount, length: s.seqLength, task: "sign-of-sum", seed: dataSeed });
   const nTrain = Math.round(all.n * 0.8), f = s.seqLength;
@@ -194,7 +199,7 @@ export const tmsgdStudy: Study<TmsgdResult> = {
     if (spec.kind === "ode") { const r = runOdeCheck(config.seed); ctx.progress(1, "ode check done"); return r; }
     const { task, optimizer, switchEpoch, seed } = spec as TrainSpec;
     const s = settings(config);
-    const { train, test, makeModel } = await loadTask(task, s, config.seed);
+    const { train, test, data, makeModel } = await loadTask(task, s, config);
     const batch = batchSizeOf(Math.min(s.batch, train.n), train.n);
     const trainWith = async (lr: number, switchEpochs: number, on: Dataset, validation: Dataset, epochs: number) => {
       const model = makeModel(seed);
@@ -221,7 +226,7 @@ export const tmsgdStudy: Study<TmsgdResult> = {
     }
     const r = await trainWith(lr, switchEpoch ?? 0, train, test, s.epochs);
     return {
-      kind: "train", lr, tuning,
+      kind: "train", lr, tuning, data,
       history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: h.validationAccuracy ?? NaN })),
       diverged: r.diverged ? `epoch ${r.diverged.epoch}, step ${r.diverged.step} (${r.diverged.where})` : null,
       seconds: r.totalSeconds,
@@ -273,7 +278,7 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   };
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
-    caption: `${task === "mnist" ? `MNIST subset (${s.mnistCount} images, 80/20 split), MLP 784-${s.hidden}-10` : `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})`}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
+    caption: `${task === "mnist" ? `MNIST (${groups[0]?.results[0]?.data?.source ?? "digits"}), MLP 784-${s.hidden}-10` : `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})`}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
     columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
     rows: groups.map(({ spec, results: rs }) => [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), lrOf(rs),
       stat(rs, (r) => finalOf(r)?.trainLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testAccuracy ?? NaN),

@@ -45,7 +45,7 @@ describe("tm-sgd study (quick)", () => {
     // quick: switch epochs 0 and 1 → per task SGD, momentum, Adam + 2 × (TM-SGD, TM-SGD-M)
     expect(specs.length).toBe(1 + 2 * 7);
     checkReport(report);
-    for (const task of ["MNIST subset", "sign-of-sum"]) {
+    for (const task of ["MNIST (MNIST digits", "sign-of-sum"]) {
       const t = findTable(report, task);
       expect(headers(t)).toEqual(["Optimizer", "Switch epoch", "Learning rate", "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"]);
       expect(t.rows.length).toBe(7);
