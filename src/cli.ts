@@ -13,7 +13,8 @@ import { formatDuration, ProgressView } from "./cli/progress.ts";
 import { findStudy, STUDIES, studyNames } from "./study/registry.ts";
 import { resolveStudyConfig, studyOptions } from "./study/config.ts";
 import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts";
-import { RunFailure, type RunEvent, type Shard } from "./study/runner.ts";
+import { RunFailure, type RunEvent } from "./study/runner.ts";
+import { resolveShard, type ShardOption } from "./study/shard-env.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
@@ -96,11 +97,13 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   const own = new Set(studyOptions(s).map((o) => o.name));
   const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(given).filter(([k]) => own.has(k))));
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
+  const shard = resolveShard(values.shard as ShardOption | undefined, process.env);
+  if (shard && shard.from !== "--shard" && !output.quiet && !output.json) err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
     outcome = await runStudy(s, config, {
-      workers: values.workers as number, shard: (values.shard as Shard | undefined) ?? null, out: values.out as string | undefined, signal,
+      workers: values.workers as number, shard: shard?.shard ?? null, out: values.out as string | undefined, signal,
       onEvent: view ? (e: RunEvent) => view.onEvent(e) : undefined,
     });
   } catch (e) {

@@ -3,7 +3,7 @@
  * config files and --help). Study options come from each study; the runner's are here.
  */
 import { UsageError, type CommandSpec, type OptionSpec } from "./args.ts";
-import { parseShard } from "../study/runner.ts";
+import { parseShardOption } from "../study/shard-env.ts";
 
 export const PROGRAM = "descent";
 
@@ -17,8 +17,8 @@ export const OUTPUT_OPTIONS: OptionSpec[] = [
 export const RUNNER_OPTIONS: OptionSpec[] = [
   { name: "workers", type: "int", help: "run the study's independent runs in this many worker threads", default: 1, min: 1, max: 256 },
   {
-    name: "shard", type: "string", help: "run only slice i of n of the plan (i/n, e.g. 2/4) and write partial results; combine with `descent merge`",
-    parse: (raw) => { try { return parseShard(raw); } catch (e) { throw new UsageError((e as Error).message); } },
+    name: "shard", type: "string", help: "run only slice i of n of the plan (i/n, e.g. 2/4) and write partial results; combine with `descent merge`. auto (or auto/n): the slice of this task of a Slurm, Kubernetes Indexed or AWS Batch job array, from its environment (used by default when it gives the index and the count); none: the whole plan (docs/cluster.md)",
+    parse: (raw) => { try { return parseShardOption(raw); } catch (e) { throw new UsageError((e as Error).message); } },
   },
   { name: "out", type: "string", help: "the report directory (default runs/<study>-<timestamp>)" },
 ];
