@@ -1,6 +1,8 @@
 /**
- * Study `tm-sgd`: SGD, TM-SGD, SGD with momentum, TM-SGD-M and Adam on an image task (an MLP on an
- * MNIST subset) and a sequence task (an LSTM on makeSequenceTask), with a sweep over the epoch at
+ * Study `tm-sgd`: SGD, TM-SGD, SGD with momentum, TM-SGD-M and Adam on the kinds of task the TM-SGD
+ * paper uses (tmsgd/tasks.ts: an MLP and a CNN on MNIST, an LSTM over embeddings on generated
+ * sentences, embeddings + MLP on generated click-through data, a GAN on a 2-D mixture) and a
+ * sequence task (an LSTM on makeSequenceTask), with a sweep over the epoch at
  * which TM-SGD switches from plain SGD to the Taylor multi-step update; and the numerical check
  * behind the method: forward Euler against the multistep scheme on the gradient flow of a
  * quadratic, with the measured order of the local truncation error (see multistep.ts).
@@ -25,7 +27,7 @@ import { fit, type EpochRecord } from "../train/trainer.ts";
 import { batchSizeOf, stepsPerEpoch } from "../train/batches.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Table } from "../report/table.ts";
-import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import type { RunContext, RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import {
   EULER, TAYLOR_MULTISTEP, QuadraticFlow, errorConstants, globalError, localError, logLogSlope, order, stabilityLimit, stabilityRoots,
   type Coefficients,
@@ -34,8 +36,11 @@ import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type Seed
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { lrCell } from "./common/cells.ts";
 import { mnistDataOptions, type DataUsed } from "./common/data-options.ts";
+import { clickTask, cnnTask, GAN_DESCRIPTION, TASK_OPTIONS, taskSettings, textTask, type SupervisedTask } from "./tmsgd/tasks.ts";
+import { trainGan, type GanEpoch } from "./tmsgd/gan.ts";
+import { ganSection, TASK_LABELS } from "./tmsgd/report.ts";
 
-const TASKS = ["mnist", "sequence"] as const;
+const TASKS = ["mnist", "cnn", "text", "ctr", "gan", "sequence"] as const;
 type Task = (typeof TASKS)[number];
 const OPTIMIZERS = ["sgd", "tmsgd", "momentum", "tmsgd-m", "adam"] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -56,6 +61,7 @@ export const tmsgdOptions: OptionSpec[] = [
   { name: "seq-count", type: "int", min: 10, default: 1000, help: "sequences (train + test)" },
   { name: "seq-length", type: "int", min: 1, default: 9, help: "sequence length (odd: sign-of-sum task)" },
   { name: "seq-hidden", type: "int", min: 1, default: 16, help: "LSTM hidden units" },
+  ...TASK_OPTIONS,
   { ...SEEDS_OPTION, help: "repeat every training run with this many seeds and report mean ± std (the numerical ODE check is deterministic and runs once)" },
   ...TUNE_OPTIONS,
 ];
@@ -89,6 +95,7 @@ function settings(config: StudyConfig) {
     seqHidden: q ? 8 : (c["seq-hidden"] as number),
     tune: Boolean(c.tune),
     tuneEpochs: c["tune-epochs"] as number,
+    ...taskSettings(config),
   };
 }
 
@@ -102,6 +109,12 @@ export interface TrainResult {
   tuning?: Tuning;
   /** The image task's data, as loaded. */
   data?: DataUsed;
+  /** What the task was, in words (its data and model). */
+  describe?: string;
+  /** The GAN's quality per epoch (the GAN task only). */
+  gan?: GanEpoch[];
+  /** The untrained generator's energy distance (the GAN task only). */
+  ganBefore?: number;
   history: { epoch: number; trainLoss: number; testLoss: number; testAccuracy: number }[];
   diverged: string | null;
   seconds: number;
@@ -154,8 +167,14 @@ export function runOdeCheck(seed: number): OdeResult {
 }
 
 /** The task's data (drawn with `dataSeed`) and a maker of fresh models (initialized with the seed it is given). */
-async function loadTask(task: Task, s: ReturnType<typeof settings>, config: StudyConfig): Promise<{ train: Dataset; test: Dataset; data?: DataUsed; makeModel: (seed: number) => Model }> {
+async function loadTask(task: Task, s: ReturnType<typeof settings>, config: StudyConfig): Promise<Omit<SupervisedTask, "describe"> & { describe?: string }> {
   const dataSeed = config.seed;
+  if (task === "text") return textTask(s, dataSeed);
+  if (task === "ctr") return clickTask(s, dataSeed);
+  if (task === "cnn") {
+    const { mnistData } = await import("./common/data.ts");
+    return cnnTask(s, mnistData({ ...config, train: s.mnistTrain, test: s.mnistTest }));
+  }
   if (task === "mnist") {
     const { mnistData } = await import("./common/data.ts");
     const { train, test, used } = mnistData({ ...config, train: s.mnistTrain, test: s.mnistTest });
@@ -165,6 +184,19 @@ async function loadTask(task: Task, s: ReturnType<typeof settings>, config: Stud
   const nTrain = Math.round(all.n * 0.8), f = s.seqLength;
   const part = (a: number, b: number): Dataset => ({ x: all.x.subarray(a * f, b * f), y: all.y.subarray(a, b), n: b - a, featureShape: all.featureShape, classes: 2 });
   return { train: part(0, nTrain), test: part(nTrain, all.n), makeModel: (seed) => new Model(new Sequential([new LSTM(1, s.seqHidden), new Linear(s.seqHidden, 2)]), { seed }) };
+}
+
+/** The GAN task: both networks trained by the row's optimizer; tuned (with --tune) by the final energy distance. */
+async function runGan(spec: TrainSpec, s: ReturnType<typeof settings>, config: StudyConfig, ctx: RunContext): Promise<TrainResult> {
+  const gan = (lr: number, switchEpochs: number, epochs: number) => trainGan(() => makeOptimizer(spec.optimizer, lr, switchEpochs * s.gan.stepsPerEpoch, s), { ...s.gan, epochs }, spec.seed,
+    (e, status) => ctx.progress(e / epochs, `${spec.id} epoch ${e} ${status}`), ctx.signal);
+  let lr = fixedLr(spec.optimizer, s), tuning: Tuning | undefined;
+  if (s.tune) {
+    tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => { const r = await gan(t, 0, s.tuneEpochs); return r.diverged ? Infinity : (r.history.at(-1)?.energyDistance ?? Infinity); });
+    lr = tuning.chosen;
+  }
+  const r = await gan(lr, spec.switchEpoch ?? 0, s.epochs);
+  return { kind: "train", lr, tuning, describe: GAN_DESCRIPTION(s), gan: r.history, ganBefore: r.before, history: [], diverged: r.diverged, seconds: r.seconds };
 }
 
 const fixedLr = (name: OptimizerName, s: ReturnType<typeof settings>) => (name === "adam" ? s.adamLr : s.lr);
@@ -181,7 +213,7 @@ function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, s: R
 
 export const tmsgdStudy: Study<TmsgdResult> = {
   name: "tm-sgd",
-  summary: "SGD, TM-SGD, momentum, TM-SGD-M and Adam on an image and a sequence task with a switch-epoch sweep; Euler vs the Taylor multi-step scheme on a quadratic's gradient flow",
+  summary: "SGD, TM-SGD, momentum, TM-SGD-M and Adam on the TM-SGD paper's kinds of task (image: MLP and CNN on MNIST; text: LSTM over embeddings; click-through: embeddings + MLP; a GAN) and a sign-of-sum LSTM, with a switch-epoch sweep; Euler vs the Taylor multi-step scheme on a quadratic's gradient flow",
   options: tmsgdOptions,
 
   plan(config) {
@@ -199,14 +231,15 @@ export const tmsgdStudy: Study<TmsgdResult> = {
     if (spec.kind === "ode") { const r = runOdeCheck(config.seed); ctx.progress(1, "ode check done"); return r; }
     const { task, optimizer, switchEpoch, seed } = spec as TrainSpec;
     const s = settings(config);
-    const { train, test, data, makeModel } = await loadTask(task, s, config);
+    if (task === "gan") return runGan(spec as TrainSpec, s, config, ctx);
+    const { train, test, data, makeModel, loss, auc, describe } = await loadTask(task, s, config);
     const batch = batchSizeOf(Math.min(s.batch, train.n), train.n);
     const trainWith = async (lr: number, switchEpochs: number, on: Dataset, validation: Dataset, epochs: number) => {
       const model = makeModel(seed);
       try {
         const opt = makeOptimizer(optimizer, lr, switchEpochs * stepsPerEpoch(on.n, batch), s);
         return await fit(model, on, {
-          optimizer: opt, epochs, batch, seed, validation, signal: ctx.signal,
+          optimizer: opt, epochs, batch, seed, validation, signal: ctx.signal, loss, auc,
           onEpoch: (e: EpochRecord) => ctx.progress(e.epoch / epochs, `${spec.id} epoch ${e.epoch} loss ${e.trainLoss.toPrecision(4)}`),
         });
       } finally {
@@ -226,8 +259,8 @@ export const tmsgdStudy: Study<TmsgdResult> = {
     }
     const r = await trainWith(lr, switchEpoch ?? 0, train, test, s.epochs);
     return {
-      kind: "train", lr, tuning, data,
-      history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: h.validationAccuracy ?? NaN })),
+      kind: "train", lr, tuning, data, describe,
+      history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: (auc ? h.validationAuc : h.validationAccuracy) ?? NaN })),
       diverged: r.diverged ? `epoch ${r.diverged.epoch}, step ${r.diverged.step} (${r.diverged.where})` : null,
       seconds: r.totalSeconds,
     };
@@ -253,6 +286,7 @@ export const tmsgdStudy: Study<TmsgdResult> = {
     for (const task of s.tasks) {
       const runs = training.filter((r) => r.spec.task === task) as { spec: TrainSpec; result: TrainResult }[];
       if (runs.length === 0) continue;
+      if (task === "gan") { report.sections.push(ganSection(groupByKey(runs), GAN_DESCRIPTION(s), report.metrics, nameOf, LABEL)); continue; }
       for (const { spec, result } of runs) for (const h of result.history) report.metrics.push({ run: spec.id, step: h.epoch, trainLoss: h.trainLoss, testLoss: h.testLoss, testAccuracy: h.testAccuracy });
       report.sections.push(trainingSection(task, groupByKey(runs), s));
     }
@@ -278,8 +312,8 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
   };
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
-    caption: `${task === "mnist" ? `MNIST (${groups[0]?.results[0]?.data?.source ?? "digits"}), MLP 784-${s.hidden}-10` : `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})`}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
-    columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
+    caption: `${task === "mnist" ? `MNIST (${groups[0]?.results[0]?.data?.source ?? "digits"}), MLP 784-${s.hidden}-10` : task === "sequence" ? `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})` : TASK_LABELS[task]}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
+    columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", `Final test ${task === "ctr" ? "AUC" : "accuracy"}`, `Best test ${task === "ctr" ? "AUC" : "accuracy"}`, "Diverged"],
     rows: groups.map(({ spec, results: rs }) => [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), lrOf(rs),
       stat(rs, (r) => finalOf(r)?.trainLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testAccuracy ?? NaN),
       stat(rs, (r) => (r.history.length ? Math.max(...r.history.map((h) => h.testAccuracy)) : NaN)), divergedOf(rs)]),
@@ -304,7 +338,8 @@ function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof 
       rows: tuned.map(({ spec, results: rs }) => { const t = rs[0].tuning!; return [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), ...t.losses, t.chosen]; }),
     });
   }
-  return { heading: task === "mnist" ? "Image task: MLP on MNIST" : "Sequence task: LSTM on sign-of-sum", markdown: closeness(groups), tables, svgs };
+  const heading = task === "mnist" ? "Image task: MLP on MNIST" : task === "sequence" ? "Sequence task: LSTM on sign-of-sum" : TASK_LABELS[task];
+  return { heading, markdown: [groups[0]?.results[0]?.describe ?? "", closeness(groups)].filter(Boolean).join("\n\n"), tables, svgs };
 }
 
 /** How far each TM variant ends from its base method (means over seeds): the order analysis predicts O(lr²) per step, i.e. close. */
