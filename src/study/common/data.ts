@@ -27,9 +27,8 @@ export function mnistDirectory(source: string, env: Record<string, string | unde
 export function mnistData(config: StudyConfig): LoadedImages {
   const source = (config.mnist as string | undefined) ?? "auto";
   const dir = mnistDirectory(source);
-  return dir === null
-    ? mnistSample((config.train as number) || PACKAGE_TRAIN, (config.test as number) || PACKAGE_TEST, config.seed)
-    : mnistFiles(dir, (config.train as number) || undefined, (config.test as number) || undefined, config.seed);
+  const train = config.train as number | undefined, test = config.test as number | undefined;
+  return dir === null ? mnistSample(train ?? PACKAGE_TRAIN, test ?? PACKAGE_TEST, config.seed) : mnistFiles(dir, train, test, config.seed);
 }
 
 /** The data every result of a report used; runs that disagree (e.g. shards on machines with and without the files) are refused. */
