@@ -13,10 +13,12 @@ import { formatDuration, ProgressView } from "./cli/progress.ts";
 import { findStudy, STUDIES, studyNames } from "./study/registry.ts";
 import { resolveStudyConfig, studyOptions } from "./study/config.ts";
 import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts";
-import { RunFailure, type RunEvent, type Shard } from "./study/runner.ts";
+import { RunFailure, type RunEvent } from "./study/runner.ts";
+import { resolveShard, type ShardOption } from "./study/shard-env.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
+import { DATA_SPEC, dataCommand, downloadLog } from "./cli/data.node.ts";
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -95,11 +97,13 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   const own = new Set(studyOptions(s).map((o) => o.name));
   const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(given).filter(([k]) => own.has(k))));
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
+  const shard = resolveShard(values.shard as ShardOption | undefined, process.env);
+  if (shard && shard.from !== "--shard" && !output.quiet && !output.json) err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
     outcome = await runStudy(s, config, {
-      workers: values.workers as number, shard: (values.shard as Shard | undefined) ?? null, out: values.out as string | undefined, signal,
+      workers: values.workers as number, shard: shard?.shard ?? null, out: values.out as string | undefined, signal,
       onEvent: view ? (e: RunEvent) => view.onEvent(e) : undefined,
     });
   } catch (e) {
@@ -180,6 +184,14 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       const outcome = await mergeShards(parsed.positionals, findStudy, { out: parsed.options.out as string | undefined });
       return reportOutcome(outcome, { quiet: parsed.options.quiet as boolean, json: parsed.options.json as boolean });
     }
+    case "data": {
+      if (args.includes("--help")) { out(commandHelp(PROGRAM, DATA_SPEC) + "\n"); return 0; }
+      const parsed = parseArgs(DATA_SPEC, args);
+      const v = parsed.options as { dir?: string; url: string; quiet: boolean; json: boolean };
+      const r = await dataCommand(v, v.quiet || v.json ? () => {} : downloadLog(err), signal);
+      out(v.json ? JSON.stringify(r) + "\n" : v.quiet ? `${r.dir}\n` : `MNIST: the four official files are in ${r.dir} (SHA-256 verified); the studies use them without a flag\n`);
+      return 0;
+    }
     case "bench": {
       if (args.includes("--help")) { out(commandHelp(PROGRAM, BENCH_SPEC) + "\n"); return 0; }
       parseArgs(BENCH_SPEC, args);
@@ -189,7 +201,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       return r.status ?? 1;
     }
     default:
-      throw new UsageError(`unknown command '${command}'; valid commands: study, train, eval, landscape, hessian, merge, bench (see ${PROGRAM} --help)`);
+      throw new UsageError(`unknown command '${command}'; valid commands: study, train, eval, landscape, hessian, merge, data, bench (see ${PROGRAM} --help)`);
   }
 }
 

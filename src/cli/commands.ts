@@ -4,7 +4,7 @@
  */
 import { UsageError, type CommandSpec, type OptionSpec } from "./args.ts";
 import { POSITIVE } from "../optim/validate.ts";
-import { parseShard } from "../study/runner.ts";
+import { parseShardOption } from "../study/shard-env.ts";
 
 export const PROGRAM = "descent";
 
@@ -18,8 +18,8 @@ export const OUTPUT_OPTIONS: OptionSpec[] = [
 export const RUNNER_OPTIONS: OptionSpec[] = [
   { name: "workers", type: "int", help: "run the study's independent runs in this many worker threads", default: 1, min: 1, max: 256 },
   {
-    name: "shard", type: "string", help: "run only slice i of n of the plan (i/n, e.g. 2/4) and write partial results; combine with `descent merge`",
-    parse: (raw) => { try { return parseShard(raw); } catch (e) { throw new UsageError((e as Error).message); } },
+    name: "shard", type: "string", help: "run only slice i of n of the plan (i/n, e.g. 2/4) and write partial results; combine with `descent merge`. auto (or auto/n): the slice of this task of a Slurm, Kubernetes Indexed or AWS Batch job array, from its environment (used by default when it gives the index and the count); none: the whole plan (docs/cluster.md)",
+    parse: (raw) => { try { return parseShardOption(raw); } catch (e) { throw new UsageError((e as Error).message); } },
   },
   { name: "out", type: "string", help: "the report directory (default runs/<study>-<timestamp>)" },
 ];
@@ -80,6 +80,7 @@ export const COMMANDS: readonly { name: string; summary: string }[] = [
   { name: "landscape", summary: "shortcut for `study landscape`: optimizer trajectories on 2-D test functions" },
   { name: "hessian", summary: "shortcut for `study hessian`: sharpness, trace and spectrum during training" },
   { name: "merge", summary: "combine shard results into one report" },
+  { name: "data", summary: "download the official MNIST files (verified) into the cache the studies read" },
   { name: "bench", summary: "run the benchmarks (npm run bench)" },
 ];
 

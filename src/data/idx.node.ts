@@ -14,7 +14,11 @@ export function readIdxFile(path: string): IdxArray {
   }
   if (isGzip(bytes)) {
     try {
-      bytes = gunzipSync(bytes);
+      // The gzip trailer's ISIZE (length mod 2^32) sizes one output chunk: zlib then fills it in place
+      // instead of gathering chunks and concatenating them, which would hold the decompressed bytes twice.
+      const size = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+      // Deflate expands at most 1032-fold, so a damaged trailer cannot ask for more than that.
+      bytes = gunzipSync(bytes, size > 0 ? { chunkSize: Math.min(size, bytes.length * 1032) + 64 } : {});
     } catch (e) {
       throw new Error(`${path}: starts with the gzip magic 1f 8b but does not decompress: ${(e as Error).message}`);
     }

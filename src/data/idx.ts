@@ -77,8 +77,10 @@ export interface IdxPairNames {
 /**
  * Joins an images IDX array (n, ...featureShape) and a labels IDX array (n) into a Dataset:
  * pixels scaled by 1/255 to [0, 1], labels checked against `classes` (10 for MNIST-style data).
+ * `rows` (default all, in file order) picks the rows to keep: only those are converted, so a
+ * sample of a large file never holds an f32 copy of the whole file.
  */
-export function idxToDataset(images: IdxArray, labels: IdxArray, names: IdxPairNames, classes = 10): Dataset {
+export function idxToDataset(images: IdxArray, labels: IdxArray, names: IdxPairNames, classes = 10, rows?: ArrayLike<number>): Dataset {
   if (images.dims.length < 2) {
     throw new Error(`${names.images}: expected images (magic 0x00000803: count, rows, columns), got ${images.dims.length} dimension(s) [${images.dims.join(", ")}]; are images and labels swapped?`);
   }
@@ -90,14 +92,23 @@ export function idxToDataset(images: IdxArray, labels: IdxArray, names: IdxPairN
     throw new Error(`${names.images} holds ${n} images but ${names.labels} holds ${labels.dims[0]} labels; they must match`);
   }
   if (n === 0) throw new Error(`${names.images}: holds 0 images; the dataset would be empty`);
-  const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const label = labels.data[i];
     if (label >= classes) throw new Error(`${names.labels}: label ${label} at index ${i} is out of range, expected [0, ${classes - 1}]`);
-    y[i] = label;
   }
+  const picked = rows ?? { length: n };
+  const count = picked.length;
+  if (count === 0) throw new Error(`${names.images}: no rows picked; the dataset would be empty`);
   const featureShape = images.dims.slice(1);
-  const x = new Float32Array(images.data.length);
-  for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
-  return { x, y, n, featureShape, classes };
+  const f = shapeSize(featureShape);
+  const x = new Float32Array(count * f);
+  const y = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = rows ? rows[k] : k;
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`${names.images}: row ${i} at position ${k} is out of range [0, ${n - 1}]`);
+    y[k] = labels.data[i];
+    const from = i * f, to = k * f;
+    for (let j = 0; j < f; j++) x[to + j] = images.data[from + j] / 255;
+  }
+  return { x, y, n: count, featureShape, classes };
 }

@@ -9,7 +9,7 @@ import { POSITIVE } from "../optim/validate.ts";
 import { split } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig, StudyReport } from "./study.ts";
-import { mnistSample } from "./common/data.ts";
+import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
 import { lrCell, valueCell } from "./common/cells.ts";
@@ -27,14 +27,13 @@ const options = [
   { name: "batch", type: "int", help: "mini-batch size (the paper's 64)", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units (the paper's 500)", default: 500, quickDefault: 32, min: 1 },
   { name: "activation", type: "choice", help: "hidden activation (identity is the survey's linear activation)", choices: ["relu", "identity"], default: "relu" },
-  { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
-  { name: "test", type: "int", help: "test digits", default: 2000, quickDefault: 200, min: 10, max: 9990 },
+  ...mnistDataOptions(),
   SEEDS_OPTION,
   ...TUNE_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 interface Spec extends SeededSpec { optimizer: string }
-type Result = TrainOutcome & { optimizer: string; batchSize: number; tuning?: Tuning };
+type Result = TrainOutcome & { optimizer: string; batchSize: number; tuning?: Tuning; data: DataUsed };
 
 const batchLabel = (b: number, n: number) => (b >= n ? `full (${n})` : String(b));
 
@@ -47,7 +46,7 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
   },
   async run(spec, config, ctx) {
     const entry = optimizerEntry(spec.optimizer) as FirstOrderEntry;
-    const data = mnistSample(config.train, config.test, config.seed);
+    const data = mnistData(config);
     const batch = entry.batch ?? config.batch;
     const batchSize = batch === "full" ? data.train.n : batch === "stochastic" ? 1 : batch;
     const epochs = entry.batch === "stochastic" && config["sgd-epochs"] > 0 ? config["sgd-epochs"] : config.epochs;
@@ -63,12 +62,12 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
       tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => (await train(t, parts.train, parts.validation, config["tune-epochs"])).finalValidationLoss);
       lr = tuning.chosen;
     }
-    return { ...(await train(lr)), optimizer: spec.optimizer, batchSize, tuning };
+    return { ...(await train(lr)), optimizer: spec.optimizer, batchSize, tuning, data: data.used };
   },
   report(config, results) {
     const groups = groupByKey(results);
     const label = (name: string) => optimizerEntry(name).label;
-    const n = config.train;
+    const used = dataOf(results), n = used.train;
     const right = (header: string) => ({ header, align: "right" as const });
     const table = {
       columns: ["Optimizer", right("Batch"), right("Learning Rate"), right("Epochs"), right("Steps"), right("Final Training Loss"), right("Test Loss"), right("Test Accuracy"), right("Time")],
@@ -85,7 +84,7 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
       {
         heading: "Setting",
         markdown: [
-          `${mnistSample(n, config.test, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} with ${config.activation === "identity" ? "the identity (the survey's linear activation)" : "ReLU"} between the layers, cross-entropy; ${config.epochs} epochs; mini-batches of ${config.batch}.`,
+          `${used.source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} with ${config.activation === "identity" ? "the identity (the survey's linear activation)" : "ReLU"} between the layers, cross-entropy; ${config.epochs} epochs; mini-batches of ${config.batch}.`,
           protocolLine(config.tune, config.lr),
           `GD takes one step per epoch (the full batch of ${n}); SGD takes ${n} steps per epoch (batch 1)${sgdEpochs > 0 ? `, and runs a reduced budget of ${sgdEpochs} epoch(s) (--sgd-epochs) instead of ${config.epochs}` : ", over the same number of epochs as the others"}. The Steps column says what each optimizer was given.`,
           "Final training loss: over the whole training set in evaluation mode after the last epoch. Test loss and accuracy: on the held-out digits, which are never trained on. The training-loss curve is the mean over each epoch's batches.",

@@ -10,7 +10,7 @@ import { split, subset } from "../data/index.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { AdaptiveStopping } from "../train/stopping.ts";
 import type { RunSpec, Study, StudyReport } from "./study.ts";
-import { mnistSample } from "./common/data.ts";
+import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { OPTIMIZER_NAMES, optimizerEntry } from "./common/optimizers.ts";
 import { epochsCell, lrCell, valueCell } from "./common/cells.ts";
@@ -27,8 +27,7 @@ const options = [
   { name: "epochs", type: "int", help: "the most epochs a run may take (the adaptive criterion usually stops it first)", default: 50, quickDefault: 5, min: 1, max: 100000 },
   { name: "batch", type: "int", help: "mini-batch size", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units of the 784-h-10 MLP", default: 128, quickDefault: 16, min: 1 },
-  { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
-  { name: "test", type: "int", help: "held-out digits (the validation set of the tables)", default: 2000, quickDefault: 200, min: 10, max: 9990 },
+  ...mnistDataOptions({ testHelp: "held-out digits (the validation set of the tables)" }),
   { name: "threshold", type: "number", help: "adaptive stopping: converged once the training loss improves by less than this", default: 1e-3, min: 0 },
   { name: "patience", type: "int", help: "adaptive stopping: that many epochs in a row", default: 2, min: 1 },
   { name: "second-order-train", type: "int", help: "training digits of the full-batch second-order runs", default: 1000, quickDefault: 200, min: 10, max: 9990 },
@@ -38,7 +37,7 @@ const options = [
 ] as const satisfies readonly OptionSpec[];
 
 interface Spec extends SeededSpec { optimizer: string }
-type Result = TrainOutcome & { optimizer: string; tuning?: Tuning; evaluations?: number; model: string; trainSize: number };
+type Result = TrainOutcome & { optimizer: string; tuning?: Tuning; evaluations?: number; model: string; trainSize: number; data: DataUsed };
 
 export const optimizersStudy: Study<Result, typeof options, Spec> = {
   name: "optimizers",
@@ -49,7 +48,7 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
   },
   async run(spec, config, ctx) {
     const entry = optimizerEntry(spec.optimizer);
-    const data = mnistSample(config.train, config.test, config.seed);
+    const data = mnistData(config);
     const adaptive = { threshold: config.threshold, patience: config.patience };
     if (entry.kind === "second-order") {
       const train = subset(data.train, Array.from({ length: Math.min(config["second-order-train"], data.train.n) }, (_, i) => i));
@@ -57,7 +56,7 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
       const model = mlp({ inputs: 784, hidden, classes: 10, seed: spec.seed });
       try {
         const r = await secondOrderRun({ method: entry.name, model, train, validation: data.test, lr: config.lr, epochs: config.epochs, seed: spec.seed, stopping: adaptive, ctx });
-        return { ...r, optimizer: entry.name, model: describeMlp(784, hidden, 10), trainSize: train.n };
+        return { ...r, optimizer: entry.name, model: describeMlp(784, hidden, 10), trainSize: train.n, data: data.used };
       } finally { model.free(); }
     }
     const batch = entry.batch ?? config.batch;
@@ -76,7 +75,7 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
       lr = tuning.chosen;
     }
     const r = await train(lr);
-    return { ...r, optimizer: entry.name, tuning, model: describeMlp(784, [config.hidden], 10), trainSize: data.train.n };
+    return { ...r, optimizer: entry.name, tuning, model: describeMlp(784, [config.hidden], 10), trainSize: data.train.n, data: data.used };
   },
   report(config, results) {
     const groups = groupByKey(results);
@@ -102,9 +101,9 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
       {
         heading: "Setting",
         markdown: [
-          `${mnistSample(config.train, config.test, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU), cross-entropy, mini-batches of ${config.batch}.`,
+          `${dataOf(results).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU), cross-entropy, mini-batches of ${config.batch}.`,
           protocolLine(config.tune, config.lr),
-          `Adaptive stopping: a run has converged once its training loss improves by less than ${config.threshold} for ${config.patience} epochs in a row; at most ${config.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${config.test} held-out digits.`,
+          `Adaptive stopping: a run has converged once its training loss improves by less than ${config.threshold} for ${config.patience} epochs in a row; at most ${config.epochs} epochs. "Final" values are at the epoch it stopped; the training loss is over the whole training set in evaluation mode, the validation loss and accuracy over the ${dataOf(results).test} held-out digits.`,
           seeds > 1 ? `Every run repeated with ${seeds} seeds (${config.seed} … ${config.seed + seeds - 1}: initial weights and batch order; the data sample is fixed by seed ${config.seed}); cells are mean ± sample std.` : `One run per optimizer, seed ${config.seed}.`,
           secondOrder.length ? `Second-order methods (${secondOrder.map((g) => label(g.key)).join(", ")}) run full batch on a smaller problem: MLP ${describeMlp(784, [config["second-order-hidden"]], 10)} on the first ${config["second-order-train"]} training digits (a Hessian-vector product over 8,000 digits and a 784-${config.hidden}-10 model costs several gradients; L-BFGS keeps f64 history of the whole parameter vector). One iteration counts as an epoch; L-BFGS's line search and Newton-CG's CG steps (at most 10 Hessian-vector products) cost extra evaluations within it; neither takes a learning rate. Their rows are therefore not the same problem as the first-order rows: compare them with each other and by their curves.` : "",
         ].filter(Boolean).join("\n\n"),

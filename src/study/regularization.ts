@@ -7,7 +7,7 @@ import type { OptionSpec } from "../options/option.ts";
 import { POSITIVE } from "../optim/validate.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyConfig } from "./study.ts";
-import { mnistSample } from "./common/data.ts";
+import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
 import { valueCell } from "./common/cells.ts";
@@ -27,13 +27,12 @@ const options = [
   { name: "epochs", type: "int", help: "epochs", default: 20, quickDefault: 3, min: 1, max: 100000 },
   { name: "batch", type: "int", help: "mini-batch size", default: 64, quickDefault: 32, min: 1 },
   { name: "hidden", type: "int", help: "hidden units of the 784-h-10 MLP", default: 256, quickDefault: 16, min: 1 },
-  { name: "train", type: "int", help: "training digits", default: 8000, quickDefault: 400, min: 10, max: 9990 },
-  { name: "test", type: "int", help: "held-out digits (validation loss and accuracy)", default: 2000, quickDefault: 200, min: 10, max: 9990 },
+  ...mnistDataOptions({ testHelp: "held-out digits (validation loss and accuracy)" }),
   SEEDS_OPTION,
 ] as const satisfies readonly OptionSpec[];
 
 interface Spec extends SeededSpec { method: Method }
-type Result = TrainOutcome & { method: Method };
+type Result = TrainOutcome & { method: Method; data: DataUsed };
 
 const LABELS: Record<Method, (c: StudyConfig<typeof options>) => string> = {
   none: () => "None",
@@ -50,7 +49,7 @@ export const regularizationStudy: Study<Result, typeof options, Spec> = {
     return withSeeds(config.methods.map((method) => ({ id: method, method })), config);
   },
   async run(spec, config, ctx) {
-    const data = mnistSample(config.train, config.test, config.seed);
+    const data = mnistData(config);
     const entry = optimizerEntry(config.optimizer) as FirstOrderEntry;
     const lr = config.lr;
     const model = mlp({ inputs: 784, hidden: [config.hidden], classes: 10, dropout: spec.method === "dropout" ? config.dropout : 0, seed: spec.seed });
@@ -60,7 +59,7 @@ export const regularizationStudy: Study<Result, typeof options, Spec> = {
         batch: entry.batch ?? config.batch, seed: spec.seed, ctx,
         l1: spec.method === "l1" ? config.l1 : 0, l2: spec.method === "l2" ? config.l2 : 0,
       });
-      return { ...r, method: spec.method };
+      return { ...r, method: spec.method, data: data.used };
     } finally { model.free(); }
   },
   report(config, results) {
@@ -85,7 +84,7 @@ export const regularizationStudy: Study<Result, typeof options, Spec> = {
         {
           heading: "Setting",
           markdown: [
-            `${mnistSample(config.train, config.test, config.seed).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU; dropout after the hidden layer in the dropout run), ${optimizerEntry(config.optimizer).label} at lr ${config.lr}, batches of ${config.batch}, ${config.epochs} epochs.`,
+            `${dataOf(results).source}. Model: MLP ${describeMlp(784, [config.hidden], 10)} (ReLU; dropout after the hidden layer in the dropout run), ${optimizerEntry(config.optimizer).label} at lr ${config.lr}, batches of ${config.batch}, ${config.epochs} epochs.`,
             "Training loss: cross-entropy over the whole training set in evaluation mode after the last epoch (no penalty term, no dropout), so the rows compare the same quantity. Validation loss and final accuracy: on the held-out digits. Generalization gap: validation minus training loss.",
             seeds > 1 ? `Every run repeated with ${seeds} seeds; cells are mean ± sample std.` : `One run per method, seed ${config.seed}.`,
           ].join("\n\n"),

@@ -1,6 +1,8 @@
 /**
- * Study `tm-sgd`: SGD, TM-SGD, SGD with momentum, TM-SGD-M and Adam on an image task (an MLP on an
- * MNIST subset) and a sequence task (an LSTM on makeSequenceTask), with a sweep over the epoch at
+ * Study `tm-sgd`: SGD, TM-SGD, SGD with momentum, TM-SGD-M and Adam on the kinds of task the TM-SGD
+ * paper uses (tmsgd/tasks.ts: an MLP and a CNN on MNIST, an LSTM over embeddings on generated
+ * sentences, embeddings + MLP on generated click-through data, a GAN on a 2-D mixture) and a
+ * sequence task (an LSTM on makeSequenceTask), with a sweep over the epoch at
  * which TM-SGD switches from plain SGD to the Taylor multi-step update; and the numerical check
  * behind the method: forward Euler against the multistep scheme on the gradient flow of a
  * quadratic, with the measured order of the local truncation error (see multistep.ts).
@@ -26,7 +28,7 @@ import { fit, type EpochRecord } from "../train/trainer.ts";
 import { batchSizeOf, stepsPerEpoch } from "../train/batches.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Table } from "../report/table.ts";
-import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
+import type { RunContext, RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import {
   EULER, TAYLOR_MULTISTEP, QuadraticFlow, errorConstants, globalError, localError, logLogSlope, order, stabilityLimit, stabilityRoots,
   type Coefficients,
@@ -34,8 +36,12 @@ import {
 import { groupByKey, numberOrStat, SEEDS_OPTION, seedsLine, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { lrCell } from "./common/cells.ts";
+import { mnistDataOptions, type DataUsed } from "./common/data-options.ts";
+import { clickTask, cnnTask, GAN_DESCRIPTION, TASK_OPTIONS, taskSettings, textTask, type SupervisedTask } from "./tmsgd/tasks.ts";
+import { trainGan, type GanEpoch } from "./tmsgd/gan.ts";
+import { ganSection, TASK_LABELS } from "./tmsgd/report.ts";
 
-const TASKS = ["mnist", "sequence"] as const;
+const TASKS = ["mnist", "cnn", "text", "ctr", "gan", "sequence"] as const;
 type Task = (typeof TASKS)[number];
 const OPTIMIZERS = ["sgd", "tmsgd", "momentum", "tmsgd-m", "adam"] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -51,11 +57,12 @@ export const tmsgdOptions = [
   { name: "adam-lr", type: "number", ...POSITIVE, default: 0.001, help: "learning rate of Adam" },
   { name: "momentum", type: "number", ...UNIT_INTERVAL, default: 0.9, help: "momentum of SGD+momentum and TM-SGD-M" },
   { name: "batch", type: "int", min: 1, default: 64, help: "mini-batch size" },
-  { name: "mnist-count", type: "int", min: 10, max: 10000, default: 5000, quickDefault: 400, help: "MNIST images used (train + test)" },
+  ...mnistDataOptions({ quickTrain: 320, quickTest: 80 }),
   { name: "hidden", type: "int", min: 1, default: 64, quickDefault: 16, help: "hidden units of the MLP" },
   { name: "seq-count", type: "int", min: 10, default: 1000, quickDefault: 200, help: "sequences (train + test)" },
   { name: "seq-length", type: "int", min: 1, default: 9, quickDefault: 5, check: (n) => (n % 2 === 1 ? null : "must be odd (the sign of a sum of an even count can be 0)"), help: "sequence length (odd: sign-of-sum task)" },
   { name: "seq-hidden", type: "int", min: 1, default: 16, quickDefault: 8, help: "LSTM hidden units" },
+  ...TASK_OPTIONS,
   { ...SEEDS_OPTION, help: "repeat every training run with this many seeds and report mean ± std (the numerical ODE check is deterministic and runs once)" },
   ...TUNE_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
@@ -65,6 +72,29 @@ type Config = StudyConfig<typeof tmsgdOptions>;
 /** What a seed changes in the training runs: the data sample stays the one of --seed, so the seeds compare trainings of one problem. */
 const SEEDS_CHANGE = "the initial weights and the batch order; the data sample and its 80/20 split are fixed by --seed";
 
+/** The run's sizes under the names the task builders take (tmsgd/tasks.ts); --quick's are the options' quickDefaults. */
+function settings(config: Config) {
+  return {
+    tasks: config.tasks,
+    optimizers: config.optimizers,
+    switchEpochs: config["switch-epochs"],
+    epochs: config.epochs,
+    lr: config.lr,
+    adamLr: config["adam-lr"],
+    momentum: config.momentum,
+    batch: config.batch,
+    mnistTrain: config.train,
+    mnistTest: config.test,
+    hidden: config.hidden,
+    seqCount: config["seq-count"],
+    seqLength: config["seq-length"],
+    seqHidden: config["seq-hidden"],
+    tune: config.tune,
+    tuneEpochs: config["tune-epochs"],
+    ...taskSettings(config),
+  };
+}
+
 interface TrainPlan extends RunSpec { kind: "train"; task: Task; optimizer: OptimizerName; switchEpoch: number | null }
 type TrainSpec = TrainPlan & SeededSpec;
 interface OdeSpec extends RunSpec { kind: "ode" }
@@ -73,6 +103,14 @@ export interface TrainResult {
   kind: "train";
   lr: number;
   tuning?: Tuning;
+  /** The image task's data, as loaded. */
+  data?: DataUsed;
+  /** What the task was, in words (its data and model). */
+  describe?: string;
+  /** The GAN's quality per epoch (the GAN task only). */
+  gan?: GanEpoch[];
+  /** The untrained generator's energy distance (the GAN task only). */
+  ganBefore?: number;
   history: { epoch: number; trainLoss: number; testLoss: number; testAccuracy: number }[];
   diverged: string | null;
   seconds: number;
@@ -125,39 +163,60 @@ export function runOdeCheck(seed: number): OdeResult {
 }
 
 /** The task's data (drawn with `dataSeed`) and a maker of fresh models (initialized with the seed it is given). */
-async function loadTask(task: Task, config: Config, dataSeed: number): Promise<{ train: Dataset; test: Dataset; makeModel: (seed: number) => Model }> {
-  if (task === "mnist") {
-    const { loadMnistPackage } = await import("../data/mnist.node.ts");
-    const { train, test } = loadMnistPackage({ count: config["mnist-count"], testFraction: 0.2, seed: dataSeed });
-    return { train, test, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, config.hidden), new Activation("relu"), new Linear(config.hidden, 10)]), { seed }) };
+async function loadTask(task: Task, s: ReturnType<typeof settings>, config: Config): Promise<Omit<SupervisedTask, "describe"> & { describe?: string }> {
+  const dataSeed = config.seed;
+  if (task === "text") return textTask(s, dataSeed);
+  if (task === "ctr") return clickTask(s, dataSeed);
+  if (task === "cnn") {
+    const { mnistData } = await import("./common/data.ts");
+    return cnnTask(s, mnistData({ ...config, train: s.mnistTrain, test: s.mnistTest }));
   }
-  const all = makeSequenceTask({ n: config["seq-count"], length: config["seq-length"], task: "sign-of-sum", seed: dataSeed });
-  const nTrain = Math.round(all.n * 0.8), f = config["seq-length"];
+  if (task === "mnist") {
+    const { mnistData } = await import("./common/data.ts");
+    const { train, test, used } = mnistData({ ...config, train: s.mnistTrain, test: s.mnistTest });
+    return { train, test, data: used, makeModel: (seed) => new Model(new Sequential([new Flatten(), new Linear(784, s.hidden), new Activation("relu"), new Linear(s.hidden, 10)]), { seed }) };
+  }
+  const all = makeSequenceTask({ n: s.seqCount, length: s.seqLength, task: "sign-of-sum", seed: dataSeed });
+  const nTrain = Math.round(all.n * 0.8), f = s.seqLength;
   const part = (a: number, b: number): Dataset => ({ x: all.x.subarray(a * f, b * f), y: all.y.subarray(a, b), n: b - a, featureShape: all.featureShape, classes: 2 });
-  return { train: part(0, nTrain), test: part(nTrain, all.n), makeModel: (seed) => new Model(new Sequential([new LSTM(1, config["seq-hidden"]), new Linear(config["seq-hidden"], 2)]), { seed }) };
+  return { train: part(0, nTrain), test: part(nTrain, all.n), makeModel: (seed) => new Model(new Sequential([new LSTM(1, s.seqHidden), new Linear(s.seqHidden, 2)]), { seed }) };
 }
 
-const fixedLr = (name: OptimizerName, config: Config) => (name === "adam" ? config["adam-lr"] : config.lr);
+/** The GAN task: both networks trained by the row's optimizer; tuned (with --tune) by the final energy distance. */
+async function runGan(spec: TrainSpec, s: ReturnType<typeof settings>, config: Config, ctx: RunContext): Promise<TrainResult> {
+  const gan = (lr: number, switchEpochs: number, epochs: number) => trainGan(() => makeOptimizer(spec.optimizer, lr, switchEpochs * s.gan.stepsPerEpoch, s), { ...s.gan, epochs }, spec.seed,
+    (e, status) => ctx.progress(e / epochs, `${spec.id} epoch ${e} ${status}`), ctx.signal);
+  let lr = fixedLr(spec.optimizer, s), tuning: Tuning | undefined;
+  if (s.tune) {
+    tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => { const r = await gan(t, 0, s.tuneEpochs); return r.diverged ? Infinity : (r.history.at(-1)?.energyDistance ?? Infinity); });
+    lr = tuning.chosen;
+  }
+  const r = await gan(lr, spec.switchEpoch ?? 0, s.epochs);
+  return { kind: "train", lr, tuning, describe: GAN_DESCRIPTION(s), gan: r.history, ganBefore: r.before, history: [], diverged: r.diverged, seconds: r.seconds };
+}
 
-function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, config: Config): Optimizer<BaseOptions> {
+const fixedLr = (name: OptimizerName, s: ReturnType<typeof settings>) => (name === "adam" ? s.adamLr : s.lr);
+
+function makeOptimizer(name: OptimizerName, lr: number, switchStep: number, s: ReturnType<typeof settings>): Optimizer<BaseOptions> {
   switch (name) {
     case "sgd": return sgd({ lr });
-    case "momentum": return sgd({ lr, momentum: config.momentum });
+    case "momentum": return sgd({ lr, momentum: s.momentum });
     case "tmsgd": return tmsgd({ lr, switchStep });
-    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: config.momentum });
+    case "tmsgd-m": return tmsgd({ lr, switchStep, momentum: s.momentum });
     case "adam": return adam({ lr });
   }
 }
 
 export const tmsgdStudy: Study<TmsgdResult, typeof tmsgdOptions, TrainSpec | OdeSpec> = {
   name: "tm-sgd",
-  summary: "SGD, TM-SGD, momentum, TM-SGD-M and Adam on an image and a sequence task with a switch-epoch sweep; Euler vs the Taylor multi-step scheme on a quadratic's gradient flow",
+  summary: "SGD, TM-SGD, momentum, TM-SGD-M and Adam on the TM-SGD paper's kinds of task (image: MLP and CNN on MNIST; text: LSTM over embeddings; click-through: embeddings + MLP; a GAN) and a sign-of-sum LSTM, with a switch-epoch sweep; Euler vs the Taylor multi-step scheme on a quadratic's gradient flow",
   options: tmsgdOptions,
 
   plan(config) {
+    const s = settings(config);
     const training: TrainPlan[] = [];
-    for (const task of config.tasks) for (const optimizer of config.optimizers) {
-      const switches: (number | null)[] = SWITCHED(optimizer) ? config["switch-epochs"] : [null];
+    for (const task of s.tasks) for (const optimizer of s.optimizers) {
+      const switches: (number | null)[] = SWITCHED(optimizer) ? s.switchEpochs : [null];
       for (const switchEpoch of switches) training.push({ id: `${task}/${optimizer}${switchEpoch === null ? "" : `@${switchEpoch}`}`, kind: "train", task, optimizer, switchEpoch });
     }
     // The ODE check is deterministic: one run whatever --seeds says.
@@ -167,61 +226,65 @@ export const tmsgdStudy: Study<TmsgdResult, typeof tmsgdOptions, TrainSpec | Ode
   async run(spec, config, ctx) {
     if (spec.kind === "ode") { const r = runOdeCheck(config.seed); ctx.progress(1, "ode check done"); return r; }
     const { task, optimizer, switchEpoch, seed } = spec;
-    const { train, test, makeModel } = await loadTask(task, config, config.seed);
-    const batch = batchSizeOf(Math.min(config.batch, train.n), train.n);
+    const s = settings(config);
+    if (task === "gan") return runGan(spec, s, config, ctx);
+    const { train, test, data, makeModel, loss, auc, describe } = await loadTask(task, s, config);
+    const batch = batchSizeOf(Math.min(s.batch, train.n), train.n);
     const trainWith = async (lr: number, switchEpochs: number, on: Dataset, validation: Dataset, epochs: number) => {
       const model = makeModel(seed);
       try {
-        const opt = makeOptimizer(optimizer, lr, switchEpochs * stepsPerEpoch(on.n, batch), config);
+        const opt = makeOptimizer(optimizer, lr, switchEpochs * stepsPerEpoch(on.n, batch), s);
         return await fit(model, on, {
-          optimizer: opt, epochs, batch, seed, validation, signal: ctx.signal,
+          optimizer: opt, epochs, batch, seed, validation, signal: ctx.signal, loss, auc,
           onEpoch: (e: EpochRecord) => ctx.progress(e.epoch / epochs, `${spec.id} epoch ${e.epoch} loss ${e.trainLoss.toPrecision(4)}`),
         });
       } finally {
         model.free();
       }
     };
-    let lr = fixedLr(optimizer, config), tuning: Tuning | undefined;
-    if (config.tune) {
+    let lr = fixedLr(optimizer, s), tuning: Tuning | undefined;
+    if (s.tune) {
       // On 10% of the training rows (split by --seed, the same for every repeat), never the test rows. The TM variants are tuned
       // with the multistep update from the first step: its stability limit (lr < 1/L) is the stricter one, so the rate suits every switch epoch.
       const parts = split(train, { validation: 0.1, seed: config.seed });
       tuning = await tuneLearningRate(learningRateGrid(config.quick), async (t) => {
-        const r = await trainWith(t, 0, parts.train, parts.validation, config["tune-epochs"]);
+        const r = await trainWith(t, 0, parts.train, parts.validation, s.tuneEpochs);
         return r.diverged ? Infinity : (r.history.at(-1)?.validationLoss ?? Infinity);
       });
       lr = tuning.chosen;
     }
-    const r = await trainWith(lr, switchEpoch ?? 0, train, test, config.epochs);
+    const r = await trainWith(lr, switchEpoch ?? 0, train, test, s.epochs);
     return {
-      kind: "train", lr, tuning,
-      history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: h.validationAccuracy ?? NaN })),
+      kind: "train", lr, tuning, data, describe,
+      history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.validationLoss ?? NaN, testAccuracy: (auc ? h.validationAuc : h.validationAccuracy) ?? NaN })),
       diverged: r.diverged ? `epoch ${r.diverged.epoch}, step ${r.diverged.step} (${r.diverged.where})` : null,
       seconds: r.totalSeconds,
     };
   },
 
   report(config, results) {
+    const s = settings(config);
     const report: StudyReport = { title: "TM-SGD: Taylor multi-step SGD against SGD, momentum and Adam", sections: [], metrics: [] };
     const ode = results.find((r) => r.result.kind === "ode")?.result as OdeResult | undefined;
     if (ode) report.sections.push(odeSection(ode));
     const training = results.filter((r) => r.spec.kind === "train");
     if (training.length) {
-      const fixed = `lr = ${config.lr} for SGD, TM-SGD and their momentum versions, ${config["adam-lr"]} for Adam`;
+      const fixed = `lr = ${s.lr} for SGD, TM-SGD and their momentum versions, ${s.adamLr} for Adam`;
       report.sections.push({
         heading: "Protocol",
         markdown: [
-          protocolLine(config.tune, fixed),
-          config.tune ? `Tuning: ${config["tune-epochs"]} epoch(s) per learning rate on 90% of the training rows, judged by the validation loss on the other 10% (the test rows are never used); TM-SGD and TM-SGD-M are tuned with the multistep update from the first step, whose stability limit lr < 1/L is the stricter, and keep that rate at every switch epoch.` : "",
+          protocolLine(s.tune, fixed),
+          s.tune ? `Tuning: ${s.tuneEpochs} epoch(s) per learning rate on 90% of the training rows, judged by the validation loss on the other 10% (the test rows are never used); TM-SGD and TM-SGD-M are tuned with the multistep update from the first step, whose stability limit lr < 1/L is the stricter, and keep that rate at every switch epoch.` : "",
           seedsLine(config, SEEDS_CHANGE) + (config.seeds > 1 ? " Curves show the mean training loss over seeds. The numerical check above is deterministic and runs once." : ""),
         ].filter(Boolean).join("\n\n"),
       });
     }
-    for (const task of config.tasks) {
+    for (const task of s.tasks) {
       const runs = training.filter((r) => r.spec.task === task) as { spec: TrainSpec; result: TrainResult }[];
       if (runs.length === 0) continue;
+      if (task === "gan") { report.sections.push(ganSection(groupByKey(runs), GAN_DESCRIPTION(s), report.metrics, nameOf, LABEL)); continue; }
       for (const { spec, result } of runs) for (const h of result.history) report.metrics.push({ run: spec.id, step: h.epoch, trainLoss: h.trainLoss, testLoss: h.testLoss, testAccuracy: h.testAccuracy });
-      report.sections.push(trainingSection(task, groupByKey(runs), config));
+      report.sections.push(trainingSection(task, groupByKey(runs), s));
     }
     return report;
   },
@@ -236,7 +299,7 @@ type TrainGroup = { key: string; spec: TrainSpec; results: TrainResult[] };
 const finalOf = (r: TrainResult) => r.history[r.history.length - 1];
 const nameOf = (spec: TrainSpec) => `${LABEL[spec.optimizer]}${spec.switchEpoch === null ? "" : ` (switch ${spec.switchEpoch})`}`;
 
-function trainingSection(task: Task, groups: TrainGroup[], config: Config) {
+function trainingSection(task: Task, groups: TrainGroup[], s: ReturnType<typeof settings>) {
   const stat = (rs: TrainResult[], f: (r: TrainResult) => number) => numberOrStat(rs.map(f));
   const lrOf = (rs: TrainResult[]) => { const lrs = [...new Set(rs.map((r) => r.lr))]; return lrs.length === 1 ? lrs[0] : lrCell(lrs); };
   const divergedOf = (rs: TrainResult[]) => {
@@ -245,8 +308,8 @@ function trainingSection(task: Task, groups: TrainGroup[], config: Config) {
   };
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
-    caption: `${task === "mnist" ? `MNIST subset (${config["mnist-count"]} images, 80/20 split), MLP 784-${config.hidden}-10` : `sign-of-sum sequences (${config["seq-count"]}, length ${config["seq-length"]}, 80/20 split), LSTM(${config["seq-hidden"]})`}: after ${config.epochs} epochs, batch ${config.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
-    columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"],
+    caption: `${task === "mnist" ? `MNIST (${groups[0]?.results[0]?.data?.source ?? "digits"}), MLP 784-${s.hidden}-10` : task === "sequence" ? `sign-of-sum sequences (${s.seqCount}, length ${s.seqLength}, 80/20 split), LSTM(${s.seqHidden})` : TASK_LABELS[task]}: after ${s.epochs} epochs, batch ${s.batch}${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
+    columns: ["Optimizer", "Switch epoch", { header: "Learning rate", format: rate }, "Final training loss", "Final test loss", `Final test ${task === "ctr" ? "AUC" : "accuracy"}`, `Best test ${task === "ctr" ? "AUC" : "accuracy"}`, "Diverged"],
     rows: groups.map(({ spec, results: rs }) => [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), lrOf(rs),
       stat(rs, (r) => finalOf(r)?.trainLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testLoss ?? NaN), stat(rs, (r) => finalOf(r)?.testAccuracy ?? NaN),
       stat(rs, (r) => (r.history.length ? Math.max(...r.history.map((h) => h.testAccuracy)) : NaN)), divergedOf(rs)]),
@@ -266,12 +329,13 @@ function trainingSection(task: Task, groups: TrainGroup[], config: Config) {
   const tuned = groups.filter((g) => g.results[0].tuning);
   if (tuned.length) {
     tables.push({
-      caption: `Learning-rate tuning (${task}): validation loss after ${config["tune-epochs"]} epoch(s) at each rate of the grid, seed of the first repeat; the lowest was chosen (ties: the smaller rate); inf: diverged`,
+      caption: `Learning-rate tuning (${task}): validation loss after ${s.tuneEpochs} epoch(s) at each rate of the grid, seed of the first repeat; the lowest was chosen (ties: the smaller rate); inf: diverged`,
       columns: ["Optimizer", "Switch epoch", ...tuned[0].results[0].tuning!.grid.map((x) => `lr ${x}`), { header: "Chosen", format: rate }],
       rows: tuned.map(({ spec, results: rs }) => { const t = rs[0].tuning!; return [LABEL[spec.optimizer], fmtSwitch(spec.switchEpoch), ...t.losses, t.chosen]; }),
     });
   }
-  return { heading: task === "mnist" ? "Image task: MLP on MNIST" : "Sequence task: LSTM on sign-of-sum", markdown: closeness(groups), tables, svgs };
+  const heading = task === "mnist" ? "Image task: MLP on MNIST" : task === "sequence" ? "Sequence task: LSTM on sign-of-sum" : TASK_LABELS[task];
+  return { heading, markdown: [groups[0]?.results[0]?.describe ?? "", closeness(groups)].filter(Boolean).join("\n\n"), tables, svgs };
 }
 
 /** How far each TM variant ends from its base method (means over seeds): the order analysis predicts O(lr²) per step, i.e. close. */

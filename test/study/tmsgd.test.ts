@@ -40,27 +40,36 @@ describe("multistep analysis", () => {
 });
 
 describe("tm-sgd study (quick)", () => {
-  it("plans independent runs, trains every optimizer on both tasks and reports tables and curves", async () => {
+  it("plans independent runs, trains every optimizer on every task and reports tables and curves", async () => {
     const { specs, results, report } = await runQuick(tmsgdStudy);
     expect(new Set(specs.map((s) => s.id)).size).toBe(specs.length);
-    // quick: switch epochs 0 and 1 → per task SGD, momentum, Adam + 2 × (TM-SGD, TM-SGD-M)
-    expect(specs.length).toBe(1 + 2 * 7);
+    // quick: switch epochs 0 and 1 → per task SGD, momentum, Adam + 2 × (TM-SGD, TM-SGD-M); six tasks
+    expect(specs.length).toBe(1 + 6 * 7);
     checkReport(report);
-    for (const task of ["MNIST subset", "sign-of-sum"]) {
+    const standard = ["Optimizer", "Switch epoch", "Learning rate", "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"];
+    for (const [task, columns] of [["MNIST (MNIST digits", standard], ["Image task: CNN on MNIST:", standard], ["Text task: LSTM over token embeddings", standard], ["sign-of-sum", standard],
+      ["Click-through task", standard.map((c) => c.replace("accuracy", "AUC"))]] as const) {
       const t = findTable(report, task);
-      expect(headers(t)).toEqual(["Optimizer", "Switch epoch", "Learning rate", "Final training loss", "Final test loss", "Final test accuracy", "Best test accuracy", "Diverged"]);
+      expect(headers(t), task).toEqual(columns);
       expect(t.rows.length).toBe(7);
       expect(allFinite(t)).toBe(true);
       expect(column(t, "Diverged").every((v) => v === "no")).toBe(true);
       for (const loss of column(t, "Final training loss")) expect(loss as number).toBeLessThan(Math.log(10) + 0.2);
     }
+    const gan = findTable(report, "GAN task");
+    expect(headers(gan)).toEqual(["Optimizer", "Switch epoch", "Learning rate", "Modes covered (of 8)", "High-quality samples", "Energy distance", "Energy distance untrained", "Final discriminator loss", "Final generator loss", "Diverged"]);
+    expect(gan.rows.length).toBe(7);
+    for (const d of column(gan, "Energy distance")) expect(Number.isFinite(d as number) && (d as number) > 0).toBe(true);
+    const text = report.sections.map((s) => s.markdown ?? "").join("\n");
+    for (const honest of ["Generated sentences, not a real corpus", "Generated Avazu-like impressions, not Avazu", "The true model scores test AUC", "mixture of 8 Gaussians"]) expect(text).toContain(honest);
     const slopes = findTable(report, "Log-log slopes");
     expect(slopes.rows.length).toBe(2);
-    expect(report.sections.flatMap((s) => s.svgs ?? []).length).toBe(5);
+    // the ODE check's plot, two per supervised task, one for the GAN
+    expect(report.sections.flatMap((s) => s.svgs ?? []).length).toBe(1 + 5 * 2 + 1);
     // one metric row per run and epoch (quick: 2 epochs)
-    expect(report.metrics.length).toBe(2 * 14);
-    expect(results.every((r) => r.result.kind === "ode" || r.result.history.length === 2)).toBe(true);
-  }, 20_000);
+    expect(report.metrics.length).toBe(2 * 42);
+    expect(results.every((r) => r.result.kind === "ode" || r.result.history.length === 2 || r.result.gan?.length === 2)).toBe(true);
+  }, 120_000);
 
   it("rejects a bad switch epoch naming it", () => {
     expect(() => resolveStudyConfig(tmsgdStudy, { "switch-epochs": ["x"] })).toThrow(/switch-epochs.*'x'/);
