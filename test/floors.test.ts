@@ -13,7 +13,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ["train", "analysis", "convex", "landscape"],
   ["options"],
   ["study", "report"],
-  ["cli", "cli.ts", "index.ts"],
+  ["cli", "cli.ts", "index.ts", "index.node.ts"],
 ];
 
 const SRC = join(import.meta.dirname, "..", "src");

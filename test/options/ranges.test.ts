@@ -11,7 +11,9 @@ import { sgd, tmsgd } from "../../src/optim/index.ts";
 import { namedOptimizer } from "../../src/landscape/trajectory.ts";
 
 const everyFirstOrder = FIRST_ORDER_NAMES.map(
-  (name) => (lr: number) => (optimizerEntry(name) as FirstOrderEntry).make(lr, { stepsPerEpoch: 10 }),
+  // A run gives its parameters' shapes (Muon needs them): one matrix and one vector here.
+  (name) => (lr: number) =>
+    (optimizerEntry(name) as FirstOrderEntry).make(lr, { stepsPerEpoch: 10, parameters: [{ offset: 0, size: 6, shape: [2, 3] }, { offset: 6, size: 3, shape: [3] }] }),
 );
 
 /**
