@@ -17,6 +17,7 @@ import { RunFailure, type RunEvent, type Shard } from "./study/runner.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
+import { DestinationError } from "./train/destination.node.ts";
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -106,7 +107,8 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
     view?.finish();
     if (e instanceof RunFailure) {
       err(`${PROGRAM}: ${e.message}\n`);
-      const dir = (e as RunFailure & { dir?: string }).dir;
+      const { dir, rescued } = e as RunFailure & { dir?: string; rescued?: Rescued };
+      if (rescued) err(rescueNotice(rescued, dir!));
       if (dir) err(`the ${e.finished.length} finished run(s) are in ${dir}\n`);
       return 1;
     }
@@ -116,10 +118,15 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   return reportOutcome(outcome, output);
 }
 
+type Rescued = { from: string; reason: string };
+
+const rescueNotice = (r: Rescued, to: string) => `${PROGRAM}: could not write to '${r.from}' (${r.reason}); nothing was lost: everything was written to ${to}\n`;
+
+/** Exit code 1 when the output had to go elsewhere: a script must not take the intended place for granted. */
 function reportOutcome(outcome: StudyOutcome, output: Output): number {
   const f = outcome.file;
   const summary = {
-    study: f.study, dir: outcome.dir, report: f.shard ? null : join(outcome.dir, "report.md"), html: f.shard ? null : join(outcome.dir, "report.html"),
+    study: f.study, dir: outcome.dir, rescuedFrom: outcome.rescued?.from ?? null, report: f.shard ? null : join(outcome.dir, "report.md"), html: f.shard ? null : join(outcome.dir, "report.html"),
     shard: f.shard, runs: f.runIds.length, planned: f.plan.length, complete: f.complete, interrupted: outcome.interrupted, seed: f.config.seed, config: f.config,
   };
   if (output.json) out(JSON.stringify(summary) + "\n");
@@ -130,6 +137,7 @@ function reportOutcome(outcome: StudyOutcome, output: Output): number {
       ? `shard ${f.shard.index}/${f.shard.count}: ${f.runIds.length} run(s) in ${join(outcome.dir, "results.json")}; combine the slices with \`${PROGRAM} merge <dir>...\`\n`
       : `report: ${summary.report}\n        ${summary.html}\n`);
   }
+  if (outcome.rescued) { err(rescueNotice(outcome.rescued, outcome.dir)); return 1; }
   return outcome.interrupted ? INTERRUPTED : 0;
 }
 
@@ -164,14 +172,19 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       const view = progressFor({ quiet: v.quiet as boolean, json: v.json as boolean });
       const r = await trainCommand(v as unknown as Parameters<typeof trainCommand>[0], runContext(view, signal)).finally(() => view?.finish());
       if (v.json) out(JSON.stringify(r) + "\n");
-      else out(`${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${r.lr}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}: training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(100 * r.testAccuracy).toFixed(2)}%\nmodel: ${r.saved}\n`);
-      return 0;
+      else {
+        const what = r.interrupted ? `interrupted: trained ${r.optimizer} (lr ${r.lr}) for ${formatDuration(r.seconds)}; the model as trained so far has` : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${r.lr}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
+        out(`${what} training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}\nmodel: ${r.saved}\n`);
+      }
+      if (r.rescued) { err(rescueNotice(r.rescued, r.saved)); return 1; }
+      return r.interrupted ? INTERRUPTED : 0;
     }
     case "eval": {
       if (args.includes("--help")) { out(commandHelp(PROGRAM, EVAL_SPEC) + "\n"); return 0; }
       const v = optionValues(EVAL_SPEC, parseArgs(EVAL_SPEC, args));
       const r = await evalCommand(v as unknown as Parameters<typeof evalCommand>[0]);
-      out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.n} examples)\n`);
+      out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy.toFixed(4)} (${r.n} examples${r.overlap ? `, ${r.overlap} of them trained on` : ""})\n`);
+      if (r.note && !v.quiet && !v.json) err(`note: ${r.note}\n`);
       return 0;
     }
     case "merge": {
@@ -204,7 +217,7 @@ try {
   const code = await main(process.argv.slice(2), controller.signal);
   process.exitCode = controller.signal.aborted && code === 0 ? INTERRUPTED : code;
 } catch (e) {
-  if (e instanceof UsageError || e instanceof RangeError) {
+  if (e instanceof UsageError || e instanceof RangeError || e instanceof DestinationError) {
     err(`${PROGRAM}: ${e.message}\n`);
     process.exitCode = 2;
   } else {

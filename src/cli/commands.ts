@@ -51,10 +51,13 @@ export function trainSpec(optimizers: readonly string[]): CommandSpec {
 
 export const EVAL_SPEC: CommandSpec = {
   name: "eval",
-  summary: "Evaluates a saved model (from `descent train`) on a dataset: the package's MNIST test split by default, or IDX files via --images/--labels.",
+  summary: "Evaluates a saved model (from `descent train`) on data it was not trained on: by default the package digits held out when it was trained, or IDX files via --images/--labels. A sample that overlaps the model's training data is refused unless --allow-overlap.",
   options: [
     { name: "model", type: "string", help: "the model file written by `descent train --save`" },
-    ...MODEL_DATA_OPTIONS,
+    ...MODEL_DATA_OPTIONS.filter((o) => o.name === "images" || o.name === "labels"),
+    { name: "test", type: "int", help: "how many package digits to score (default: the number held out when the model was trained)", min: 1, max: 9999 },
+    { name: "seed", type: "int", help: "the seed of the package sample (default: the model's training seed, whose held-out digits it never saw)", min: 0, max: 2 ** 31 - 1 },
+    { name: "allow-overlap", type: "boolean", help: "score even examples the model was trained on (the score is then not a held-out one)", default: false },
     ...OUTPUT_OPTIONS,
   ],
 };

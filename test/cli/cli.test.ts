@@ -2,7 +2,7 @@
 // bin), spawned as a child process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +16,8 @@ const bundle = join(root, "build", `cli-test-${process.pid}`);
 const cli = join(bundle, "descent.mjs");
 const temp = mkdtempSync(join(tmpdir(), "descent-cli-"));
 
-function descent(args: string[], o: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: o.cwd ?? temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+function descent(args: string[], o: { cwd?: string; timeout?: number } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: o.cwd ?? temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, timeout: o.timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,7 +33,7 @@ describe("descent --help", () => {
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 
-  it("every command has its own --help", () => {
+  it("every command has its own --help", { timeout: 30_000 }, () => {
     for (const args of [["study", "--help"], ["study", "mnist", "--help"], ["train", "--help"], ["eval", "--help"], ["merge", "--help"], ["bench", "--help"]]) {
       const r = descent(args);
       expect(r.code, args.join(" ")).toBe(0);
@@ -105,19 +105,46 @@ describe("running studies", () => {
     }
   }, 30_000);
 
-  it("trains, saves and evaluates a model", () => {
+  it("trains, saves and evaluates a model", { timeout: 30_000 }, () => {
     const t = descent(["train", "--optimizer", "adam", "--lr", "0.01", "--epochs", "1", "--hidden", "16", "--train", "300", "--test", "100", "--save", "m.json", "--json"]);
     expect(t.code).toBe(0);
     const trained = JSON.parse(t.stdout);
     expect(trained.testAccuracy).toBeGreaterThan(0.3);
-    const e = descent(["eval", "--model", "m.json", "--train", "300", "--test", "100", "--json"]);
-    expect(e.code).toBe(0);
+    // By default eval scores the very digits held out in training: the model file says which.
+    const e = descent(["eval", "--model", "m.json", "--json"]);
+    expect(e.code, e.stderr).toBe(0);
     const evaluated = JSON.parse(e.stdout);
     expect(evaluated.n).toBe(100);
+    expect(evaluated.overlap).toBe(0);
     expect(evaluated.accuracy).toBeCloseTo(trained.testAccuracy, 6);
+    const saved = JSON.parse(readFileSync(join(temp, "m.json"), "utf8"));
+    expect(saved.trainedOn).toMatchObject({ source: "mnist-package", seed: 0, train: 300, test: 100, fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+
+    // Another seed's sample overlaps the training digits: refused, unless asked for.
+    const overlapping = descent(["eval", "--model", "m.json", "--seed", "1"]);
+    expect(overlapping.code).toBe(2);
+    expect(overlapping.stderr).toMatch(/\d+ of the 100 evaluation examples were in the model's training data \(300 package digits, seed 0\).*--allow-overlap/);
+    const allowed = descent(["eval", "--model", "m.json", "--seed", "1", "--allow-overlap"]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/\(100 examples, \d+ of them trained on\)/);
+
+    // Its help lists only what applies to eval.
+    const help = descent(["eval", "--help"]).stdout;
+    expect(help).toContain("--allow-overlap");
+    expect(help).not.toMatch(/--train\b/);
+    expect(descent(["eval", "--model", "m.json", "--train", "300"]).stderr).toMatch(/unknown option --train for 'eval'/);
+
+    // A model file with NaN weights: refused, naming the tensor.
+    const data = saved.parameters[0].data as string;
+    const bytes = Buffer.from(data, "base64");
+    bytes.writeFloatLE(NaN, 4 * 3);
+    writeFileSync(join(temp, "nan.json"), JSON.stringify({ ...saved, parameters: [{ ...saved.parameters[0], data: bytes.toString("base64") }, ...saved.parameters.slice(1)] }));
+    const nan = descent(["eval", "--model", "nan.json"]);
+    expect(nan.code).toBe(2);
+    expect(nan.stderr).toMatch(/--model nan\.json: loadJSON: parameter 1\.weight of Linear\(784→16\) holds NaN at index 3/);
   });
 
-  it("trains on IDX files with a held-out split, evaluates on all of them, and refuses a malformed one with exit 2", () => {
+  it("trains on IDX files with a held-out split, evaluates on all of them (only when told they overlap), and refuses a malformed one with exit 2", { timeout: 30_000 }, () => {
     const n = 40, images = new Uint8Array(n * 28 * 28), labels = new Uint8Array(n);
     for (let i = 0; i < n; i++) { labels[i] = i % 10; for (let p = 0; p < 28 * 28; p++) images[i * 784 + p] = (p * 7 + i * 13) % 256; }
     writeFileSync(join(temp, "img.idx"), encodeIdx([n, 28, 28], images));
@@ -126,9 +153,12 @@ describe("running studies", () => {
     expect(t.stderr).toBe("");
     expect(t.code).toBe(0);
     expect(JSON.parse(t.stdout).data).toMatch(/32 train \/ 8 held out of 40/);
-    const e = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx", "--json"]);
+    const refused = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/32 of the 40 evaluation examples were in the model's training data/);
+    const e = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx", "--allow-overlap", "--json"]);
     expect(e.code).toBe(0);
-    expect(JSON.parse(e.stdout).n).toBe(40);
+    expect(JSON.parse(e.stdout)).toMatchObject({ n: 40, overlap: 32 });
     writeFileSync(join(temp, "cut.idx"), encodeIdx([n, 28, 28], images).subarray(0, 1000));
     const bad = descent(["eval", "--model", "idx-model.json", "--images", "cut.idx", "--labels", "lab.idx"]);
     expect(bad.code).toBe(2);
@@ -139,13 +169,71 @@ describe("running studies", () => {
   it("Ctrl-C stops cleanly: exit 130, the finished runs kept in a partial report", async () => {
     // The heuristics run finishes at once; the model run would take 100,000 epochs.
     const child = spawn(process.execPath, [cli, "study", "karate", "--quick", "--optimizers", "adam", "--epochs", "100000", "--out", "interrupted"], { cwd: temp });
-    let stderr = "";
-    child.stderr.on("data", (d) => { stderr += d; if (/\[2\/2\] adam: started/.test(stderr) && !child.killed) setTimeout(() => child.kill("SIGINT"), 300); });
+    let stderr = "", sent = false;
+    child.stderr.on("data", (d) => { stderr += d; if (/\[2\/2\] adam: started/.test(stderr) && !sent) { sent = true; setTimeout(() => child.kill("SIGINT"), 300); } });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(stderr).toMatch(/interrupted/);
     expect(code).toBe(130);
     const md = readFileSync(join(temp, "interrupted", "report.md"), "utf8");
     expect(md).toMatch(/Partial report\*\*: 1 of 2 runs finished/);
     expect(md).toContain("| Resource allocation");
+  }, 30_000);
+});
+
+describe("output destinations: checked before any work, and nothing computed is lost", () => {
+  // Every command that writes, against every kind of bad destination: exit 2 at once, one plain
+  // sentence, no run started. (Root ignores permission bits, so the unwritable places are real ones.)
+  const writers: [string, (dest: string) => string[]][] = [
+    ["study", (d) => ["study", "karate", "--quick", "--out", d]],
+    ["landscape", (d) => ["landscape", "--quick", "--out", d]],
+    ["merge", (d) => ["merge", "nowhere", "--out", d]],
+    ["train", (d) => ["train", "--epochs", "1", "--train", "50", "--test", "10", "--save", d]],
+  ];
+  const faults: [string, () => string, RegExp][] = [
+    ["a file in the way", () => { writeFileSync(join(temp, "a-file"), "x"); return "a-file"; }, /'a-file' is a file|its folder 'a-file'|'a-file' .*not a directory/],
+    ["under a file", () => { writeFileSync(join(temp, "a-file"), "x"); return "a-file/sub/x.json"; }, /is a file, not a directory/],
+    ["a directory in the way", () => { mkdirSync(join(temp, "a-dir", "x.json"), { recursive: true }); return "a-dir/x.json"; }, /./],
+    ["a path that cannot be created", () => "/proc/descent-out/x.json", /cannot be (created|written)/],
+    ["a directory that cannot be written", () => "/sys/x.json", /not writable|cannot be (created|written)/],
+    ["an empty name", () => "", /is empty/],
+  ];
+  for (const [command, args] of writers) {
+    it(`${command}: every bad destination is refused before any work`, () => {
+      for (const [fault, make, sentence] of faults) {
+        if (command === "train" && fault === "a file in the way") continue; // an existing model file is replaced: not a fault
+        const dest = make();
+        const r = descent(args(dest), { timeout: 60_000 }); // killed (code null) if it spins, as /proc paths once did
+        const label = `${command} with ${fault}`;
+        if (command !== "train" && fault === "a directory in the way") { expect(r.code === 0 || r.code === 2, label).toBe(true); continue; } // a directory is a fine report directory
+        expect(r.code, `${label}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, label).toMatch(sentence);
+        expect(r.stderr, label).not.toMatch(/started|E[A-Z]+:|\n\s+at /);
+      }
+    }, 120_000);
+  }
+
+  it("a write that fails mid-report (a directory where report.html goes): exit 1, every file written to a rescue directory it names", () => {
+    mkdirSync(join(temp, "mid", "report.html"), { recursive: true });
+    const r = descent(["study", "karate", "--quick", "--optimizers", "adam", "--epochs", "2", "--out", "mid"]);
+    expect(r.code).toBe(1);
+    const rescue = /everything was written to (\S+)/.exec(r.stderr)?.[1];
+    expect(r.stderr).toMatch(/could not write to 'mid' \(a directory is in the way/);
+    expect(rescue).toBeTruthy();
+    const results = decodeJson(readFileSync(join(rescue!, "results.json"), "utf8")) as { runIds: string[] };
+    expect(results.runIds).toHaveLength(2);
+    expect(readFileSync(join(rescue!, "report.html"), "utf8")).toContain("<html");
+    rmSync(rescue!, { recursive: true });
+  }, 30_000);
+
+  it("Ctrl-C during train: exit 130, the model as trained so far saved and loadable", async () => {
+    const child = spawn(process.execPath, [cli, "train", "--epochs", "100000", "--train", "200", "--test", "50", "--hidden", "8", "--save", "sigint.json"], { cwd: temp });
+    let stderr = "", stdout = "", sent = false;
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; if (/started/.test(stderr) && !sent) { sent = true; setTimeout(() => child.kill("SIGINT"), 500); } }); // once: a second Ctrl-C quits at once
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/interrupted: .*the model as trained so far has training loss/);
+    const e = descent(["eval", "--model", "sigint.json", "--json"]);
+    expect(e.code, e.stderr).toBe(0);
   }, 30_000);
 });
