@@ -197,7 +197,7 @@ export const convexStudy: Study<ConvexResult> = {
   },
   report(config, results) {
     const s = settings(config);
-    const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [] };
+    const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [], stepUnit: "iteration" };
     for (const { results: rs } of groupByKey(results)) {
       if (rs[0].kind === "linear") report.sections.push(linearSection(rs as LinearResult[], s, config));
       else if (rs[0].kind === "logistic") report.sections.push(logisticSection(rs as LogisticResult[], s, config));

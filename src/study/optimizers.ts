@@ -11,8 +11,8 @@ import type { RunSpec, Study, StudyConfig, StudyReport } from "./study.ts";
 import { mnistSample } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { OPTIMIZER_NAMES, optimizerEntry } from "./common/optimizers.ts";
-import { epochsCell, lrCell, valueCell } from "./common/cells.ts";
-import { groupByKey, seconds, SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { epochsCell, lrCell, timeCell, timeToConvergeCell, valueCell } from "./common/cells.ts";
+import { groupByKey, SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { epochMetrics, trainRun, type TrainOutcome } from "./common/train.ts";
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { secondOrderRun } from "./common/second-order.ts";
@@ -91,7 +91,7 @@ export const optimizersStudy: Study<Result> = {
     };
     const time = {
       columns: ["Optimization Method", { header: "Time per Epoch", align: "right" as const }, { header: "Total Time to Converge", align: "right" as const }],
-      rows: groups.map((g) => [label(g.key), valueCell(g.results, (r) => (r as Result).secondsPerEpoch, seconds), valueCell(g.results, (r) => (r as Result).totalSeconds, seconds)]),
+      rows: groups.map((g) => [label(g.key), timeCell(g.results, (r) => (r as Result).secondsPerEpoch, { perEpoch: true }), timeToConvergeCell(g.results, (r) => (r as Result).totalSeconds)]),
     };
     const seeds = (config.seeds as number) ?? 1;
     const first = groups.map((g) => ({ name: label(g.key), r: g.results[0] }));
@@ -127,7 +127,7 @@ export const optimizersStudy: Study<Result> = {
         tables: [{ columns: ["Optimization Method", ...grid.map((g) => `lr ${g}`), "Chosen"], rows: tuned.map((g) => [label(g.key), ...g.results[0].tuning!.losses, lrCell([g.results[0].tuning!.chosen])]) }],
       });
     }
-    return { title: "Optimizers: convergence and time (MNIST MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
+    return { title: "Optimizers: convergence and time (MNIST MLP)", sections, stepUnit: "epoch", metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
   },
 };
 

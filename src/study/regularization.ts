@@ -99,6 +99,7 @@ export const regularizationStudy: Study<Result> = {
           ],
         },
       ],
+      stepUnit: "epoch",
       metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)),
     };
   },
