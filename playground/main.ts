@@ -55,6 +55,17 @@ function readNumber(input: HTMLInputElement): number {
   return text === "" ? NaN : Number(text);
 }
 
+/**
+ * The validator sees NaN for a field that holds no number; the user typed something else ("abc",
+ * nothing): say what they typed, not "lr = NaN".
+ */
+function echoTyped(message: string | null, id: string): string | null {
+  const m = message && /^(\w+: \w+) = NaN is outside the valid range (.*)$/.exec(message);
+  if (!m) return message;
+  const typed = (document.getElementById(id) as HTMLInputElement | null)?.value.trim() ?? "";
+  return `${m[1]} = ${typed === "" ? "(empty)" : JSON.stringify(typed)} is not a number (valid range ${m[2]})`;
+}
+
 function setError(id: string, message: string | null): void {
   const slot = document.querySelector<HTMLElement>(`[data-error-for="${id}"]`);
   if (message) pub.errors[id] = message; else delete pub.errors[id];
@@ -71,7 +82,7 @@ function checkOptimizer(prefix: string, name: string, options: Record<string, nu
   const failure = (opts: Record<string, number>) => { try { namedOptimizer({ name, options: opts }); return null; } catch (err) { return (err as Error).message; } };
   let ok = true;
   for (const key of fields) {
-    const message = failure({ [key]: options[key] });
+    const message = echoTyped(failure({ [key]: options[key] }), `${prefix}-${key}`);
     setError(`${prefix}-${key}`, message);
     ok &&= !message;
   }

