@@ -18,7 +18,7 @@ import { RunFailure, type RunEvent, type Shard } from "./study/runner.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
-import { DestinationError } from "./train/destination.node.ts";
+import { DestinationError, inputProblem, reasonOf } from "./train/destination.node.ts";
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -45,7 +45,9 @@ function withConfigFile(spec: CommandSpec, parsed: Parsed): Record<string, unkno
   const path = parsed.options.config as string | undefined;
   if (path) {
     let text: string;
-    try { text = readFileSync(path, "utf8"); } catch { throw new UsageError(`--config: no such file '${path}'`); }
+    const problem = inputProblem(path);
+    if (problem) throw new UsageError(problem === "no such file" ? `--config: no such file '${path}'` : `--config '${path}' ${problem}`);
+    try { text = readFileSync(path, "utf8"); } catch (e) { throw new UsageError(`--config '${path}' cannot be read: ${reasonOf(e)}`); }
     let data: unknown;
     try { data = JSON.parse(text); } catch (e) { throw new UsageError(`--config ${path}: not JSON (${(e as Error).message})`); }
     if (!data || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`--config ${path}: expected a JSON object of option values`);

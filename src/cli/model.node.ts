@@ -12,7 +12,7 @@ import { split, type Dataset } from "../data/dataset.ts";
 import { Model, crossEntropy, type ActivationName } from "../nn/index.ts";
 import { evaluate } from "../train/index.ts";
 import { keepReport } from "../report/write.node.ts";
-import { prepareFile } from "../train/destination.node.ts";
+import { inputProblem, prepareFile } from "../train/destination.node.ts";
 import { mnistSample } from "../study/common/data.ts";
 import { mlp } from "../study/common/mlp.ts";
 import { optimizerEntry } from "../study/common/optimizers.ts";
@@ -22,7 +22,9 @@ import type { RunContext } from "../study/study.ts";
 interface DataOptions { images?: string; labels?: string; train: number; test: number; seed: number }
 
 function checkFile(path: string, option: string): void {
-  if (!existsSync(path)) throw new UsageError(`--${option}: no such file '${path}'`);
+  const problem = inputProblem(path);
+  if (problem === "no such file") throw new UsageError(`--${option}: no such file '${path}'`);
+  if (problem) throw new UsageError(`--${option} '${path}' ${problem}`);
 }
 
 function checkDataOptions(o: { images?: string; labels?: string }): void {

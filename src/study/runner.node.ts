@@ -65,7 +65,10 @@ export async function runStudy(study: Study, config: StudyConfig, o: RunStudyOpt
 export async function readResults(path: string): Promise<ResultsFile> {
   const target = path.endsWith(".json") ? path : join(path, "results.json");
   let text: string;
-  try { text = await readFile(target, "utf8"); } catch { throw new RangeError(`merge: no results at ${target}`); }
+  try { text = await readFile(target, "utf8"); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RangeError(code === "ENOTDIR" ? `merge: '${path}' is a file, not a shard's directory or results.json` : code === "EISDIR" ? `merge: '${target}' is a directory, not a results file` : `merge: no results at ${target}`);
+  }
   const file = decodeJson(text) as ResultsFile;
   if (file?.format !== "descent-results" || file.version !== 1) throw new RangeError(`merge: ${target} is not a descent results file`);
   return file;

@@ -7,7 +7,7 @@
  * Directories are created one level at a time: Node's recursive mkdir spins forever on paths
  * such as /proc/x (ENOENT on the child, EEXIST on the parent, again).
  */
-import { mkdirSync, mkdtempSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve, sep } from "node:path";
 
@@ -103,6 +103,19 @@ export function prepareFile(path: string, what: string): void {
   const dir = dirname(path);
   const problem = makeDirectory(dir) ?? probe(dir);
   if (problem) throw new DestinationError(`${what} '${path}' cannot be written: its folder '${dir}' ${problem}`);
+}
+
+/** Why `path` cannot be read as a file, in words ("no such file", "is a directory, not a file"), or null. */
+export function inputProblem(path: string): string | null {
+  const kind = kindOf(path);
+  if (kind === null) return "no such file";
+  if (kind === "directory") return "is a directory, not a file";
+  try {
+    closeSync(openSync(path, "r"));
+  } catch (err) {
+    return `cannot be read: ${reasonOf(err)}`;
+  }
+  return null;
 }
 
 /** A new, empty directory under the system's temporary folder, for results that could not be written where they were meant to go. */

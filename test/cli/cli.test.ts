@@ -61,6 +61,11 @@ describe("usage errors: a message naming the problem and the choices, exit 2, no
     [["eval", "--images", "a.idx"], /--images and --labels go together/],
     [["merge", "nowhere"], /merge: no results at nowhere\/results.json/],
     [["landscape", "--steps", "-5"], /--steps must be/],
+    // An input that is a directory says so (it used to say "no such file", or print a raw EISDIR).
+    [["study", "karate", "--config", "/tmp"], /--config '\/tmp' is a directory, not a file/],
+    [["eval", "--model", "/tmp"], /--model '\/tmp' is a directory, not a file/],
+    [["train", "--images", "/tmp", "--labels", "/tmp"], /--images '\/tmp' is a directory, not a file/],
+    [["merge", "/etc/hostname"], /merge: '\/etc\/hostname' is a file, not a shard's directory/],
   ];
   it.each(cases)("descent %j", (args, message) => {
     const r = descent(args);
