@@ -309,7 +309,7 @@ function drawTraining(): void {
       { label: "test loss", color: "#c62828", y: T.evals.map((e) => e.loss), x: T.evals.map((e) => e.step) },
     ], { title: "cross-entropy: batch (grey), test (red)", logY: true });
     lineChart($("train-acc"), [{ label: "test accuracy", color: "#2e7d32", y: T.evals.map((e) => e.accuracy), x: T.evals.map((e) => e.step) }], {
-      title: "test accuracy (1,000 held-out digits)", yFormat: (v) => `${(100 * v).toFixed(1)}%`,
+      title: "test accuracy (1,000 held-out digits)", yFormat: (v) => v.toFixed(2), // a fraction, as in the reports and on the command line
     });
     $("train-status").textContent = T.status;
   });
@@ -327,7 +327,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   else if (m.type === "done") {
     T.done = true;
     const last = T.evals.at(-1);
-    T.status = `${m.stopped ? "stopped" : "done"} after ${m.steps} steps${last ? `: test accuracy ${(100 * last.accuracy).toFixed(1)}%, test loss ${fmt(last.loss)}` : ""}`;
+    T.status = `${m.stopped ? "stopped" : "done"} after ${m.steps} steps${last ? `: test accuracy ${last.accuracy.toFixed(3)}, test loss ${fmt(last.loss)}` : ""}`;
     $<HTMLButtonElement>("train-stop").disabled = true;
   } else if (m.type === "error") { T.error = m.message; T.done = true; T.status = `error: ${m.message}`; }
   drawTraining();
