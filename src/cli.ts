@@ -16,6 +16,7 @@ import { resolveStudyConfig, studyOptions } from "./study/config.ts";
 import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts";
 import { RunFailure, type RunEvent, type Shard } from "./study/runner.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
+import { rateText } from "./study/common/cells.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
 import { DestinationError, inputProblem, reasonOf } from "./train/destination.node.ts";
@@ -185,7 +186,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       const r = await trainCommand(v as unknown as Parameters<typeof trainCommand>[0], runContext(view, signal)).finally(() => view?.finish());
       if (v.json) out(JSON.stringify(r) + "\n");
       else {
-        const what = r.interrupted ? `interrupted: trained ${r.optimizer} (lr ${r.lr}) for ${formatDuration(r.seconds)}; the model as trained so far has` : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${r.lr}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
+        const what = r.interrupted ? `interrupted: trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${formatDuration(r.seconds)}; the model as trained so far has` : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
         out(`${what} training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}\nmodel: ${r.saved}\n`);
       }
       if (r.rescued) { err(rescueNotice(r.rescued, r.saved)); return 1; }
@@ -197,6 +198,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       const r = await evalCommand(v as unknown as Parameters<typeof evalCommand>[0]);
       out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy.toFixed(4)} (${r.n} examples${r.overlap ? `, ${r.overlap} of them trained on` : ""})\n`);
       if (r.note && !v.quiet && !v.json) err(`note: ${r.note}\n`);
+      // Finite weights whose outputs overflow (a model saved from a diverged run): the score means nothing, so the exit code says so.
+      if (!Number.isFinite(r.loss)) { err(`${PROGRAM}: the loss of ${r.model} is ${r.loss}: its outputs overflow (saved from a diverged run?), so its accuracy is not a score\n`); return 1; }
       return 0;
     }
     case "merge": {

@@ -111,7 +111,7 @@ describe("running studies", () => {
     }
   }, 120_000); // five runs of the CLI: minutes when eight engineers share two cores
 
-  it("trains, saves and evaluates a model", { timeout: 30_000 }, () => {
+  it("trains, saves and evaluates a model", { timeout: 120_000 }, () => {
     const t = descent(["train", "--optimizer", "adam", "--lr", "0.01", "--epochs", "1", "--hidden", "16", "--train", "300", "--test", "100", "--save", "m.json", "--json"]);
     expect(t.code).toBe(0);
     const trained = JSON.parse(t.stdout);
@@ -139,6 +139,12 @@ describe("running studies", () => {
     expect(help).toContain("--allow-overlap");
     expect(help).not.toMatch(/--train\b/);
     expect(descent(["eval", "--model", "m.json", "--train", "300"]).stderr).toMatch(/unknown option --train for 'eval'/);
+
+    // A model saved from a diverged run (finite weights, overflowing outputs): its score is not passed off as one.
+    expect(descent(["train", "--lr", "1e30", "--epochs", "1", "--hidden", "4", "--train", "300", "--test", "100", "--save", "diverged.json"]).stdout).toMatch(/^diverged at epoch 1 .*\(lr 1e30\)/);
+    const blown = descent(["eval", "--model", "diverged.json"]);
+    expect(blown.code).toBe(1);
+    expect(blown.stderr).toMatch(/the loss of diverged\.json is NaN: its outputs overflow/);
 
     // A model file with NaN weights: refused, naming the tensor.
     const data = saved.parameters[0].data as string;
