@@ -52,6 +52,17 @@ function readNumber(input: HTMLInputElement): number {
   return text === "" ? NaN : Number(text);
 }
 
+/**
+ * The validator sees NaN for a field that holds no number; the user typed something else ("abc",
+ * nothing): say what they typed, not "lr = NaN".
+ */
+function echoTyped(message: string | null, id: string): string | null {
+  const m = message && /^(\w+: \w+) = NaN is outside the valid range (.*)$/.exec(message);
+  if (!m) return message;
+  const typed = (document.getElementById(id) as HTMLInputElement | null)?.value.trim() ?? "";
+  return `${m[1]} = ${typed === "" ? "(empty)" : JSON.stringify(typed)} is not a number (valid range ${m[2]})`;
+}
+
 function setError(id: string, message: string | null): void {
   const slot = document.querySelector<HTMLElement>(`[data-error-for="${id}"]`);
   if (message) pub.errors[id] = message; else delete pub.errors[id];
@@ -68,7 +79,7 @@ function checkOptimizer(prefix: string, name: string, options: Record<string, nu
   const failure = (opts: Record<string, number>) => { try { namedOptimizer({ name, options: opts }); return null; } catch (err) { return (err as Error).message; } };
   let ok = true;
   for (const key of fields) {
-    const message = failure({ [key]: options[key] });
+    const message = echoTyped(failure({ [key]: options[key] }), `${prefix}-${key}`);
     setError(`${prefix}-${key}`, message);
     ok &&= !message;
   }
@@ -296,7 +307,7 @@ function drawTraining(): void {
       { label: "test loss", color: "#c62828", y: T.evals.map((e) => e.loss), x: T.evals.map((e) => e.step) },
     ], { title: "cross-entropy: batch (grey), test (red)", logY: true });
     lineChart($("train-acc"), [{ label: "test accuracy", color: "#2e7d32", y: T.evals.map((e) => e.accuracy), x: T.evals.map((e) => e.step) }], {
-      title: "test accuracy (1,000 held-out digits)", yFormat: (v) => `${(100 * v).toFixed(1)}%`,
+      title: "test accuracy (1,000 held-out digits)", yFormat: (v) => v.toFixed(2), // a fraction, as in the reports and on the command line
     });
     $("train-status").textContent = T.status;
   });
@@ -314,7 +325,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   else if (m.type === "done") {
     T.done = true;
     const last = T.evals.at(-1);
-    T.status = `${m.stopped ? "stopped" : "done"} after ${m.steps} steps${last ? `: test accuracy ${(100 * last.accuracy).toFixed(1)}%, test loss ${fmt(last.loss)}` : ""}`;
+    T.status = `${m.stopped ? "stopped" : "done"} after ${m.steps} steps${last ? `: test accuracy ${last.accuracy.toFixed(3)}, test loss ${fmt(last.loss)}` : ""}`;
     $<HTMLButtonElement>("train-stop").disabled = true;
   } else if (m.type === "error") { T.error = m.message; T.done = true; T.status = `error: ${m.message}`; }
   drawTraining();

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { commandHelp, convertConfigValue, parseArgs, UsageError, type CommandSpec, type Parsed } from "./cli/args.ts";
@@ -16,9 +17,11 @@ import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts
 import { RunFailure, type RunEvent } from "./study/runner.ts";
 import { resolveShard, type ShardOption } from "./study/shard-env.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
+import { rateText } from "./study/common/cells.ts";
 import type { RunContext } from "./study/study.ts";
 import { evalCommand, trainCommand } from "./cli/model.node.ts";
 import { DATA_SPEC, dataCommand, downloadLog } from "./cli/data.node.ts";
+import { DestinationError, inputProblem, reasonOf } from "./train/destination.node.ts";
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -45,7 +48,9 @@ function withConfigFile(spec: CommandSpec, parsed: Parsed): Record<string, unkno
   const path = parsed.options.config as string | undefined;
   if (path) {
     let text: string;
-    try { text = readFileSync(path, "utf8"); } catch { throw new UsageError(`--config: no such file '${path}'`); }
+    const problem = inputProblem(path);
+    if (problem) throw new UsageError(problem === "no such file" ? `--config: no such file '${path}'` : `--config '${path}' ${problem}`);
+    try { text = readFileSync(path, "utf8"); } catch (e) { throw new UsageError(`--config '${path}' cannot be read: ${reasonOf(e)}`); }
     let data: unknown;
     try { data = JSON.parse(text); } catch (e) { throw new UsageError(`--config ${path}: not JSON (${(e as Error).message})`); }
     if (!data || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`--config ${path}: expected a JSON object of option values`);
@@ -70,6 +75,14 @@ interface Output { quiet: boolean; json: boolean }
 function progressFor(o: Output): ProgressView | null {
   if (o.quiet || o.json) return null;
   return new ProgressView(err, { tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns });
+}
+
+/** --workers beyond the cores only queue behind each other (and share the memory bandwidth): capped, with a note. */
+function workerCount(asked: number, o: Output): number {
+  const cores = availableParallelism();
+  if (asked <= cores) return asked;
+  if (!o.quiet) err(`note: --workers ${asked}, but this machine has ${cores} core(s): using ${cores} worker thread(s)\n`);
+  return cores;
 }
 
 function studySpec(name: string): CommandSpec {
@@ -99,18 +112,20 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
   const shard = resolveShard(values.shard as ShardOption | undefined, process.env);
   if (shard && shard.from !== "--shard" && !output.quiet && !output.json) err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
+  const workers = workerCount(values.workers as number, output);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
     outcome = await runStudy(s, config, {
-      workers: values.workers as number, shard: shard?.shard ?? null, out: values.out as string | undefined, signal,
+      workers, shard: shard?.shard ?? null, out: values.out as string | undefined, signal,
       onEvent: view ? (e: RunEvent) => view.onEvent(e) : undefined,
     });
   } catch (e) {
     view?.finish();
     if (e instanceof RunFailure) {
       err(`${PROGRAM}: ${e.message}\n`);
-      const dir = (e as RunFailure & { dir?: string }).dir;
+      const { dir, rescued } = e as RunFailure & { dir?: string; rescued?: Rescued };
+      if (rescued) err(rescueNotice(rescued, dir!));
       if (dir) err(`the ${e.finished.length} finished run(s) are in ${dir}\n`);
       return 1;
     }
@@ -120,10 +135,15 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   return reportOutcome(outcome, output);
 }
 
+type Rescued = { from: string; reason: string };
+
+const rescueNotice = (r: Rescued, to: string) => `${PROGRAM}: could not write to '${r.from}' (${r.reason}); nothing was lost: everything was written to ${to}\n`;
+
+/** Exit code 1 when the output had to go elsewhere: a script must not take the intended place for granted. */
 function reportOutcome(outcome: StudyOutcome, output: Output): number {
   const f = outcome.file;
   const summary = {
-    study: f.study, dir: outcome.dir, report: f.shard ? null : join(outcome.dir, "report.md"), html: f.shard ? null : join(outcome.dir, "report.html"),
+    study: f.study, dir: outcome.dir, rescuedFrom: outcome.rescued?.from ?? null, report: f.shard ? null : join(outcome.dir, "report.md"), html: f.shard ? null : join(outcome.dir, "report.html"),
     shard: f.shard, runs: f.runIds.length, planned: f.plan.length, complete: f.complete, interrupted: outcome.interrupted, seed: f.config.seed, config: f.config,
   };
   if (output.json) out(JSON.stringify(summary) + "\n");
@@ -134,6 +154,7 @@ function reportOutcome(outcome: StudyOutcome, output: Output): number {
       ? `shard ${f.shard.index}/${f.shard.count}: ${f.runIds.length} run(s) in ${join(outcome.dir, "results.json")}; combine the slices with \`${PROGRAM} merge <dir>...\`\n`
       : `report: ${summary.report}\n        ${summary.html}\n`);
   }
+  if (outcome.rescued) { err(rescueNotice(outcome.rescued, outcome.dir)); return 1; }
   return outcome.interrupted ? INTERRUPTED : 0;
 }
 
@@ -168,14 +189,21 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       const view = progressFor({ quiet: v.quiet as boolean, json: v.json as boolean });
       const r = await trainCommand(v as unknown as Parameters<typeof trainCommand>[0], runContext(view, signal)).finally(() => view?.finish());
       if (v.json) out(JSON.stringify(r) + "\n");
-      else out(`${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${r.lr}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}: training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${(100 * r.testAccuracy).toFixed(2)}%\nmodel: ${r.saved}\n`);
-      return 0;
+      else {
+        const what = r.interrupted ? `interrupted: trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${formatDuration(r.seconds)}; the model as trained so far has` : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
+        out(`${what} training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}\nmodel: ${r.saved}\n`);
+      }
+      if (r.rescued) { err(rescueNotice(r.rescued, r.saved)); return 1; }
+      return r.interrupted ? INTERRUPTED : 0;
     }
     case "eval": {
       if (args.includes("--help")) { out(commandHelp(PROGRAM, EVAL_SPEC) + "\n"); return 0; }
       const v = optionValues(EVAL_SPEC, parseArgs(EVAL_SPEC, args));
       const r = await evalCommand(v as unknown as Parameters<typeof evalCommand>[0]);
-      out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.n} examples)\n`);
+      out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy.toFixed(4)} (${r.n} examples${r.overlap ? `, ${r.overlap} of them trained on` : ""})\n`);
+      if (r.note && !v.quiet && !v.json) err(`note: ${r.note}\n`);
+      // Finite weights whose outputs overflow (a model saved from a diverged run): the score means nothing, so the exit code says so.
+      if (!Number.isFinite(r.loss)) { err(`${PROGRAM}: the loss of ${r.model} is ${r.loss}: its outputs overflow (saved from a diverged run?), so its accuracy is not a score\n`); return 1; }
       return 0;
     }
     case "merge": {
@@ -194,9 +222,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case "bench": {
       if (args.includes("--help")) { out(commandHelp(PROGRAM, BENCH_SPEC) + "\n"); return 0; }
-      parseArgs(BENCH_SPEC, args);
+      const parsed = parseArgs(BENCH_SPEC, args);
       const root = packageRoot();
-      const r = spawnSync("npm", ["run", "bench"], { cwd: root, stdio: "inherit" });
+      const benchArgs = ["run", "bench", "--", ...(parsed.options.quick ? ["--quick"] : []), ...parsed.positionals];
+      err(`running in ${root}: npm ${benchArgs.join(" ")}\n`);
+      const r = spawnSync("npm", benchArgs, { cwd: root, stdio: "inherit" });
       if (r.error) { err(`${PROGRAM}: could not start npm (${r.error.message}); run \`npm run bench\` in ${root}\n`); return 1; }
       return r.status ?? 1;
     }
@@ -216,7 +246,7 @@ try {
   const code = await main(process.argv.slice(2), controller.signal);
   process.exitCode = controller.signal.aborted && code === 0 ? INTERRUPTED : code;
 } catch (e) {
-  if (e instanceof UsageError || e instanceof RangeError) {
+  if (e instanceof UsageError || e instanceof RangeError || e instanceof DestinationError) {
     err(`${PROGRAM}: ${e.message}\n`);
     process.exitCode = 2;
   } else {

@@ -52,10 +52,13 @@ export function trainSpec(optimizers: readonly string[]): CommandSpec {
 
 export const EVAL_SPEC: CommandSpec = {
   name: "eval",
-  summary: "Evaluates a saved model (from `descent train`) on a dataset: the package's MNIST test split by default, or IDX files via --images/--labels.",
+  summary: "Evaluates a saved model (from `descent train`) on data it was not trained on: by default the package digits held out when it was trained, or IDX files via --images/--labels. A sample that overlaps the model's training data is refused unless --allow-overlap.",
   options: [
     { name: "model", type: "string", help: "the model file written by `descent train --save`" },
-    ...MODEL_DATA_OPTIONS,
+    ...MODEL_DATA_OPTIONS.filter((o) => o.name === "images" || o.name === "labels"),
+    { name: "test", type: "int", help: "how many package digits to score (default: the number held out when the model was trained)", min: 1, max: 9999 },
+    { name: "seed", type: "int", help: "the seed of the package sample (default: the model's training seed, whose held-out digits it never saw)", min: 0, max: 2 ** 31 - 1 },
+    { name: "allow-overlap", type: "boolean", help: "score even examples the model was trained on (the score is then not a held-out one)", default: false },
     ...OUTPUT_OPTIONS,
   ],
 };
@@ -67,10 +70,14 @@ export const MERGE_SPEC: CommandSpec = {
   options: [{ name: "out", type: "string", help: "the merged report directory (default runs/<study>-merged-<timestamp>)" }, ...OUTPUT_OPTIONS.filter((o) => o.name !== "config")],
 };
 
+/** The suites of bench/run.ts (a test checks the two lists agree). */
+export const BENCH_SUITES = ["ceiling", "gemm", "gemm-mt", "memory", "elementwise", "train", "adam", "optimizers", "hvp", "startup", "soak", "study"] as const;
+
 export const BENCH_SPEC: CommandSpec = {
   name: "bench",
-  summary: "Runs the benchmarks (`npm run bench`: kernels, GEMM, memory, against TF.js) from the package folder; needs the dev dependencies.",
-  options: [],
+  summary: "Runs the benchmarks (`npm run bench -- [--quick] [suite...]`: kernels, GEMM, memory, training, against TF.js) from the package folder; needs the dev dependencies.",
+  positionals: [{ name: "suites", help: "the suites to run (all when none is named)", choices: BENCH_SUITES, optional: true, variadic: true }],
+  options: [{ name: "quick", type: "boolean", help: "short runs (all suites in about a minute)", default: false }],
 };
 
 export const COMMANDS: readonly { name: string; summary: string }[] = [

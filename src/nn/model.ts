@@ -160,6 +160,9 @@ function matchTensors(kind: string, mine: readonly { name: string; shape: readon
     }
     const value = decodeF32(s.data, `loadJSON: ${kind} ${p.name}`);
     if (value.length !== p.tensor.size) throw new RangeError(`loadJSON: ${kind} ${p.name} has ${value.length} values, its shape ${shapeStr(p.shape)} needs ${p.tensor.size}`);
+    const bad = value.findIndex((v) => !Number.isFinite(v));
+    // A model holding NaN or ±Inf would load and evaluate "successfully" to a meaningless score.
+    if (bad >= 0) throw new RangeError(`loadJSON: ${kind} ${p.name} of ${p.owner} holds ${value[bad]} at index ${bad} (${value.filter((v) => !Number.isFinite(v)).length} of ${value.length} values are not finite)`);
     byName.delete(p.name);
     return { tensor: p.tensor, value };
   });

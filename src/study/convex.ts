@@ -194,7 +194,7 @@ export const convexStudy: Study<ConvexResult, typeof convexOptions, Spec> = {
     return result;
   },
   report(config, results) {
-    const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [] };
+    const report: StudyReport = { title: "Convex optimization: closed forms, rates and KKT conditions", sections: [], metrics: [], stepUnit: "iteration" };
     for (const { results: rs } of groupByKey(results)) {
       if (rs[0].kind === "linear") report.sections.push(linearSection(rs as LinearResult[], config));
       else if (rs[0].kind === "logistic") report.sections.push(logisticSection(rs as LogisticResult[], config));

@@ -25,6 +25,7 @@ import { hutchinsonTrace, lanczosSpectrum, spectralDensity, topEigenvalue } from
 import { fit } from "../train/trainer.ts";
 import { evaluate } from "../train/metrics.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
+import { seriesStyle } from "../report/svg/palette.ts";
 import { densityPlot } from "../report/svg/density.ts";
 import type { Table } from "../report/table.ts";
 import type { Study, StudyConfig, StudyReport } from "./study.ts";
@@ -136,7 +137,7 @@ export const hessianStudy: Study<HessianResult, typeof hessianOptions, Spec> = {
   },
 
   report(config, results) {
-    const report: StudyReport = { title: "Hessian spectrum during full-batch gradient descent: sharpness vs 2/η", sections: [], metrics: [] };
+    const report: StudyReport = { title: "Hessian spectrum during full-batch gradient descent: sharpness vs 2/η", sections: [], metrics: [], stepUnit: "epoch" };
     const groups = groupByKey(results);
     const seeds = config.seeds;
     const firstEdge = (r: HessianResult) => r.measurements.find((m) => m.sharpness >= 0.9 * (2 / r.lr))?.epoch ?? null;
@@ -178,9 +179,10 @@ export const hessianStudy: Study<HessianResult, typeof hessianOptions, Spec> = {
     };
     const meanOf = (xs: number[]) => meanStd(xs).mean;
     const tag = seeds > 1 ? ` (mean of ${seeds} seeds)` : "";
-    const sharpSeries = groups.flatMap(({ results: rs }) => [
-      { name: `λmax, η = ${rs[0].lr}${tag}`, points: byEpoch(rs).map(({ epoch, ms }) => [epoch, meanOf(ms.map((m) => m.sharpness))] as [number, number]) },
-      { name: `2/η = ${+(2 / rs[0].lr).toPrecision(4)}`, points: [[0, 2 / rs[0].lr], [config.epochs, 2 / rs[0].lr]] as [number, number][] },
+    // Each 2/η line in the colour of its λmax curve, dotted and unmarked: the pair reads as one learning rate.
+    const sharpSeries = groups.flatMap(({ results: rs }, g) => [
+      { name: `λmax, η = ${rs[0].lr}${tag}`, style: seriesStyle(g), points: byEpoch(rs).map(({ epoch, ms }) => [epoch, meanOf(ms.map((m) => m.sharpness))] as [number, number]) },
+      { name: `2/η = ${+(2 / rs[0].lr).toPrecision(4)}`, style: { color: seriesStyle(g).color, dash: "1 4" }, points: [[0, 2 / rs[0].lr], [config.epochs, 2 / rs[0].lr]] as [number, number][] },
     ]);
     const lossSeries = groups.map(({ results: rs }) => {
       const epochs = Math.max(...rs.map((r) => r.losses.length));

@@ -12,8 +12,8 @@ import { formatNumber } from "../report/format.ts";
 import { lineChart } from "../report/svg/lineChart.ts";
 import type { Study, StudyReport } from "./study.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
-import { lrCell, valueCell } from "./common/cells.ts";
-import { groupByKey, seconds, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { lrCell, timeCell, valueCell } from "./common/cells.ts";
+import { groupByKey, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { learningRateGrid, protocolLine, tuneOptions, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { trainLinkModel, type LinkOutcome } from "./common/link-model.ts";
 import { MNIST_OPTIMIZERS } from "./mnist.ts";
@@ -100,7 +100,7 @@ export const karateStudy: Study<Result, typeof options, Spec> = {
     const outcome = (r: M) => ({ ...r, convergedEpoch: null, epochs: r.history.length });
     const rows = models.map((g) => {
       const rs = (g.results as M[]).map(outcome);
-      return [`GAE + ${optimizerEntry(g.key).label}`, lrCell(rs.map((r) => r.lr)), valueCell(rs, (r) => (r as unknown as M).trainLoss), valueCell(rs, (r) => (r as unknown as M).testAccuracy), valueCell(rs, (r) => (r as unknown as M).testAuc), valueCell(rs, (r) => (r as unknown as M).seconds, seconds)];
+      return [`GAE + ${optimizerEntry(g.key).label}`, lrCell(rs.map((r) => r.lr)), valueCell(rs, (r) => (r as unknown as M).trainLoss), valueCell(rs, (r) => (r as unknown as M).testAccuracy), valueCell(rs, (r) => (r as unknown as M).testAuc), timeCell(rs, (r) => (r as unknown as M).seconds)];
     });
     if (heuristics) {
       const hs = heuristics.results as Extract<Result, { kind: "heuristics" }>[];
@@ -117,6 +117,7 @@ export const karateStudy: Study<Result, typeof options, Spec> = {
     }] : [];
     return {
       title: "Link prediction on Zachary's karate club",
+      stepUnit: "epoch",
       sections: [
         {
           heading: "Setting",

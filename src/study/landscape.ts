@@ -55,6 +55,22 @@ export type PathSettings = Pick<Config, "steps" | "second-order-steps" | "moment
 
 export interface PathResult { points: [number, number][]; values: number[]; lr: number | null; divergedAt: number | null }
 
+/**
+ * The one divergence rule of every row: a path diverged at the first step whose point lies farther
+ * than DIVERGED_BEYOND from the origin in either coordinate (every function's view and minima lie
+ * within 10 of it), or whose point or value is not finite. The path ends at that step.
+ */
+export const DIVERGED_BEYOND = 1e6;
+
+function cutAtDivergence(r: PathResult): PathResult {
+  const k = r.points.findIndex(([x, y], i) => !(Math.abs(x) <= DIVERGED_BEYOND && Math.abs(y) <= DIVERGED_BEYOND && Number.isFinite(r.values[i])));
+  if (k < 0) return r;
+  if (k === 0) throw new RangeError(`landscape: the start (${r.points[0].join(", ")}) is already beyond ±${DIVERGED_BEYOND}`);
+  // The point that crossed the line is kept when finite, so the path is drawn leaving the frame.
+  const keep = Number.isFinite(r.values[k]) && r.points[k].every(Number.isFinite) ? k + 1 : k;
+  return { ...r, points: r.points.slice(0, keep), values: r.values.slice(0, keep), divergedAt: k };
+}
+
 function objectiveOf(f: TestFunction): Required<Objective> {
   const eps = 1e-5;
   return {
@@ -76,11 +92,11 @@ function secondOrderPath(f: TestFunction, make: (o: Objective, w0: number[]) => 
     try { moved = m.step(); } catch { moved = false; }
     if (!moved) break;
     const w = m.w;
-    if (!Number.isFinite(m.value) || !w.every(Number.isFinite) || Math.hypot(w[0], w[1]) > 1e8) { divergedAt = m.iteration; break; }
     points.push([w[0], w[1]]);
     values.push(m.value);
+    if (!Number.isFinite(m.value) || !w.every(Number.isFinite) || Math.max(Math.abs(w[0]), Math.abs(w[1])) > DIVERGED_BEYOND) { divergedAt = m.iteration; break; }
   }
-  return { points, values, lr: null, divergedAt };
+  return cutAtDivergence({ points, values, lr: null, divergedAt });
 }
 
 export function tracePath(fnName: string, optimizer: OptimizerName, config: PathSettings): PathResult {
@@ -96,7 +112,7 @@ export function tracePath(fnName: string, optimizer: OptimizerName, config: Path
     : optimizer === "nesterov" ? { name: "sgd", options: { lr, momentum: config.momentum, nesterov: true } }
     : { name: optimizer, options: { lr } };
   const t = runTrajectory({ fn: f, optimizer: spec, steps: config.steps });
-  return { points: t.points, values: t.losses, lr, divergedAt: t.divergedAt };
+  return cutAtDivergence({ points: t.points, values: t.losses, lr, divergedAt: t.divergedAt });
 }
 
 /** What happened, in words: judged from the end point against the function's minima and stationary points. */
@@ -151,7 +167,7 @@ export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = 
       report.sections.push({ heading: f.label, markdown: `${f.formula}; start (${f.starts[0].join(", ")}).`, svgs: [{ name: `landscape-${fn}`, svg: contour }, { name: `landscape-${fn}-values`, svg: values }] });
     }
     const table: Table & { caption: string } = {
-      caption: `Where each optimizer ended: first-order methods ${config.steps} steps (f32), L-BFGS and Newton at most ${config["second-order-steps"]} iterations (f64); momentum ${config.momentum}`,
+      caption: `Where each optimizer ended: first-order methods ${config.steps} steps (f32), L-BFGS and Newton at most ${config["second-order-steps"]} iterations (f64); momentum ${config.momentum}. Diverged, the same rule for every row: the path reached a point beyond ±${DIVERGED_BEYOND.toExponential().replace("e+", "e")} in x or y (every view and minimum lies within 10 of the origin), or a non-finite point or value; it ends at that step, and on the saddle (unbounded below) that is running off to −∞`,
       columns: ["Function", "Optimizer", "Learning rate", { header: "Steps", format: String }, "Final f", "Distance to nearest minimum", "Diverged", "Outcome"],
       rows,
     };

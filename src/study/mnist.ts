@@ -12,8 +12,8 @@ import type { Study, StudyConfig, StudyReport } from "./study.ts";
 import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
-import { lrCell, valueCell } from "./common/cells.ts";
-import { groupByKey, seconds, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { lrCell, timeCell, valueCell } from "./common/cells.ts";
+import { groupByKey, SEEDS_OPTION, statCell, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { epochMetrics, trainRun, type TrainOutcome } from "./common/train.ts";
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 
@@ -74,7 +74,7 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
       rows: groups.map((g) => {
         const rs = g.results;
         return [label(g.key), batchLabel(rs[0].batchSize, n), lrCell(rs.map((r) => r.lr)), statCell(rs.map((r) => r.history.length)), statCell(rs.map((r) => r.steps)),
-          valueCell(rs, (r) => r.finalTrainLoss), valueCell(rs, (r) => r.finalValidationLoss), valueCell(rs, (r) => r.finalAccuracy), valueCell(rs, (r) => r.totalSeconds, seconds)];
+          valueCell(rs, (r) => r.finalTrainLoss), valueCell(rs, (r) => r.finalValidationLoss), valueCell(rs, (r) => r.finalAccuracy), timeCell(rs, (r) => r.totalSeconds)];
       }),
     };
     const series = (key: "trainLoss" | "validationAccuracy") => groups.map((g) => ({ name: label(g.key), points: g.results[0].history.map((h) => [h.epoch, h[key] ?? NaN] as const) }));
@@ -105,7 +105,7 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
       const grid = tuned[0].results[0].tuning!.grid;
       sections.push({ heading: "Learning-rate tuning", markdown: `Validation loss after ${config["tune-epochs"]} epoch(s) per learning rate (10% of the training digits held out); the lowest was chosen. ∞: diverged.`, tables: [{ columns: ["Optimizer", ...grid.map((x) => `lr ${x}`), "Chosen"], rows: tuned.map((g) => { const t = g.results[0].tuning!; return [label(g.key), ...t.losses, lrCell([t.chosen])]; }) }] });
     }
-    return { title: "MNIST: the survey's optimizer comparison (784-500-10 MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
+    return { title: `MNIST: the survey's optimizer comparison (${describeMlp(784, [config.hidden as number], 10)} MLP)`, sections, stepUnit: "epoch", metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
   },
 };
 

@@ -13,8 +13,8 @@ import type { RunSpec, Study, StudyReport } from "./study.ts";
 import { dataOf, mnistData, mnistDataOptions, type DataUsed } from "./common/data.ts";
 import { describeMlp, mlp } from "./common/mlp.ts";
 import { OPTIMIZER_NAMES, optimizerEntry } from "./common/optimizers.ts";
-import { epochsCell, lrCell, valueCell } from "./common/cells.ts";
-import { groupByKey, seconds, SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { epochsCell, lrCell, timeCell, timeToConvergeCell, valueCell } from "./common/cells.ts";
+import { groupByKey, SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
 import { epochMetrics, trainRun, type TrainOutcome } from "./common/train.ts";
 import { learningRateGrid, protocolLine, TUNE_OPTIONS, tuneLearningRate, type Tuning } from "./common/tune.ts";
 import { secondOrderRun } from "./common/second-order.ts";
@@ -90,7 +90,7 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
     };
     const time = {
       columns: ["Optimization Method", { header: "Time per Epoch", align: "right" as const }, { header: "Total Time to Converge", align: "right" as const }],
-      rows: groups.map((g) => [label(g.key), valueCell(g.results, (r) => r.secondsPerEpoch, seconds), valueCell(g.results, (r) => r.totalSeconds, seconds)]),
+      rows: groups.map((g) => [label(g.key), timeCell(g.results, (r) => r.secondsPerEpoch, { perEpoch: true }), timeToConvergeCell(g.results, (r) => r.totalSeconds)]),
     };
     const seeds = config.seeds;
     const first = groups.map((g) => ({ name: label(g.key), r: g.results[0] }));
@@ -126,7 +126,7 @@ export const optimizersStudy: Study<Result, typeof options, Spec> = {
         tables: [{ columns: ["Optimization Method", ...grid.map((g) => `lr ${g}`), "Chosen"], rows: tuned.map((g) => [label(g.key), ...g.results[0].tuning!.losses, lrCell([g.results[0].tuning!.chosen])]) }],
       });
     }
-    return { title: "Optimizers: convergence and time (MNIST MLP)", sections, metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
+    return { title: "Optimizers: convergence and time (MNIST MLP)", sections, stepUnit: "epoch", metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)) };
   },
 };
 

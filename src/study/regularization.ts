@@ -98,6 +98,7 @@ export const regularizationStudy: Study<Result, typeof options, Spec> = {
           ],
         },
       ],
+      stepUnit: "epoch",
       metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)),
     };
   },

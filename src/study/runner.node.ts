@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunSpec, Study, StudyConfig } from "./study.ts";
-import { writeReport } from "../report/write.node.ts";
+import { keepReport } from "../report/write.node.ts";
+import { prepareDirectory } from "../train/destination.node.ts";
 import { checkPlan, decodeJson, executeRuns, renderOutputs, resultsFile, RunFailure, sliceShard, type Finished, type ResultsFile, type RunEvent, type Shard } from "./runner.ts";
 import { workerPool } from "./pool.node.ts";
 
@@ -22,7 +23,11 @@ export interface RunStudyOptions {
   command?: string;
 }
 
-export interface StudyOutcome { dir: string; files: string[]; file: ResultsFile; interrupted: boolean }
+export interface StudyOutcome {
+  dir: string; files: string[]; file: ResultsFile; interrupted: boolean;
+  /** Set when the report could not be written where asked (after the runs) and went to `dir` instead. */
+  rescued?: { from: string; reason: string };
+}
 
 export const timestamp = (d = new Date()) => d.toISOString().replace(/\.\d+Z$/, "Z").replace(/[:]/g, "-");
 
@@ -33,6 +38,8 @@ export function defaultOut(study: string, shard?: Shard | null): string {
 export async function runStudy(study: Study, config: StudyConfig, o: RunStudyOptions = {}): Promise<StudyOutcome> {
   const plan = study.plan(config);
   checkPlan(study, plan);
+  const dir = o.out ?? defaultOut(study.name, o.shard);
+  prepareDirectory(dir, "report directory"); // before any run: never compute what cannot be kept
   const mine = sliceShard(plan, o.shard);
   const workers = Math.max(1, o.workers ?? 1);
   const pool = workers > 1 ? workerPool(Math.min(workers, mine.length || 1), study.name, config, o.signal) : null;
@@ -48,18 +55,20 @@ export async function runStudy(study: Study, config: StudyConfig, o: RunStudyOpt
   } finally {
     await pool?.close();
   }
-  const dir = o.out ?? defaultOut(study.name, o.shard);
   const file = resultsFile(study, config, plan, finished, o.shard ?? null);
-  const files = await writeReport(dir, renderOutputs(study, file, { wallTime: Date.now() / 1000, command: o.command }));
-  if (failure) throw Object.assign(failure, { dir });
-  return { dir, files, file, interrupted };
+  const kept = await keepReport(dir, renderOutputs(study, file, { wallTime: Date.now() / 1000, command: o.command }));
+  if (failure) throw Object.assign(failure, { dir: kept.dir, rescued: kept.rescued });
+  return { ...kept, file, interrupted };
 }
 
 /** Reads a results.json (a directory or the file itself). */
 export async function readResults(path: string): Promise<ResultsFile> {
   const target = path.endsWith(".json") ? path : join(path, "results.json");
   let text: string;
-  try { text = await readFile(target, "utf8"); } catch { throw new RangeError(`merge: no results at ${target}`); }
+  try { text = await readFile(target, "utf8"); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RangeError(code === "ENOTDIR" ? `merge: '${path}' is a file, not a shard's directory or results.json` : code === "EISDIR" ? `merge: '${target}' is a directory, not a results file` : `merge: no results at ${target}`);
+  }
   const file = decodeJson(text) as ResultsFile;
   if (file?.format !== "descent-results" || file.version !== 1) throw new RangeError(`merge: ${target} is not a descent results file`);
   return file;
@@ -71,6 +80,7 @@ export async function readResults(path: string): Promise<ResultsFile> {
  */
 export async function mergeShards(paths: readonly string[], find: (name: string) => Study, o: { out?: string; command?: string } = {}): Promise<StudyOutcome> {
   if (paths.length === 0) throw new RangeError("merge: give at least one shard directory");
+  if (o.out !== undefined) prepareDirectory(o.out, "merged report directory");
   const files = await Promise.all(paths.map(readResults));
   const first = files[0];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -87,10 +97,11 @@ export async function mergeShards(paths: readonly string[], find: (name: string)
   const missing = first.plan.filter((id) => !byId.has(id));
   if (missing.length) throw new RangeError(`merge: ${missing.length} run(s) missing: ${missing.join(", ")}; give every shard's directory`);
   const study = find(first.study);
+  const dir = o.out ?? join("runs", `${study.name}-merged-${timestamp()}`);
+  if (o.out === undefined) prepareDirectory(dir, "merged report directory"); // named after the study, so known only now
   const results = first.plan.map((id) => byId.get(id)!);
   const plan = results.map((r) => r.spec);
   const merged = resultsFile(study, first.config as StudyConfig, plan, results, null);
-  const dir = o.out ?? join("runs", `${study.name}-merged-${timestamp()}`);
-  const written = await writeReport(dir, renderOutputs(study, merged, { wallTime: Date.now() / 1000, command: o.command }));
-  return { dir, files: written, file: merged, interrupted: false };
+  const kept = await keepReport(dir, renderOutputs(study, merged, { wallTime: Date.now() / 1000, command: o.command }));
+  return { ...kept, file: merged, interrupted: false };
 }

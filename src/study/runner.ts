@@ -149,8 +149,9 @@ export function renderOutputs(study: Study, file: ResultsFile, { wallTime = 0, c
     config: file.config,
   });
   const metricNames = [...new Set(report.metrics.flatMap((m) => Object.keys(m).filter((k) => k !== "run" && k !== "step")))];
-  files["metrics.csv"] = csv({ columns: ["run", "step", ...metricNames], rows: report.metrics.map((m) => [m.run, m.step, ...metricNames.map((k) => m[k])]) });
-  files["metrics.jsonl"] = jsonl(report.metrics);
+  const unit = report.stepUnit ?? "step"; // the column says what it counts: epochs are not steps
+  files["metrics.csv"] = csv({ columns: ["run", unit, ...metricNames], rows: report.metrics.map((m) => [m.run, m.step, ...metricNames.map((k) => m[k])]) });
+  files["metrics.jsonl"] = jsonl(report.metrics.map(({ run, step, ...values }) => ({ run, [unit]: step, ...values })));
   const writers = new Map<string, EventWriter>();
   for (const m of report.metrics) {
     const values: Record<string, number> = {};

@@ -28,6 +28,8 @@ export interface StudyReport {
   sections: { heading: string; markdown?: string; tables?: (Table & { caption?: string })[]; svgs?: { name: string; svg: string }[] }[];
   /** Per-step or per-epoch metrics: rows for metrics.csv / metrics.jsonl and TensorBoard scalars (run/tag). */
   metrics: { run: string; step: number; [metric: string]: number | string }[];
+  /** What a metrics row's `step` counts, which names that column in metrics.csv and metrics.jsonl (default "step"). */
+  stepUnit?: "epoch" | "iteration" | "step";
 }
 
 /**

@@ -264,7 +264,7 @@ export const tmsgdStudy: Study<TmsgdResult, typeof tmsgdOptions, TrainSpec | Ode
 
   report(config, results) {
     const s = settings(config);
-    const report: StudyReport = { title: "TM-SGD: Taylor multi-step SGD against SGD, momentum and Adam", sections: [], metrics: [] };
+    const report: StudyReport = { title: "TM-SGD: Taylor multi-step SGD against SGD, momentum and Adam", sections: [], metrics: [], stepUnit: "epoch" };
     const ode = results.find((r) => r.result.kind === "ode")?.result as OdeResult | undefined;
     if (ode) report.sections.push(odeSection(ode));
     const training = results.filter((r) => r.spec.kind === "train");
@@ -274,6 +274,7 @@ export const tmsgdStudy: Study<TmsgdResult, typeof tmsgdOptions, TrainSpec | Ode
         heading: "Protocol",
         markdown: [
           protocolLine(s.tune, fixed),
+          "Final training loss: the mean of the last epoch's mini-batch losses, taken in training mode while the weights were still moving; final test loss and accuracy: the model after the last epoch, on the held-out 20%. Early in training the first is above the second because it averages over the epoch's worse, earlier weights.",
           s.tune ? `Tuning: ${s.tuneEpochs} epoch(s) per learning rate on 90% of the training rows, judged by the validation loss on the other 10% (the test rows are never used); TM-SGD and TM-SGD-M are tuned with the multistep update from the first step, whose stability limit lr < 1/L is the stricter, and keep that rate at every switch epoch.` : "",
           seedsLine(config, SEEDS_CHANGE) + (config.seeds > 1 ? " Curves show the mean training loss over seeds. The numerical check above is deterministic and runs once." : ""),
         ].filter(Boolean).join("\n\n"),

@@ -4,19 +4,21 @@
  * either the previous checkpoint or the new one, whole. Read back with format validation; every
  * error names the file.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync, unlinkSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { checkSnapshot, type Snapshot } from "./snapshot.ts";
 import type { Model } from "../nn/model.ts";
+import { ensureDirectory, reasonOf } from "./destination.node.ts";
 
 export function saveCheckpoint(path: string, snapshot: Snapshot): void {
   const fail = (err: unknown): never => {
-    throw new Error(`checkpoint ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the previous checkpoint, if any, is unchanged`);
+    const why = (err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ${reasonOf(err)}` : (err as Error).message;
+    throw new Error(`checkpoint ${path}: cannot write it (${why}); the previous checkpoint, if any, is unchanged`);
   };
   let text = "";
   try {
     text = JSON.stringify(snapshot); // before touching the disk: a snapshot that cannot be serialized writes nothing
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDirectory(dirname(path)); // not mkdir's recursive mode, which spins forever under /proc
   } catch (err) {
     fail(err);
   }

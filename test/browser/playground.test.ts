@@ -129,13 +129,14 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     expect(losses[23]).toBeLessThan(losses[0]);
   }, 30_000);
 
-  it("shows the optimizer's own message next to a bad field, and recovers", async () => {
+  it("shows the optimizer's own message next to a bad field, and recovers", { timeout: 30_000 }, async () => {
     const message = (id: string) => page.textContent(`[data-error-for="${id}"]`);
     const cases: [string, string, string][] = [
       ["#opt-adam-lr", "-1", "adam: lr = -1 is outside the valid range (0, ∞)"],
-      ["#opt-adam-lr", "", "adam: lr = NaN is outside the valid range (0, ∞)"],
-      ["#opt-adam-lr", "NaN", "adam: lr = NaN is outside the valid range (0, ∞)"],
-      ["#opt-adam-beta1", "abc", "adam: beta1 = NaN is outside the valid range [0, 1)"],
+      // What was typed, not the NaN it parses to.
+      ["#opt-adam-lr", "", "adam: lr = (empty) is not a number (valid range (0, ∞))"],
+      ["#opt-adam-lr", "NaN", "adam: lr = \"NaN\" is not a number (valid range (0, ∞))"],
+      ["#opt-adam-beta1", "abc", "adam: beta1 = \"abc\" is not a number (valid range [0, 1))"],
       ["#opt-sgd-momentum", "1", "sgd: momentum = 1 is outside the valid range [0, 1)"],
     ];
     for (const [selector, value, expected] of cases) {

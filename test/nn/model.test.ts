@@ -4,6 +4,7 @@ import { Random } from "../../src/random.ts";
 import { heap } from "../../src/wasm/module.ts";
 import * as N from "../../src/nn/index.ts";
 import { randArray, train } from "./helpers.ts";
+import { encodeF32 } from "../../src/nn/base64.ts";
 
 const mlp = (hidden = 6) => new N.Sequential([new N.Linear(4, hidden), new N.Activation("relu"), new N.Dropout(0.2), new N.BatchNorm1d(hidden), new N.Linear(hidden, 3)]);
 const bits = (a: Float32Array) => new Uint32Array(a.buffer.slice(0));
@@ -153,6 +154,23 @@ describe("saving and loading", () => {
 });
 
 describe("clear errors at the edges", () => {
+  it("refuses saved weights holding NaN or ±Inf, naming the tensor and its layer, loading nothing", () => {
+    const saved = new N.Model(new N.Sequential([new N.Linear(3, 4), new N.Activation("relu"), new N.Linear(4, 2)]));
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const json = saved.toJSON();
+      const values = new Float32Array(8).fill(0.5);
+      values[5] = bad;
+      json.parameters[2] = { ...json.parameters[2], data: encodeF32(values) };
+      expect(() => N.Model.fromJSON(json)).toThrow(`loadJSON: parameter 2.weight of Linear(4→2) holds ${bad} at index 5 (1 of 8 values are not finite)`);
+      const target = new N.Model(new N.Sequential([new N.Linear(3, 4), new N.Activation("relu"), new N.Linear(4, 2)]));
+      const before = target.parameters.flat();
+      expect(() => target.loadJSON(json)).toThrow(/holds/);
+      expect(bits(target.parameters.flat())).toEqual(bits(before));
+      target.free();
+    }
+    saved.free();
+  });
+
   it("names the layer and the shapes when features do not match, and rejects empty batches", () => {
     const model = new N.Model(new N.Sequential([new N.Linear(784, 10)]));
     const x = E.zeros([2, 100]);

@@ -4,6 +4,7 @@ import { lineChart } from "../../src/report/svg/lineChart.ts";
 import { chooseLevels, contourPlot } from "../../src/report/svg/contourPlot.ts";
 import { densityPlot, gaussianKde, histogramDensity } from "../../src/report/svg/density.ts";
 import { clipPolyline, type Rect } from "../../src/report/svg/clip.ts";
+import { COLOURS, seriesStyle } from "../../src/report/svg/palette.ts";
 import { linearTicks, logTicks, niceDomain, niceStep } from "../../src/report/svg/ticks.ts";
 import { escapeXml } from "../../src/report/svg/xml.ts";
 import { samples } from "./render-samples.ts";
@@ -71,6 +72,14 @@ describe("clipPolyline", () => {
   it("drops segments entirely outside", () => {
     expect(clipPolyline([[-5, -5], [-1, 20], [20, 20]], r)).toEqual([]);
   });
+  it("cuts exactly at the border even from points 1e36 away (a diverged path), where a + t·d cancels", () => {
+    const frame: Rect = { x: 60, y: 40, width: 400, height: 432 };
+    for (const [a, b] of [[[291.56, 1e36], [291.57, -1e36]], [[100, 100], [3e17, -2.9e17]], [[-1e30, 200], [1e30, 201]]] as [number, number][][]) {
+      const pieces = clipPolyline([a, b], frame);
+      expect(pieces.length, `${a} → ${b}`).toBe(1);
+      expectInside(pieces[0] as [number, number][], { ...frame, x: frame.x + 0.01, y: frame.y + 0.01, width: frame.width - 0.02, height: frame.height - 0.02 });
+    }
+  });
 });
 
 describe("lineChart", () => {
@@ -98,7 +107,8 @@ describe("lineChart", () => {
     const groups = byClass(svg, "series");
     expect(groups.map((g) => byClass(g, "diverged").length)).toEqual([0, 0, 0]); // its last finite point (1, 100) is off the fixed range
     const area = plotArea(svg);
-    for (const g of groups) for (const p of g.children.filter((c) => c.name === "path")) expectInside(pathPoints(p.attrs.d), area);
+    // Lines end exactly at the frame; markers (hollow shapes centred on data points inside it) may overhang by their radius.
+    for (const g of groups) for (const p of g.children.filter((c) => c.name === "path" && c.attrs.class !== "markers")) expectInside(pathPoints(p.attrs.d), area);
     const free = parseXml(lineChart({ xLabel: "x", yLabel: "y", series }));
     expect(byClass(free, "series").map((g) => byClass(g, "diverged").length)).toEqual([0, 0, 1]);
   });
@@ -106,6 +116,25 @@ describe("lineChart", () => {
   it("survives empty series and log axes over non-positive values", () => {
     const svg = parseXml(lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "empty", points: [] }, { name: "zeros", points: [[0, 0], [1, -1]] }], logY: true }));
     expect(byClass(svg, "series")).toHaveLength(2);
+  });
+
+  it("a colour-blind-safe palette with 3:1 contrast on white; coinciding lines stay distinguishable", () => {
+    const luminance = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((sum, v, k) => sum + [0.2126, 0.7152, 0.0722][k] * v, 0);
+    for (const c of COLOURS) expect(1.05 / (luminance(c) + 0.05), c).toBeGreaterThanOrEqual(3);
+    // Any two of the first nine series (the mnist study's): the later is dashed (the earlier shows through its gaps) and their markers differ or so do their dashes.
+    for (let i = 0; i < 9; i++) for (let j = i + 1; j < 9; j++) {
+      const a = seriesStyle(i), b = seriesStyle(j);
+      expect(b.dash, `series ${j}`).toBeDefined();
+      expect(a.color !== b.color || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
+      expect(a.marker !== b.marker || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
+    }
+    // Exactly coinciding lines: both drawn, with different markers at the same points.
+    const same = [[1, 2], [2, 1.5], [3, 1.2]] as [number, number][];
+    const svg = parseXml(lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "momentum", points: same }, { name: "nesterov", points: same }] }));
+    const markers = byClass(svg, "markers").map((m) => m.attrs.d);
+    expect(markers).toHaveLength(2);
+    expect(markers[0]).not.toBe(markers[1]);
   });
 
   it("gives nine or more series distinct styles", () => {

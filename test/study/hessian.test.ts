@@ -1,3 +1,4 @@
+import { byClass, parseXml } from "../report/xml.ts";
 import { describe, expect, it } from "vitest";
 import { buildModel, fullBatchHessian, hessianStudy } from "../../src/study/hessian.ts";
 import { topEigenvalue } from "../../src/analysis/hessian.ts";
@@ -48,5 +49,11 @@ describe("hessian study (quick)", () => {
       for (const s of result.spectra) expect(s.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     }
     expect(report.sections[0].svgs!.length).toBe(5);
-  }, 20_000);
+    // Each 2/η reference line is drawn in its λmax curve's colour, and the two learning rates differ.
+    const sharp = parseXml(report.sections[0].svgs!.find((v) => v.name === "hessian-sharpness")!.svg);
+    const stroke = (name: string) => byClass(sharp, "series").find((g) => g.attrs["data-name"].startsWith(name))!.children[0].attrs.stroke;
+    expect(stroke("2/η = 40")).toBe(stroke("λmax, η = 0.05"));
+    expect(stroke("2/η = 10")).toBe(stroke("λmax, η = 0.2"));
+    expect(stroke("λmax, η = 0.05")).not.toBe(stroke("λmax, η = 0.2"));
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { landscapeStudy, outcome, tracePath } from "../../src/study/landscape.ts";
+import { DIVERGED_BEYOND, landscapeStudy, outcome, tracePath } from "../../src/study/landscape.ts";
 import { testFunction } from "../../src/landscape/functions.ts";
 import { byClass, parseXml } from "../report/xml.ts";
 import { checkReport, column, findTable, headers, runQuick } from "./helpers.ts";
@@ -28,6 +28,45 @@ describe("landscape paths", () => {
   it("Nesterov diverges where heavy-ball momentum converges (lr·λ = 1.9: inside 3.8, outside 1.36)", () => {
     expect(tracePath("ill-conditioned", "momentum", s).divergedAt).toBeNull();
     expect(tracePath("ill-conditioned", "nesterov", s).divergedAt).not.toBeNull();
+  });
+});
+
+describe("one divergence rule for every row", () => {
+  const full = { ...s, steps: 500, secondOrderSteps: 100 };
+  const functions = ["rosenbrock", "beale", "himmelblau", "saddle", "ill-conditioned"];
+  const optimizers = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lbfgs", "newton"] as const;
+  it("a path diverged exactly when it left ±DIVERGED_BEYOND (or the finite numbers), first- and second-order alike; the verdict agrees", { timeout: 60_000 }, () => {
+    for (const fn of functions) for (const opt of optimizers) {
+      const r = tracePath(fn, opt, full);
+      const beyond = (p: readonly number[]) => !p.every((v) => Math.abs(v) <= DIVERGED_BEYOND);
+      const where = `${fn}/${opt}`;
+      // Every point but a diverged path's last lies within the bound; the last lies beyond it (or the next was not finite).
+      r.points.slice(0, r.divergedAt === null ? undefined : -1).forEach((p) => expect(beyond(p), where).toBe(false));
+      if (r.divergedAt !== null) expect(r.points.length - 1, where).toBeLessThanOrEqual(r.divergedAt);
+      const verdict = outcome(testFunction(fn), r).verdict;
+      expect(/diverged|−∞/.test(verdict), `${where}: ${verdict}`).toBe(r.divergedAt !== null);
+    }
+    // The issue's contradictions: each of these now counts as diverged, by the same rule.
+    for (const [fn, opt] of [["ill-conditioned", "nesterov"], ["rosenbrock", "nesterov"], ["saddle", "momentum"], ["saddle", "lbfgs"]] as const) {
+      expect(tracePath(fn, opt, full).divergedAt, `${fn}/${opt}`).not.toBeNull();
+    }
+  });
+
+  it("no drawn coordinate leaves the frame, however far a path ran", { timeout: 60_000 }, async () => {
+    const { report } = await runQuick(landscapeStudy, { quick: false, functions: ["ill-conditioned", "saddle", "rosenbrock"] }); // 500 steps: far enough to diverge
+    for (const { name, svg } of report.sections.flatMap((x) => x.svgs ?? [])) {
+      const root = parseXml(svg);
+      const area = byClass(root, "plot-area")[0].attrs;
+      for (const g of byClass(root, "trajectory")) for (const p of g.children.filter((c) => c.name === "path" && c.attrs.d)) {
+        const nums = p.attrs.d.replace(/[MLZ]/g, " ").trim().split(/\s+/).map(Number);
+        for (let k = 0; k + 1 < nums.length; k += 2) {
+          expect(nums[k], name).toBeGreaterThanOrEqual(+area.x - 0.01);
+          expect(nums[k], name).toBeLessThanOrEqual(+area.x + +area.width + 0.01);
+          expect(nums[k + 1], name).toBeGreaterThanOrEqual(+area.y - 0.01);
+          expect(nums[k + 1], name).toBeLessThanOrEqual(+area.y + +area.height + 0.01);
+        }
+      }
+    }
   });
 });
 

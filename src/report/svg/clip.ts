@@ -29,7 +29,10 @@ export function clipSegment(a: Point, b: Point, r: Rect): [Point, Point] | null 
     if (p < 0) { if (t > t1) return null; if (t > t0) t0 = t; }
     else { if (t < t0) return null; if (t < t1) t1 = t; }
   }
-  const at = (t: number): Point => (t === 0 ? a : t === 1 ? b : [a[0] + t * dx, a[1] + t * dy]);
+  // Clamped: from a far-off point (a diverged path at 1e36) a + t·d cancels catastrophically and can
+  // land anywhere near the border, even outside the frame; the exact crossing is on the border.
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const at = (t: number): Point => (t === 0 ? a : t === 1 ? b : [clamp(a[0] + t * dx, r.x, r.x + r.width), clamp(a[1] + t * dy, r.y, r.y + r.height)]);
   return [at(t0), at(t1)];
 }
 

@@ -3,6 +3,7 @@
  * right of the plot (outside it, so it never hides data). Charts draw inside `plot` with `sx`/`sy`.
  */
 import type { Rect } from "./clip.ts";
+import { markerPath, type Marker } from "./palette.ts";
 import { escapeXml, el, text } from "./xml.ts";
 import { linearTicks, logDomain, logTicks, niceDomain, type Tick } from "./ticks.ts";
 
@@ -12,6 +13,7 @@ export interface LegendEntry {
   name: string;
   color: string;
   dash?: string;
+  marker?: Marker;
   /** How the swatch looks: a line, a filled band, or a line with start/end markers. */
   kind: "line" | "area" | "trajectory";
 }
@@ -126,7 +128,7 @@ export function frame(spec: FrameSpec): Frame {
         : el("line", { x1: x, y1: y, x2: x + 24, y2: y, stroke: e.color, "stroke-width": 2, "stroke-dasharray": e.dash });
     const markers = e.kind === "trajectory"
       ? el("circle", { cx: x, cy: y, r: 3, fill: "#ffffff", stroke: e.color, "stroke-width": 1.5 }) + el("circle", { cx: x + 24, cy: y, r: 3, fill: e.color })
-      : "";
+      : e.marker ? el("path", { d: markerPath(e.marker, x + 12, y), fill: "#ffffff", stroke: e.color, "stroke-width": 1.25 }) : "";
     return el("g", { class: "legend-entry" }, [swatch, markers, text({ x: x + 32, y: y + 4 }, legendName(e.name))]);
   });
   const footer = (legend.length ? el("g", { class: "legend" }, legend) : "") + "</svg>";

@@ -4,10 +4,18 @@
  */
 import { clipPolyline, inside, type Point } from "./clip.ts";
 import { frame, makeAxis, type LegendEntry } from "./frame.ts";
-import { seriesStyle } from "./palette.ts";
+import { markerPath, seriesStyle, type SeriesStyle } from "./palette.ts";
 import { el, pathData, px } from "./xml.ts";
 
-export interface Series { name: string; points: readonly (readonly [number, number])[] }
+export interface Series {
+  name: string;
+  points: readonly (readonly [number, number])[];
+  /** Overrides the series' place in the palette (a reference line drawn in its curve's colour). */
+  style?: SeriesStyle;
+}
+
+/** Markers are drawn at every point of series this short; longer ones rely on colour and dash. */
+const MARKED_UP_TO = 40;
 
 export interface LineChartSpec {
   title?: string;
@@ -46,13 +54,17 @@ export function lineChart(spec: LineChartSpec): string {
   const yr = spec.yRange ?? dataRange(spec.series, 1, logY) ?? (logY ? [1, 10] : [0, 1]);
   const x = makeAxis(spec.xLabel, xr[0], xr[1], { log: logX, nice: !spec.xRange });
   const y = makeAxis(spec.yLabel, yr[0], yr[1], { log: logY, nice: !spec.yRange });
-  const styles = spec.series.map((_, i) => seriesStyle(i));
+  const marked = (s: Series) => !spec.area && s.points.length <= MARKED_UP_TO;
+  const styles = spec.series.map((s, i) => {
+    const style = s.style ?? seriesStyle(i);
+    return marked(s) ? style : { ...style, marker: undefined };
+  });
   const legend: LegendEntry[] = spec.series.map((s, i) => ({ name: s.name, ...styles[i], kind: spec.area ? "area" : "line" }));
   const f = frame({ title: spec.title, x, y, legend, width: spec.width ?? 760, height: spec.height ?? 440 });
   const baseline = f.plot.y + f.plot.height;
 
   const body = spec.series.map((s, i) => {
-    const { color, dash } = styles[i];
+    const { color, dash, marker } = styles[i];
     const pixels: Point[] = s.points.map((p) => [f.sx(p[0]), f.sy(p[1])]);
     const pieces = clipPolyline(pixels, f.plot);
     const parts: string[] = [];
@@ -66,6 +78,10 @@ export function lineChart(spec: LineChartSpec): string {
       parts.push(el("path", { d: pathData(lines), fill: "none", stroke: color, "stroke-width": 1.75, "stroke-dasharray": dash, "stroke-linejoin": "round", "stroke-linecap": "round" }));
     }
     for (const p of pieces) if (p.length === 1) parts.push(el("circle", { cx: p[0][0], cy: p[0][1], r: 2, fill: color }));
+    if (marker) {
+      const d = pixels.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && inside(p, f.plot)).map((p) => markerPath(marker, p[0], p[1])).join("");
+      if (d) parts.push(el("path", { class: "markers", d, fill: "none", stroke: color, "stroke-width": 1.25 }));
+    }
     const end = divergedAt(s.points, logY);
     if (end !== null) {
       const p: Point = [f.sx(end[0]), f.sy(end[1])];

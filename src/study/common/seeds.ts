@@ -44,7 +44,8 @@ export function statCell(values: readonly number[], { format = plain, unit = "" 
   if (finite.length === 0) return values.length ? format(values[0]) : "";
   if (finite.length === 1) return format(finite[0]) + unit;
   const { mean, std } = meanStd(finite);
-  return formatMeanStd(mean, std) + unit;
+  // Repeats that agree exactly keep the value's own format: a count stays "2 ± 0", not "2.000 ± 0".
+  return (std === 0 ? `${format(mean)} ± 0` : formatMeanStd(mean, std)) + unit;
 }
 
 /** Counts as integers, everything else with four significant digits. */

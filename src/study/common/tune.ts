@@ -4,6 +4,7 @@
  * which by itself decides much of their ranking; reports say which protocol produced them.
  */
 import type { OptionSpec } from "../../options/option.ts";
+import { rateText } from "./cells.ts";
 
 /** --tune and --tune-epochs; a study whose runs are long or short in epochs gives its own trial length. */
 export function tuneOptions({ epochs = 3, quickEpochs = 1, criterion = "validation loss" } = {}) {
@@ -39,6 +40,6 @@ export function protocolLine(tuned: boolean, lr: number | string, criterion = "v
   return tuned
     ? `Protocol: **tuned per optimizer** (each learning rate chosen on a log grid by ${criterion} after a short trial; see the Learning Rate column).`
     : typeof lr === "number"
-      ? `Protocol: **one learning rate for all (the papers' protocol)**, lr = ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`
+      ? `Protocol: **one learning rate for all (the papers' protocol)**, lr = ${rateText(lr)}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`
       : `Protocol: **fixed learning rates (the paper's protocol)**, ${lr}; that choice alone decides much of the ranking (run with --tune for per-optimizer rates).`;
 }
