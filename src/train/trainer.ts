@@ -35,7 +35,11 @@ export interface EpochRecord extends Partial<Evaluation> {
   validationAuc?: number;
 }
 
-export interface StepInfo { epoch: number; step: number; loss: number; stepsPerEpoch: number }
+export interface StepInfo {
+  epoch: number; step: number; loss: number; stepsPerEpoch: number;
+  /** The optimizer state after this step's update: for diagnostics to read, never to change. */
+  state: Readonly<OptimState>;
+}
 
 export interface FitOptions {
   optimizer: Optimizer<BaseOptions>;
@@ -160,7 +164,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
         const value = outcome;
         steps++;
         sum += value * batch.size;
-        options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
+        options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch, state });
         if (options.yieldEveryMs !== undefined && now() - lastYield >= options.yieldEveryMs) {
           await new Promise((r) => setTimeout(r, 0));
           lastYield = now();
