@@ -86,16 +86,25 @@ export function filterNormalizedDirection(model: Model, rng: Random): Float32Arr
 
 export interface Surface { x: number[]; y: number[]; /** values[j * x.length + i] at (x[i], y[j]) */ values: Float64Array }
 
-/** The loss over origin + a·d1 + b·d2 on a grid; `onProgress(done, total)` after each point. */
-export function surface(loss: PointLoss, origin: Float32Array, d1: Float32Array, d2: Float32Array, { xRange = [-1, 1] as [number, number], yRange = [-1, 1] as [number, number], points = 31, onProgress }: { xRange?: [number, number]; yRange?: [number, number]; points?: number; onProgress?: (done: number, total: number) => void } = {}): Surface {
-  checkSame("surface", origin, d1);
-  checkSame("surface", origin, d2);
+/** The loss at origin + a·d1 + b·d2, as a function of (a, b). */
+export type PlaneLoss = (a: number, b: number) => number;
+
+/** The plane through `origin` along d1, d2, evaluated by loading each point: works for any model. */
+export function planeLoss(loss: PointLoss, origin: Float32Array, d1: Float32Array, d2: Float32Array): PlaneLoss {
+  checkSame("planeLoss", origin, d1);
+  checkSame("planeLoss", origin, d2);
+  const w = new Float32Array(origin.length);
+  return (a, b) => loss(combine(w, origin, a, d1, b, d2));
+}
+
+/** The loss on a grid of the plane; `onProgress(done, total)` after each point. */
+export function surface(loss: PlaneLoss, { xRange = [-1, 1] as [number, number], yRange = [-1, 1] as [number, number], points = 31, onProgress }: { xRange?: [number, number]; yRange?: [number, number]; points?: number; onProgress?: (done: number, total: number) => void } = {}): Surface {
   if (!Number.isInteger(points) || points < 2) throw new RangeError(`surface: points must be an integer ≥ 2, got ${points}`);
   const axis = ([lo, hi]: [number, number]) => Array.from({ length: points }, (_, k) => lo + ((hi - lo) * k) / (points - 1));
-  const x = axis(xRange), y = axis(yRange), w = new Float32Array(origin.length);
+  const x = axis(xRange), y = axis(yRange);
   const values = new Float64Array(points * points);
   for (let j = 0; j < points; j++) for (let i = 0; i < points; i++) {
-    values[j * points + i] = loss(combine(w, origin, x[i], d1, y[j], d2));
+    values[j * points + i] = loss(x[i], y[j]);
     onProgress?.(j * points + i + 1, points * points);
   }
   return { x, y, values };

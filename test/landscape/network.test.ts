@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Random } from "../../src/random.ts";
-import { Activation, Linear, Model, Sequential } from "../../src/nn/index.ts";
+import { Activation, Flatten, Linear, Model, Sequential } from "../../src/nn/index.ts";
+import { factoredPlaneLoss } from "../../src/landscape/factored-plane.ts";
 import { crossEntropy } from "../../src/nn/losses.ts";
 import { tensor } from "../../src/tensor/tensor.ts";
 import { symmetricEigen } from "../../src/analysis/eigen.ts";
-import { filterNormalizedDirection, interpolate, modelPointLoss, pcaDirections, project, surface } from "../../src/landscape/network.ts";
+import { filterNormalizedDirection, interpolate, modelPointLoss, pcaDirections, planeLoss, project, surface } from "../../src/landscape/network.ts";
 
 const rng = new Random(9);
 const n = 16;
@@ -55,7 +56,7 @@ describe("loss landscapes of a network", () => {
     const origin = model.parameters.flat();
     const d1 = filterNormalizedDirection(model, new Random(1)), d2 = filterNormalizedDirection(model, new Random(2));
     const progress: number[] = [];
-    const s = surface(loss, origin, d1, d2, { points: 3, xRange: [-1, 1], yRange: [-0.5, 0.5], onProgress: (done, total) => { expect(total).toBe(9); progress.push(done); } });
+    const s = surface(planeLoss(loss, origin, d1, d2), { points: 3, xRange: [-1, 1], yRange: [-0.5, 0.5], onProgress: (done, total) => { expect(total).toBe(9); progress.push(done); } });
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(s.y).toEqual([-0.5, 0, 0.5]);
     for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) {
@@ -85,5 +86,25 @@ describe("loss landscapes of a network", () => {
     expect(pb).toBeCloseTo(-2, 5);
     expect(() => project(origin, origin, a, a)).toThrow(/parallel/);
     expect(() => pcaDirections(pts.slice(0, 2), origin)).toThrow(/at least 3 points, got 2/);
+  });
+});
+
+describe("factoredPlaneLoss", () => {
+  it("gives the same plane as loading every point, for a model that starts Flatten → Linear", () => {
+    const m = new Model(new Sequential([new Flatten(), new Linear(4, 6), new Activation("relu"), new Linear(6, 3)]), { seed: 5 });
+    const xi = tensor(Float32Array.from({ length: n * 4 }, () => rng.normal()), [n, 2, 2]);
+    const f = () => crossEntropy(m.forward(xi, { training: false }), labels);
+    try {
+      const origin = m.parameters.flat(), r = new Random(3);
+      const d1 = filterNormalizedDirection(m, r), d2 = filterNormalizedDirection(m, r);
+      d1[m.parameters.get("1.bias").offset] = 0.5; // a bias direction too, which the factored form adds separately
+      const slow = planeLoss(modelPointLoss(m, f), origin, d1, d2);
+      const fast = factoredPlaneLoss(m, xi, (out) => crossEntropy(out, labels), origin, d1, d2);
+      try {
+        for (const [a, b] of [[0, 0], [0.7, -0.3], [-1, 1], [0.25, 0.5]]) expect(Math.abs(fast(a, b) - slow(a, b))).toBeLessThan(1e-5 * Math.max(1, slow(a, b)));
+      } finally { fast.free(); }
+      expect(m.parameters.flat()).toEqual(origin);
+    } finally { m.free(); xi.free(); }
+    expect(() => factoredPlaneLoss(model, x, (out) => out, new Float32Array(2), new Float32Array(2), new Float32Array(2))).toThrow(/origin has 2 values/);
   });
 });
