@@ -8,7 +8,7 @@ import { tensorObjective } from "../optim/second-order/objective.ts";
 import type { ParameterGroup } from "./curvature.ts";
 
 /** A layer is its parameters' shared prefix: "1.weight" and "1.bias" are layer "1". */
-const layerOf = (name: string) => (name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name);
+export const layerOf = (name: string) => (name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name);
 
 /** One group per layer, in the packed (padding-free) coordinates. */
 export function layerGroups(model: Model): ParameterGroup[] {
