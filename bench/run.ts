@@ -6,6 +6,7 @@ import { elementwiseSuite } from "./elementwise.ts";
 import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
 import { hvpSuite } from "./hvp.ts";
+import { landscapeSuite } from "./landscape.ts";
 import { memorySuite } from "./memory.ts";
 import { optimizersSuite } from "./optimizers.ts";
 import { soakSuite } from "./soak.ts";
@@ -14,7 +15,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmMtSuite, memorySuite, elementwiseSuite, trainSuite, adamSuite, optimizersSuite, hvpSuite, startupSuite, soakSuite, studySuite, landscapeSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

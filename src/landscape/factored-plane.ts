@@ -12,13 +12,15 @@ import { Linear } from "../nn/layers/dense.ts";
 import { tensor, type Tensor } from "../tensor/tensor.ts";
 import { scoped } from "../tensor/scope.ts";
 import { noGrad } from "../autodiff/grad.ts";
+import { f32View } from "../wasm/module.ts";
 import { add, mul } from "../autodiff/ops/arith.ts";
 import { matmul } from "../autodiff/ops/matmul.ts";
 import type { PlaneLoss } from "./network.ts";
 
 /**
  * `loss(output)` over x, on the plane origin + a·d1 + b·d2 (whole parameter regions). Throws unless
- * the model is a Sequential whose first layer with parameters is a Linear. Call free() when done.
+ * the model is a Sequential whose first layer with parameters is a Linear. While in use it owns the
+ * model's parameters; free() puts them back as they were.
  */
 export function factoredPlaneLoss(model: Model, x: Tensor, loss: (output: Tensor) => Tensor, origin: Float32Array, d1: Float32Array, d2: Float32Array): PlaneLoss & { free(): void } {
   const params = model.parameters;
@@ -39,21 +41,19 @@ export function factoredPlaneLoss(model: Model, x: Tensor, loss: (output: Tensor
     for (let i = 0; i < first; i++) input = seq.layers[i].forward(input, ctx);
     return [origin, d1, d2].map((v) => matmul(input, slice(v)));
   }), (ps) => ps);
-  const w = new Float32Array(origin.length);
+  // Every parameter but the first layer's weight (almost all of them, and never read again) is
+  // written per point, straight into the model's region; the region is restored by free().
+  const rest = params.params.filter((p) => p !== weight);
+  const saved = params.flat();
   const f = (a: number, b: number) => {
-    for (let i = 0; i < w.length; i++) w[i] = origin[i] + a * d1[i] + b * d2[i];
-    const saved = params.flat();
-    params.load(w);
-    try {
-      return scoped(() => noGrad(() => {
-        let y = add(add(p0, mul(p1, a)), mul(p2, b));
-        if (bias) y = add(y, bias.tensor);
-        for (let i = first + 1; i < seq.layers.length; i++) y = seq.layers[i].forward(y, ctx);
-        return loss(y).item();
-      }));
-    } finally {
-      params.load(saved);
-    }
+    const region = f32View(params.values.ptr, params.values.length); // afresh: a memory growth detaches old views
+    for (const p of rest) for (let i = p.offset; i < p.offset + p.size; i++) region[i] = origin[i] + a * d1[i] + b * d2[i];
+    return scoped(() => noGrad(() => {
+      let y = add(add(p0, mul(p1, a)), mul(p2, b));
+      if (bias) y = add(y, bias.tensor);
+      for (let i = first + 1; i < seq.layers.length; i++) y = seq.layers[i].forward(y, ctx);
+      return loss(y).item();
+    }));
   };
-  return Object.assign(f, { free: () => { p0.free(); p1.free(); p2.free(); } });
+  return Object.assign(f, { free: () => { params.load(saved); p0.free(); p1.free(); p2.free(); } });
 }
