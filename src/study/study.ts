@@ -6,6 +6,7 @@
  */
 import type { OptionSpec } from "../cli/args.ts";
 import type { Table } from "../report/table.ts";
+import type { Histogram } from "../report/histogram.ts";
 
 /** Options of a study as parsed (paper defaults filled in); always includes seed and quick. */
 export type StudyConfig = Record<string, unknown> & { seed: number; quick: boolean };
@@ -25,6 +26,8 @@ export interface StudyReport {
   sections: { heading: string; markdown?: string; tables?: (Table & { caption?: string })[]; svgs?: { name: string; svg: string }[] }[];
   /** Per-step or per-epoch metrics: rows for metrics.csv / metrics.jsonl and TensorBoard scalars (run/tag). */
   metrics: { run: string; step: number; [metric: string]: number | string }[];
+  /** Histograms (weights, gradients, optimizer state) for TensorBoard, by run and tag. */
+  histograms?: { run: string; step: number; tag: string; histogram: Histogram }[];
 }
 
 export interface Study<R = unknown> {

@@ -1,0 +1,233 @@
+/**
+ * Study `microscope`: several optimizers trained from one start on the MNIST MLP, seen from outside
+ * and from inside. Outside: the loss over the plane of the first optimizer's top two PCA directions
+ * with every trajectory projected onto it, over a filter-normalized random plane around where it
+ * ended, and along the line from the start to each end (src/landscape/network.ts). Inside: every
+ * few steps the sharpness, per layer and whole, against each method's threshold, and Adam's
+ * preconditioned sharpness against 38/η (src/train/curvature.ts); every step, per layer, what the
+ * update did (src/train/diagnostics.ts); every few steps the gradient noise scale and histograms of
+ * weights, gradients and each state buffer, written to TensorBoard.
+ * One run per optimizer (curvature and diagnostics), and one `landscape` run that trains them all
+ * again from the same start, only keeping weight snapshots, to draw the planes.
+ */
+import type { OptionSpec } from "../cli/args.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { Model } from "../nn/model.ts";
+import { crossEntropy } from "../nn/losses.ts";
+import { tensor, type Tensor } from "../tensor/tensor.ts";
+import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
+import { f32View } from "../wasm/module.ts";
+import { Random } from "../random.ts";
+import { fit, type StepInfo } from "../train/trainer.ts";
+import { evaluate } from "../train/metrics.ts";
+import { curvatureTracker, type CurvaturePoint } from "../train/curvature.ts";
+import { UpdateDiagnostics, type StepDiagnostics } from "../train/diagnostics.ts";
+import { measureNoiseScale, type NoiseScale } from "../train/noise-scale.ts";
+import { histogramOf, type Histogram } from "../report/histogram.ts";
+import { filterNormalizedDirection, interpolate, modelPointLoss, pcaDirections, project, surface, type Surface } from "../landscape/network.ts";
+import { factoredPlaneLoss } from "../landscape/factored-plane.ts";
+import { layerOf } from "../analysis/model-hessian.ts";
+import type { RunContext, RunSpec, Study, StudyConfig } from "./study.ts";
+import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
+import { mlp } from "./common/mlp.ts";
+import { mnistSample } from "./common/data.ts";
+import { SEEDS_OPTION, withSeeds, type SeededSpec } from "./common/seeds.ts";
+import { microscopeReport } from "./microscope-report.ts";
+
+/** Learning rates that train this MLP without diverging, unless --lrs says otherwise. */
+const DEFAULT_LRS: Record<string, number> = { gd: 0.1, sgd: 0.01, minibatch: 0.1, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.001, adadelta: 1, adam: 0.001, adamw: 0.001, amsgrad: 0.001, adamax: 0.002, nadam: 0.001, radam: 0.001, lion: 1e-4, tmsgd: 0.1, "tmsgd-m": 0.01 };
+
+export const microscopeOptions: OptionSpec[] = [
+  { name: "optimizers", type: "list", choices: FIRST_ORDER_NAMES, default: ["gd", "momentum", "adam"], help: "first-order optimizers to compare; the first one's trajectory spans the PCA plane" },
+  { name: "lrs", type: "list", default: [], help: "learning rates as name=value (e.g. adam=0.003); the others keep their defaults" },
+  { name: "train", type: "int", min: 100, default: 2000, help: "training digits (the landscapes are computed on all of them)" },
+  { name: "test", type: "int", min: 10, default: 500, help: "test digits (final accuracy)" },
+  { name: "hidden", type: "int", min: 1, default: 500, help: "hidden ReLU units of the 784-h-10 MLP" },
+  { name: "steps", type: "int", min: 2, default: 200, help: "updates per optimizer (GD takes full batches, the others --batch)" },
+  { name: "batch", type: "int", min: 1, default: 64, help: "mini-batch size of the non-GD optimizers" },
+  { name: "every", type: "int", min: 1, default: 20, help: "measure curvature, the noise scale and histograms every this many steps" },
+  { name: "measure-batch", type: "int", min: 10, default: 500, help: "training examples of the fixed batch the Hessian is measured on" },
+  { name: "power-iterations", type: "int", min: 2, default: 20, help: "maximum power iterations per sharpness estimate" },
+  { name: "surface-points", type: "int", min: 3, default: 31, help: "grid nodes per side of each loss surface" },
+  { name: "snapshots", type: "int", min: 3, default: 25, help: "weight snapshots per trajectory (the PCA's points)" },
+  { ...SEEDS_OPTION, help: "repeat with this many seeds (initial weights, batch order, probes; the data is fixed by --seed) and report mean ± std" },
+];
+
+export function microscopeSettings(config: StudyConfig) {
+  const c = config as Record<string, unknown>, q = config.quick;
+  const lrs = { ...DEFAULT_LRS };
+  for (const item of c.lrs as string[]) {
+    const [name, value] = item.split("=");
+    const lr = Number(value);
+    if (!(name in DEFAULT_LRS) || !(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`microscope: --lrs entries must be name=value with a known optimizer and a positive number, got '${item}'`);
+    lrs[name] = lr;
+  }
+  const steps = q ? 30 : (c.steps as number);
+  return {
+    optimizers: c.optimizers as string[], lrs,
+    train: q ? 400 : (c.train as number), test: q ? 100 : (c.test as number), hidden: q ? 16 : (c.hidden as number),
+    steps, batch: q ? 32 : (c.batch as number), every: q ? 10 : (c.every as number),
+    measureBatch: q ? 100 : (c["measure-batch"] as number), powerIterations: q ? 10 : (c["power-iterations"] as number),
+    surfacePoints: q ? 9 : (c["surface-points"] as number), snapshots: Math.min(steps + 1, q ? 10 : (c.snapshots as number)),
+  };
+}
+export type MicroscopeSettings = ReturnType<typeof microscopeSettings>;
+
+/** What a step keeps of the diagnostics: per layer and whole, the median effective lr with its 5–95% range. */
+export interface StepRecord { step: number; loss: number; lr: number; diagnostics: StepDiagnostics }
+export interface HistogramRecord { step: number; tag: string; histogram: Histogram }
+export interface OptimizerResult {
+  kind: "optimizer"; optimizer: string; label: string; lr: number; parameters: number;
+  steps: StepRecord[]; curvature: CurvaturePoint[]; noise: ({ step: number } & NoiseScale)[]; histograms: HistogramRecord[];
+  finalTrainLoss: number; testAccuracy: number; diverged: string | null; seconds: number;
+}
+export interface LandscapeResult {
+  kind: "landscape"; reference: string;
+  pca: Surface & { explained: [number, number]; trajectories: { name: string; points: [number, number][] }[] };
+  random: Surface;
+  lines: { name: string; alpha: number[]; loss: number[] }[];
+  surfaceSeconds: number;
+}
+export type MicroscopeResult = OptimizerResult | LandscapeResult;
+
+interface Problem { train: Dataset; test: Dataset; model: Model; entry: FirstOrderEntry; optimizer: Optimizer<BaseOptions> }
+
+function problem(s: MicroscopeSettings, name: string, seed: number, dataSeed: number): Problem {
+  const entry = optimizerEntry(name);
+  if (entry.kind !== "first-order") throw new RangeError(`microscope: ${name} is not a first-order optimizer`);
+  const { train, test } = mnistSample(s.train, s.test, dataSeed);
+  const model = mlp({ inputs: 784, hidden: [s.hidden], classes: 10, seed });
+  const stepsPerEpoch = entry.batch === "full" ? 1 : Math.ceil(train.n / s.batch);
+  return { train, test, model, entry, optimizer: entry.make(s.lrs[name], { stepsPerEpoch }) };
+}
+
+/** Trains for exactly s.steps updates (fit stops through its signal), calling onStep after each. */
+async function train(p: Problem, s: MicroscopeSettings, seed: number, ctx: RunContext, onStep: (info: StepInfo) => void) {
+  const stop = new AbortController();
+  ctx.signal?.addEventListener("abort", () => stop.abort());
+  const batch = p.entry.batch === "full" ? p.train.n : Math.min(s.batch, p.train.n);
+  const epochs = Math.ceil(s.steps / Math.ceil(p.train.n / batch));
+  return fit(p.model, p.train, {
+    optimizer: p.optimizer, epochs, batch, seed, signal: stop.signal, yieldEveryMs: 200,
+    onStep: (info) => {
+      onStep(info);
+      ctx.progress(info.state.step / s.steps, `${p.entry.name} step ${info.state.step} loss ${info.loss.toPrecision(4)}`);
+      if (info.state.step >= s.steps) stop.abort();
+    },
+  });
+}
+
+const lossOn = (model: Model, x: Tensor, labels: Int32Array) => () => crossEntropy(model.forward(x, { training: false }), labels);
+
+/** Each layer's slice of a region laid out as the parameters (values, gradients, a state buffer). */
+function perLayer(model: Model, region: Float32Array): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const p of model.parameters.params) {
+    const name = layerOf(p.name);
+    out.set(name, [...(out.get(name) ?? []), ...region.subarray(p.offset, p.offset + p.size)]);
+  }
+  return out;
+}
+
+async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, dataSeed: number, ctx: RunContext): Promise<OptimizerResult> {
+  const p = problem(s, spec.optimizer as string, seed, dataSeed);
+  const { model, optimizer } = p;
+  const m = Math.min(s.measureBatch, p.train.n);
+  const x = tensor(p.train.x.subarray(0, m * 784), [m, 784]);
+  const labels = (p.train.y as Int32Array).subarray(0, m);
+  const result: OptimizerResult = {
+    kind: "optimizer", optimizer: p.entry.name, label: p.entry.label, lr: s.lrs[p.entry.name], parameters: model.parameters.count,
+    steps: [], curvature: [], noise: [], histograms: [], finalTrainLoss: NaN, testAccuracy: NaN, diverged: null, seconds: 0,
+  };
+  try {
+    const tracker = curvatureTracker(model, lossOn(model, x, labels), optimizer, { every: s.every, iterations: s.powerIterations, tol: 1e-3, hutchinson: 5, seed });
+    tracker.initial();
+    const diagnostics = new UpdateDiagnostics(model);
+    const noiseBatch = Math.min(s.batch, Math.floor(p.train.n / 8));
+    const t0 = performance.now();
+    const r = await train(p, s, seed, ctx, (info) => {
+      const step = info.state.step;
+      result.steps.push({ step, loss: info.loss, lr: optimizer.lrAt(step - 1), diagnostics: diagnostics.observe(step) });
+      if (step % s.every !== 0 && step !== 1) return;
+      const regions: [string, Float32Array][] = [["weights", model.parameters.flat()], ["grads", model.parameters.flatGrads()],
+        ...Object.entries(info.state.buffers).map(([name, ptr]) => [`state.${name}`, f32View(ptr, info.state.n).slice()] as [string, Float32Array])];
+      for (const [what, region] of regions) for (const [layer, values] of perLayer(model, region)) result.histograms.push({ step, tag: `${what}/${layer}`, histogram: histogramOf(values) });
+      if (step === 1) return;
+      tracker.onStep(info);
+      result.noise.push({ step, ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y as Int32Array), { batches: 8, batchSize: noiseBatch, rng: new Random(seed + step) }) });
+    });
+    result.seconds = (performance.now() - t0) / 1000;
+    result.curvature = tracker.points;
+    if (r.diverged) result.diverged = `step ${r.steps} (${r.diverged.where})`;
+    const loss = (out: Tensor, y: Int32Array | Tensor) => crossEntropy(out, y as Int32Array);
+    result.finalTrainLoss = evaluate(model, p.train, loss).loss;
+    result.testAccuracy = evaluate(model, p.test, loss).accuracy ?? NaN;
+    return result;
+  } finally {
+    x.free();
+    model.free();
+  }
+}
+
+/** Trains every optimizer from the same start, keeping weight snapshots; then the planes and lines. */
+async function runLandscape(s: MicroscopeSettings, seed: number, dataSeed: number, ctx: RunContext): Promise<LandscapeResult> {
+  const paths: { name: string; points: Float32Array[] }[] = [];
+  let start: Float32Array | null = null;
+  const every = Math.max(1, Math.floor(s.steps / (s.snapshots - 1)));
+  for (const [k, name] of s.optimizers.entries()) {
+    const p = problem(s, name, seed, dataSeed);
+    try {
+      start ??= p.model.parameters.flat();
+      const points = [p.model.parameters.flat()];
+      const sub: RunContext = { signal: ctx.signal, progress: (f, status) => ctx.progress(((k + f) / s.optimizers.length) * 0.3, status) };
+      await train(p, s, seed, sub, ({ state }) => { if (state.step % every === 0 || state.step === s.steps) points.push(p.model.parameters.flat()); });
+      paths.push({ name: p.entry.label, points });
+    } finally {
+      p.model.free();
+    }
+  }
+  const p = problem(s, s.optimizers[0], seed, dataSeed);
+  const x = tensor(p.train.x, [p.train.n, 784]);
+  const labels = p.train.y as Int32Array;
+  try {
+    const ref = paths[0], end = ref.points[ref.points.length - 1];
+    const lines = paths.map((path) => ({ name: path.name, ...interpolate(modelPointLoss(p.model, lossOn(p.model, x, labels)), start!, path.points[path.points.length - 1], { points: 25 }) }));
+    const { d1, d2, explained } = pcaDirections(ref.points, end);
+    const trajectories = paths.map((path) => ({ name: path.name, points: path.points.map((w) => project(w, end, d1, d2)) }));
+    const reach = Math.max(...trajectories.flatMap((t) => t.points.flatMap(([a, b]) => [Math.abs(a), Math.abs(b)]))) * 1.25;
+    const loss = (out: Tensor) => crossEntropy(out, labels);
+    const t0 = performance.now();
+    const total = 2 * s.surfacePoints ** 2;
+    const plane = (o: Float32Array, a: Float32Array, b: Float32Array, range: [number, number], offset: number) => {
+      const f = factoredPlaneLoss(p.model, x, loss, o, a, b);
+      try {
+        return surface(f, { xRange: range, yRange: range, points: s.surfacePoints, onProgress: (done) => ctx.progress(0.3 + (0.7 * (offset + done)) / total, `surface ${offset + done}/${total}`) });
+      } finally { f.free(); }
+    };
+    const pca = plane(end, d1, d2, [-reach, reach], 0);
+    const rng = new Random(seed + 1);
+    p.model.parameters.load(end); // filter normalization scales by the weights at the plane's centre
+    const r1 = filterNormalizedDirection(p.model, rng), r2 = filterNormalizedDirection(p.model, rng);
+    const random = plane(end, r1, r2, [-1, 1], s.surfacePoints ** 2);
+    return { kind: "landscape", reference: ref.name, pca: { ...pca, explained, trajectories }, random, lines, surfaceSeconds: (performance.now() - t0) / 1000 / 2 };
+  } finally {
+    x.free();
+    p.model.free();
+  }
+}
+
+export const microscopeStudy: Study<MicroscopeResult> = {
+  name: "microscope",
+  summary: "Several optimizers from one start on the MNIST MLP: loss-landscape planes with their trajectories, sharpness per layer against each method's threshold (Adam's preconditioned against 38/η), per-step update diagnostics, noise scale, TensorBoard histograms",
+  options: microscopeOptions,
+  plan(config) {
+    const s = microscopeSettings(config);
+    return withSeeds([...s.optimizers.map((name) => ({ id: name, optimizer: name })), { id: "landscape" }], config);
+  },
+  async run(spec, config, ctx) {
+    const s = microscopeSettings(config);
+    const seed = (spec as SeededSpec).seed ?? config.seed;
+    return spec.id.startsWith("landscape") ? runLandscape(s, seed, config.seed, ctx) : runOptimizer(spec, s, seed, config.seed, ctx);
+  },
+  report: microscopeReport,
+};
