@@ -9,13 +9,12 @@ import { lineChart, type Series } from "../report/svg/lineChart.ts";
 import type { Table } from "../report/table.ts";
 import type { StudyConfig, StudyReport } from "./study.ts";
 import { groupByKey, numberOrStat, seedsLine } from "./common/seeds.ts";
-import type { Surface } from "../landscape/network.ts";
-import { microscopeSettings, type LandscapeResult, type MicroscopeResult, type OptimizerResult } from "./microscope.ts";
+import { microscopeSettings, type PlainSurface, type LandscapeResult, type MicroscopeResult, type OptimizerResult } from "./microscope.ts";
 
 const SEEDS_CHANGE = "the initial weights (the same for every optimizer), the batch order and the estimators' probes; the data sample is fixed by --seed";
 
 /** The surface as a function for contourPlot, bilinear between the nodes (sampled exactly at them with grid = nodes). */
-function interpolant(s: Surface): (x: number, y: number) => number {
+function interpolant(s: PlainSurface): (x: number, y: number) => number {
   const n = s.x.length, [x0, x1] = [s.x[0], s.x[n - 1]], [y0, y1] = [s.y[0], s.y[n - 1]];
   return (x, y) => {
     const fx = Math.min(n - 1, Math.max(0, ((x - x0) / (x1 - x0)) * (n - 1))), fy = Math.min(n - 1, Math.max(0, ((y - y0) / (y1 - y0)) * (n - 1)));
@@ -43,13 +42,13 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
     const lp = landscape.pca, n = lp.x.length;
     const svgs = [
       { name: "microscope-pca-plane", svg: contourPlot({
-        title: `Loss over the PCA plane of ${landscape.reference}'s trajectory (${(100 * lp.explained[0]).toFixed(1)}% + ${(100 * lp.explained[1]).toFixed(1)}% of its variance)${tag}`,
+        title: `PCA plane of ${landscape.reference}'s path (${(100 * lp.explained[0]).toFixed(1)}% + ${(100 * lp.explained[1]).toFixed(1)}%)${tag}`,
         xLabel: "PC 1", yLabel: "PC 2", f: interpolant(lp), xRange: [lp.x[0], lp.x[n - 1]], yRange: [lp.y[0], lp.y[n - 1]], grid: n, trajectories: lp.trajectories, minimum: [0, 0] }) },
       { name: "microscope-random-plane", svg: contourPlot({
-        title: `Loss around ${landscape.reference}'s end, filter-normalized random directions${tag}`, xLabel: "δ", yLabel: "η",
+        title: `Random filter-normalized plane at ${landscape.reference}'s end${tag}`, xLabel: "δ", yLabel: "η",
         f: interpolant(landscape.random), xRange: [landscape.random.x[0], last(landscape.random.x)], yRange: [landscape.random.y[0], last(landscape.random.y)], grid: landscape.random.x.length, minimum: [0, 0] }) },
       { name: "microscope-interpolation", svg: lineChart({
-        title: `Loss along the line from the common start (α = 0) to each method's end (α = 1)${tag}`, xLabel: "α", yLabel: "training loss", logY: true,
+        title: `From the common start (α = 0) to each end (α = 1)${tag}`, xLabel: "α", yLabel: "training loss", logY: true,
         series: landscape.lines.map((l) => ({ name: l.name, points: pts(l.alpha.map((a, i) => [a, l.loss[i]])) })) }) },
     ];
     const markdown = `${model}. Every method starts from the same weights. The PCA plane is spanned by the top two principal directions of ${landscape.reference}'s weight snapshots around its final point (Li et al. 2018 §7), and every method's snapshots are projected onto it (least squares), so a path far from the plane is drawn shorter than it was. ` +
@@ -61,7 +60,7 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
   // Sharpness against thresholds.
   const sharpSeries: Series[] = firsts.flatMap((r) => [
     { name: `${r.label} λmax`, points: pts(r.curvature.map((c) => [c.step, c.whole.top])) },
-    { name: `${r.label} threshold`, points: pts(r.curvature.map((c) => [c.step, c.threshold])) },
+    { name: `${r.label} ${r.optimizer === "adam" || r.optimizer === "adamw" ? "2/η" : "threshold"}`, points: pts(r.curvature.map((c) => [c.step, c.threshold])) },
   ]);
   const adams = firsts.filter((r) => r.curvature.some((c) => c.preconditioned));
   const preSeries: Series[] = adams.flatMap((r) => [
@@ -124,20 +123,22 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
     ],
   });
 
+  // Metric rows keep only finite values (no cosine before the second step, no preconditioner before Adam's first).
+  const finite = (row: StudyReport["metrics"][number]) => Object.fromEntries(Object.entries(row).filter(([, v]) => typeof v === "string" || Number.isFinite(v))) as StudyReport["metrics"][number];
   for (const { spec, result: r } of results) {
     if (r.kind !== "optimizer") continue;
     for (const st of r.steps) {
       const row: StudyReport["metrics"][number] = { run: spec.id, step: st.step, loss: st.loss, lr: st.lr, updateRatio: st.diagnostics.whole.updateRatio, cosPrevious: st.diagnostics.whole.cosPrevious, cosGradient: st.diagnostics.whole.cosGradient };
       for (const l of st.diagnostics.layers) { row[`updateRatio/${l.name}`] = l.updateRatio; row[`effectiveLrMedian/${l.name}`] = l.effectiveLr?.p50 ?? NaN; }
-      report.metrics.push(row);
+      report.metrics.push(finite(row));
     }
     for (const c of r.curvature) {
       const row: StudyReport["metrics"][number] = { run: spec.id, step: c.step, sharpness: c.whole.top, threshold: c.threshold, trace: c.whole.trace };
       for (const l of c.layers) row[`sharpness/${l.name}`] = l.top;
       if (c.preconditioned) { row.preconditionedSharpness = c.preconditioned.top; row.preconditionedThreshold = c.preconditioned.threshold; }
-      report.metrics.push(row);
+      report.metrics.push(finite(row));
     }
-    for (const nz of r.noise) report.metrics.push({ run: spec.id, step: nz.step, noiseScale: nz.bSimple });
+    for (const nz of r.noise) report.metrics.push(finite({ run: spec.id, step: nz.step, noiseScale: nz.bSimple }));
     for (const h of r.histograms) report.histograms!.push({ run: spec.id, step: h.step, tag: h.tag, histogram: h.histogram });
   }
   return report;

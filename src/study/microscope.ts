@@ -81,10 +81,14 @@ export interface OptimizerResult {
   steps: StepRecord[]; curvature: CurvaturePoint[]; noise: ({ step: number } & NoiseScale)[]; histograms: HistogramRecord[];
   finalTrainLoss: number; testAccuracy: number; diverged: string | null; seconds: number;
 }
+/** A surface as plain JSON (a Float64Array would not survive JSON.stringify as an array). */
+export type PlainSurface = Omit<Surface, "values"> & { values: number[] };
+const plainSurface = (s: Surface): PlainSurface => ({ ...s, values: Array.from(s.values) });
+
 export interface LandscapeResult {
   kind: "landscape"; reference: string;
-  pca: Surface & { explained: [number, number]; trajectories: { name: string; points: [number, number][] }[] };
-  random: Surface;
+  pca: PlainSurface & { explained: [number, number]; trajectories: { name: string; points: [number, number][] }[] };
+  random: PlainSurface;
   lines: { name: string; alpha: number[]; loss: number[] }[];
   surfaceSeconds: number;
 }
@@ -209,7 +213,7 @@ async function runLandscape(s: MicroscopeSettings, seed: number, dataSeed: numbe
     p.model.parameters.load(end); // filter normalization scales by the weights at the plane's centre
     const r1 = filterNormalizedDirection(p.model, rng), r2 = filterNormalizedDirection(p.model, rng);
     const random = plane(end, r1, r2, [-1, 1], s.surfacePoints ** 2);
-    return { kind: "landscape", reference: ref.name, pca: { ...pca, explained, trajectories }, random, lines, surfaceSeconds: (performance.now() - t0) / 1000 / 2 };
+    return { kind: "landscape", reference: ref.name, pca: { ...plainSurface(pca), explained, trajectories }, random: plainSurface(random), lines, surfaceSeconds: (performance.now() - t0) / 1000 / 2 };
   } finally {
     x.free();
     p.model.free();
