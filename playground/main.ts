@@ -3,7 +3,7 @@
  * they are cheap) and MNIST training in a worker. Everything the page computes is also published
  * on window.__descent, so the browser test can compare it with the same computation in Node.
  */
-import { namedOptimizer, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
+import { namedOptimizer, pathDiagnostics, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
 import { fmt, heatMap, lineChart, marker, polyline, toPixel, type View } from "./draw.ts";
 import type { FromWorker, TrainRequest } from "./protocol.ts";
 
@@ -33,11 +33,11 @@ interface Published {
   animating: boolean;
   landscape: { fn: string; start: [number, number]; steps: number; track: 0 | 1; runs: { name: string; options: Record<string, number>; result: Trajectory }[] } | null;
   errors: Record<string, string>;
-  training: { request: TrainRequest | null; status: string; losses: number[]; evals: { step: number; loss: number; accuracy: number }[]; done: boolean; error: string | null; stepsPerSecond: number; dataReady: boolean };
+  training: { request: TrainRequest | null; status: string; losses: number[]; evals: { step: number; loss: number; accuracy: number; sharpness: number }[]; updateRatios: [number, number][]; done: boolean; error: string | null; stepsPerSecond: number; dataReady: boolean };
 }
 const pub: Published = {
   ready: false, landscapeRuns: 0, animating: false, landscape: null, errors: {},
-  training: { request: null, status: "loading digits…", losses: [], evals: [], done: false, error: null, stepsPerSecond: 0, dataReady: false },
+  training: { request: null, status: "loading digits…", losses: [], evals: [], updateRatios: [], done: false, error: null, stepsPerSecond: 0, dataReady: false },
 };
 (window as unknown as { __descent: Published }).__descent = pub;
 
@@ -209,6 +209,7 @@ function drawLandscape(shown: number): void {
   ctx.fillText(`x ∈ [${view.x0}, ${view.x1}], y ∈ [${view.y0}, ${view.y1}]`, 6, contour.height - 6);
   const losses = current.runs.map(({ name, result }) => ({ label: name, color: colorOf(name) === "#ffffff" ? "#444" : colorOf(name), y: result.losses.slice(0, upTo + 1) }));
   lineChart($("loss-chart"), losses, { title: "loss f(x, y) per step (log scale when positive)", logY: true });
+  drawMicroscope(fn, upTo);
   $("legend").replaceChildren(...current.runs.map(({ name }, k) => {
     const item = el("li");
     const sw = el("span", { class: "swatch" });
@@ -216,6 +217,17 @@ function drawLandscape(shown: number): void {
     item.append(sw, document.createTextNode(legend[k]));
     return item;
   }));
+}
+
+/** The microscope along each path: sharpness (with 2/lr for plain SGD) and the update/weight ratio. */
+function drawMicroscope(fn: ReturnType<typeof testFunction>, upTo: number): void {
+  const runs = current!.runs.map(({ name, options, result }) => ({ name, options, color: colorOf(name) === "#ffffff" ? "#444" : colorOf(name), d: pathDiagnostics(fn, result.points.slice(0, upTo + 1)) }));
+  const sgdLr = runs.find((r) => r.name === "sgd" && !r.options.momentum)?.options.lr;
+  lineChart($("sharpness-chart"), [
+    ...runs.map((r) => ({ label: r.name, color: r.color, y: r.d.sharpness })),
+    ...(sgdLr ? [{ label: "2/lr (sgd)", color: "#9e9e9e", y: [2 / sgdLr, 2 / sgdLr], x: [0, upTo] }] : []),
+  ], { title: "sharpness λmax of the Hessian per step (grey: 2/lr of sgd)" });
+  lineChart($("ratio-chart"), runs.map((r) => ({ label: r.name, color: r.color, y: r.d.updateRatio, x: r.d.updateRatio.map((_, k) => k + 1) })), { title: "update/weight ratio ‖Δw‖/‖w‖ per step", logY: true });
 }
 
 // The optimizer whose state the user chose to watch; kept while it is unchecked or invalid.
@@ -282,7 +294,7 @@ function startTraining(): void {
     type: "train", optimizer: { name, options: { lr } }, hidden: values["train-hidden"], batch: values["train-batch"],
     seed: values["train-seed"], steps: values["train-steps"], evalEvery: values["train-every"],
   };
-  Object.assign(T, { request: req, losses: [], evals: [], done: false, error: null, status: "starting…" });
+  Object.assign(T, { request: req, losses: [], evals: [], updateRatios: [], done: false, error: null, status: "starting…" });
   worker.postMessage(req);
   $<HTMLButtonElement>("train-stop").disabled = false;
 }
@@ -300,6 +312,8 @@ function drawTraining(): void {
     lineChart($("train-acc"), [{ label: "test accuracy", color: "#2e7d32", y: T.evals.map((e) => e.accuracy), x: T.evals.map((e) => e.step) }], {
       title: "test accuracy (1,000 held-out digits)", yFormat: (v) => `${(100 * v).toFixed(1)}%`,
     });
+    lineChart($("train-sharpness"), [{ label: "sharpness", color: "#6a1b9a", y: T.evals.map((e) => e.sharpness), x: T.evals.map((e) => e.step) }], { title: "sharpness λmax of the batch loss (power iteration on HVPs)" });
+    lineChart($("train-ratio"), [0, 1].map((l) => ({ label: `layer ${l + 1}`, color: l ? "#ef6c00" : "#1565c0", y: T.updateRatios.map((r) => r[l]), x: T.updateRatios.map((_, k) => k + 1) })), { title: "update/weight ratio: layer 1 (blue), layer 2 (orange)", logY: true });
     $("train-status").textContent = T.status;
   });
 }
@@ -310,9 +324,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   else if (m.type === "started") T.status = `training ${m.parameters.toLocaleString("en")} parameters with ${m.optimizer}…`;
   else if (m.type === "progress") {
     T.losses.push(...m.losses);
+    T.updateRatios.push(...m.updateRatios);
     T.stepsPerSecond = m.stepsPerSecond;
     T.status = `step ${T.losses.length}, batch loss ${fmt(m.losses[m.losses.length - 1])}, ${m.stepsPerSecond.toFixed(0)} steps/s`;
-  } else if (m.type === "eval") T.evals.push({ step: m.step, loss: m.loss, accuracy: m.accuracy });
+  } else if (m.type === "eval") T.evals.push({ step: m.step, loss: m.loss, accuracy: m.accuracy, sharpness: m.sharpness });
   else if (m.type === "done") {
     T.done = true;
     const last = T.evals.at(-1);

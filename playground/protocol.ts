@@ -18,7 +18,8 @@ export type FromWorker =
   | { type: "ready"; nTrain: number; nTest: number }
   | { type: "started"; parameters: number; optimizer: string }
   /** Batch losses of steps [from, from + losses.length), 1-based. */
-  | { type: "progress"; from: number; losses: number[]; stepsPerSecond: number }
-  | { type: "eval"; step: number; loss: number; accuracy: number }
+  | { type: "progress"; from: number; losses: number[]; stepsPerSecond: number; updateRatios: [number, number][] }
+  /** At every evaluation, also the sharpness of the last batch's loss (the microscope's curvature). */
+  | { type: "eval"; step: number; loss: number; accuracy: number; sharpness: number }
   | { type: "done"; steps: number; stopped: boolean }
   | { type: "error"; message: string };

@@ -77,8 +77,8 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
       const r = rs[0];
       return [r.label, r.lr, last(r.curvature)?.threshold ?? NaN, stat(rs, (x) => last(x.curvature)?.whole.top ?? NaN),
         stat(rs, (x) => maxOf(x.curvature.map((c) => c.whole.top / c.threshold))),
-        stat(rs, (x) => last(x.curvature)?.preconditioned?.top ?? NaN),
-        stat(rs, (x) => maxOf(x.curvature.filter((c) => c.preconditioned).map((c) => c.preconditioned!.top / c.preconditioned!.threshold))),
+        ...(r.curvature.some((c) => c.preconditioned) ? [stat(rs, (x) => last(x.curvature)?.preconditioned?.top ?? NaN),
+          stat(rs, (x) => maxOf(x.curvature.filter((c) => c.preconditioned).map((c) => c.preconditioned!.top / c.preconditioned!.threshold)))] : ["—", "—"]),
         stat(rs, (x) => x.finalTrainLoss), stat(rs, (x) => x.testAccuracy), rs.filter((x) => x.diverged).map((x) => x.diverged).join("; ") || "no"];
     }),
   };

@@ -117,14 +117,18 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     const digits = decodeDigits(new Uint8Array(readFileSync(new URL("dist/digits.bin", root))));
     const trainer = new MlpTrainer(digits, req);
     const losses: number[] = [];
-    const evals: { step: number; loss: number; accuracy: number }[] = [];
+    const evals: { step: number; loss: number; accuracy: number; sharpness: number }[] = [];
+    const ratios: [number, number][] = [];
     for (let k = 1; k <= req.steps; k++) {
       losses.push(trainer.trainStep());
-      if (k % req.evalEvery === 0) evals.push({ step: k, ...trainer.evaluate() });
+      ratios.push(trainer.updateRatio);
+      if (k % req.evalEvery === 0) evals.push({ step: k, ...trainer.evaluate(), sharpness: trainer.sharpness() });
     }
     trainer.dispose();
     expect(training.losses).toEqual(losses);
     expect(training.evals).toEqual(evals);
+    expect(training.updateRatios).toEqual(ratios);
+    for (const e of evals) expect(e.sharpness).toBeGreaterThan(0);
     expect(losses[23]).toBeLessThan(losses[0]);
   }, 30_000);
 
