@@ -79,10 +79,10 @@ export class MlpTrainer {
   updateRatio: [number, number] = [NaN, NaN];
 
   /** The sharpness: top Hessian eigenvalue of the last batch's loss, by power iteration on HVPs. */
-  sharpness(iterations = 20): number {
+  sharpness(iterations = 10, tol = 1e-2): number {
     const objective = tensorObjective(() => this.loss(this.xb, this.yb), this.weights);
     const w = Float64Array.from(viewOf(this.params, [this.n]).toArray());
-    return topEigenvalue((v) => objective.hvp(w, v), this.n, { iterations, tol: 1e-3, seed: this.step }).value;
+    return topEigenvalue((v) => objective.hvp(w, v), this.n, { iterations, tol, seed: this.step }).value;
   }
 
   /** One mini-batch update (batches walk a fresh seeded permutation each epoch); returns the batch loss before it. */

@@ -25,10 +25,11 @@ async function train(req: TrainRequest, id: number): Promise<void> {
       while (trainer.step < req.steps && performance.now() - t0 < 40) {
         losses.push(trainer.trainStep());
         updateRatios.push(trainer.updateRatio);
-        if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) break;
+        if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps || trainer.step % (req.sharpnessEvery ?? 100) === 0) break;
       }
       post({ type: "progress", from, losses, updateRatios, stepsPerSecond: (losses.length * 1000) / Math.max(1e-3, performance.now() - t0) });
-      if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) post({ type: "eval", step: trainer.step, ...trainer.evaluate(), sharpness: trainer.sharpness() });
+      if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) post({ type: "eval", step: trainer.step, ...trainer.evaluate() });
+      if (trainer.step % (req.sharpnessEvery ?? 100) === 0) post({ type: "sharpness", step: trainer.step, value: trainer.sharpness() });
       await new Promise((r) => setTimeout(r, 0));
     }
     post({ type: "done", steps: trainer.step, stopped: trainer.step < req.steps });

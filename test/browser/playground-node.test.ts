@@ -90,7 +90,7 @@ describe("MlpTrainer's microscope", () => {
       const ratio = (s: number, e: number) => Math.hypot(...after.subarray(s, e).map((v, i) => v - before[s + i])) / Math.hypot(...before.subarray(s, e));
       expect(t.updateRatio[0]).toBeCloseTo(ratio(0, split), 6);
       expect(t.updateRatio[1]).toBeCloseTo(ratio(split, t.n), 6);
-      const top = t.sharpness(200);
+      const top = t.sharpness(300, 1e-7);
       // An independent estimate through the same loss: the largest Lanczos node.
       const priv = t as unknown as { weights: Parameters<typeof tensorObjective>[1]; xb: unknown; yb: unknown; loss: (x: unknown, y: unknown) => ReturnType<Parameters<typeof tensorObjective>[0]>; params: number };
       const objective = tensorObjective(() => priv.loss(priv.xb, priv.yb), priv.weights);
