@@ -6,6 +6,8 @@
  */
 import { contourPlot } from "../report/svg/contourPlot.ts";
 import { lineChart, type Series } from "../report/svg/lineChart.ts";
+import { densityPlot } from "../report/svg/density.ts";
+import { spectralDensity } from "../analysis/hessian.ts";
 import type { Table } from "../report/table.ts";
 import type { StudyConfig, StudyReport } from "./study.ts";
 import { groupByKey, numberOrStat, seedsLine } from "./common/seeds.ts";
@@ -50,6 +52,9 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
       { name: "microscope-interpolation", svg: lineChart({
         title: `From the common start (α = 0) to each end (α = 1)${tag}`, xLabel: "α", yLabel: "training loss", logY: true,
         series: landscape.lines.map((l) => ({ name: l.name, points: pts(l.alpha.map((a, i) => [a, l.loss[i]])) })) }) },
+      ...(landscape.between.length ? [{ name: "microscope-between", svg: lineChart({
+        title: `Between the solutions: ${landscape.reference}'s end (α = 0) to each other's (α = 1)${tag}`, xLabel: "α", yLabel: "training loss", logY: true,
+        series: landscape.between.map((l) => ({ name: l.name, points: pts(l.alpha.map((a, i) => [a, l.loss[i]])) })) }) }] : []),
     ];
     const markdown = `${model}. Every method starts from the same weights. The PCA plane is spanned by the top two principal directions of ${landscape.reference}'s weight snapshots around its final point (Li et al. 2018 §7), and every method's snapshots are projected onto it (least squares), so a path far from the plane is drawn shorter than it was. ` +
       `The random plane uses two Gaussian directions with filter normalization (Li et al. 2018 §4: each neuron's incoming weights rescaled to the norm of the model's; biases left out). The line plot is Goodfellow et al.'s 2015 1-D interpolation. ` +
@@ -91,6 +96,14 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
     svgs: [
       { name: "microscope-sharpness", svg: lineChart({ title: `Sharpness λmax and each method's threshold${tag}`, xLabel: "step", yLabel: "λmax", logY: true, series: sharpSeries }) },
       ...(preSeries.length ? [{ name: "microscope-preconditioned", svg: lineChart({ title: `Adam: preconditioned sharpness against 38/η${tag}`, xLabel: "step", yLabel: "λmax(P⁻¹H)", logY: true, series: preSeries }) }] : []),
+      ...firsts.filter((r) => r.spectrum).map((r) => ({ name: `microscope-density-${r.optimizer}`, svg: densityPlot({
+        title: `${r.label}: Hessian spectral density where training ended (SLQ, ${s.lanczosSteps} steps)${tag}`, xLabel: "eigenvalue", logY: true,
+        series: [{ name: "whole model", ...r.spectrum!.whole }, ...r.spectrum!.layers.map((l) => ({ ...l, name: `layer ${l.name} block` }))].map((sp, _, all) => {
+          // one grid and one smoothing width for all curves, so they compare
+          const nodes = all.flatMap((a) => a.nodes), lo = Math.min(...nodes), hi = Math.max(...nodes), sigma = Math.max((hi - lo) / 100, 1e-8);
+          const d = spectralDensity({ nodes: Float64Array.from(sp.nodes), weights: Float64Array.from(sp.weights) }, { points: 160, sigma, range: [lo - 5 * sigma, hi + 5 * sigma] });
+          return { name: sp.name, points: Array.from(d.x, (x, i) => [x, d.density[i]] as [number, number]) };
+        }) }) })),
       { name: "microscope-layer-sharpness", svg: lineChart({ title: `Sharpness per layer (diagonal Hessian blocks)${tag}`, xLabel: "step", yLabel: "λmax of the block", logY: true, series: layerSeries }) },
     ],
   });

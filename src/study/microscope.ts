@@ -20,7 +20,7 @@ import { f32View } from "../wasm/module.ts";
 import { Random } from "../random.ts";
 import { fit, type StepInfo } from "../train/trainer.ts";
 import { evaluate } from "../train/metrics.ts";
-import { curvatureTracker, type CurvaturePoint } from "../train/curvature.ts";
+import { curvatureTracker, measureCurvature, type CurvaturePoint } from "../train/curvature.ts";
 import { UpdateDiagnostics, type StepDiagnostics } from "../train/diagnostics.ts";
 import { measureNoiseScale, type NoiseScale } from "../train/noise-scale.ts";
 import { histogramOf, type Histogram } from "../report/histogram.ts";
@@ -48,6 +48,7 @@ export const microscopeOptions: OptionSpec[] = [
   { name: "every", type: "int", min: 1, default: 20, help: "measure curvature, the noise scale and histograms every this many steps" },
   { name: "measure-batch", type: "int", min: 10, default: 500, help: "training examples of the fixed batch the Hessian is measured on" },
   { name: "power-iterations", type: "int", min: 2, default: 20, help: "maximum power iterations per sharpness estimate" },
+  { name: "lanczos-steps", type: "int", min: 2, default: 30, help: "Lanczos steps of the spectral density where training ended" },
   { name: "surface-points", type: "int", min: 3, default: 31, help: "grid nodes per side of each loss surface" },
   { name: "snapshots", type: "int", min: 3, default: 25, help: "weight snapshots per trajectory (the PCA's points)" },
   { ...SEEDS_OPTION, help: "repeat with this many seeds (initial weights, batch order, probes; the data is fixed by --seed) and report mean ± std" },
@@ -67,7 +68,7 @@ export function microscopeSettings(config: StudyConfig) {
     optimizers: c.optimizers as string[], lrs,
     train: q ? 400 : (c.train as number), test: q ? 100 : (c.test as number), hidden: q ? 16 : (c.hidden as number),
     steps, batch: q ? 32 : (c.batch as number), every: q ? 10 : (c.every as number),
-    measureBatch: q ? 100 : (c["measure-batch"] as number), powerIterations: q ? 10 : (c["power-iterations"] as number),
+    measureBatch: q ? 100 : (c["measure-batch"] as number), powerIterations: q ? 10 : (c["power-iterations"] as number), lanczosSteps: q ? 10 : (c["lanczos-steps"] as number),
     surfacePoints: q ? 9 : (c["surface-points"] as number), snapshots: Math.min(steps + 1, q ? 10 : (c.snapshots as number)),
   };
 }
@@ -78,7 +79,7 @@ export interface StepRecord { step: number; loss: number; lr: number; diagnostic
 export interface HistogramRecord { step: number; tag: string; histogram: Histogram }
 export interface OptimizerResult {
   kind: "optimizer"; optimizer: string; label: string; lr: number; parameters: number;
-  steps: StepRecord[]; curvature: CurvaturePoint[]; noise: ({ step: number } & NoiseScale)[]; histograms: HistogramRecord[];
+  steps: StepRecord[]; curvature: CurvaturePoint[]; spectrum: NonNullable<CurvaturePoint["spectrum"]> | null; noise: ({ step: number } & NoiseScale)[]; histograms: HistogramRecord[];
   finalTrainLoss: number; testAccuracy: number; diverged: string | null; seconds: number;
 }
 /** A surface as plain JSON (a Float64Array would not survive JSON.stringify as an array). */
@@ -90,6 +91,7 @@ export interface LandscapeResult {
   pca: PlainSurface & { explained: [number, number]; trajectories: { name: string; points: [number, number][] }[] };
   random: PlainSurface;
   lines: { name: string; alpha: number[]; loss: number[] }[];
+  between: { name: string; alpha: number[]; loss: number[] }[];
   surfaceSeconds: number;
 }
 export type MicroscopeResult = OptimizerResult | LandscapeResult;
@@ -141,7 +143,7 @@ async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, 
   const labels = (p.train.y as Int32Array).subarray(0, m);
   const result: OptimizerResult = {
     kind: "optimizer", optimizer: p.entry.name, label: p.entry.label, lr: s.lrs[p.entry.name], parameters: model.parameters.count,
-    steps: [], curvature: [], noise: [], histograms: [], finalTrainLoss: NaN, testAccuracy: NaN, diverged: null, seconds: 0,
+    steps: [], curvature: [], spectrum: null, noise: [], histograms: [], finalTrainLoss: NaN, testAccuracy: NaN, diverged: null, seconds: 0,
   };
   try {
     const tracker = curvatureTracker(model, lossOn(model, x, labels), optimizer, { every: s.every, iterations: s.powerIterations, tol: 1e-3, hutchinson: 5, seed });
@@ -162,6 +164,8 @@ async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, 
     });
     result.seconds = (performance.now() - t0) / 1000;
     result.curvature = tracker.points;
+    // The spectral density (SLQ) of the whole Hessian and of each layer's block, where training ended.
+    result.spectrum = measureCurvature(model, lossOn(model, x, labels), optimizer, null, { iterations: 2, hutchinson: 1, lanczosSteps: s.lanczosSteps, seed }).spectrum!;
     if (r.diverged) result.diverged = `step ${r.steps} (${r.diverged.where})`;
     const loss = (out: Tensor, y: Int32Array | Tensor) => crossEntropy(out, y as Int32Array);
     result.finalTrainLoss = evaluate(model, p.train, loss).loss;
@@ -195,7 +199,10 @@ async function runLandscape(s: MicroscopeSettings, seed: number, dataSeed: numbe
   const labels = p.train.y as Int32Array;
   try {
     const ref = paths[0], end = ref.points[ref.points.length - 1];
-    const lines = paths.map((path) => ({ name: path.name, ...interpolate(modelPointLoss(p.model, lossOn(p.model, x, labels)), start!, path.points[path.points.length - 1], { points: 25 }) }));
+    const pointLoss = modelPointLoss(p.model, lossOn(p.model, x, labels));
+    const lines = paths.map((path) => ({ name: path.name, ...interpolate(pointLoss, start!, path.points[path.points.length - 1], { points: 25 }) }));
+    // Between the solutions: from the first method's end (α = 0) to each other's (α = 1).
+    const between = paths.slice(1).map((path) => ({ name: `${ref.name} → ${path.name}`, ...interpolate(pointLoss, end, path.points[path.points.length - 1], { points: 25 }) }));
     const { d1, d2, explained } = pcaDirections(ref.points, end);
     const trajectories = paths.map((path) => ({ name: path.name, points: path.points.map((w) => project(w, end, d1, d2)) }));
     const reach = Math.max(...trajectories.flatMap((t) => t.points.flatMap(([a, b]) => [Math.abs(a), Math.abs(b)]))) * 1.25;
@@ -213,7 +220,7 @@ async function runLandscape(s: MicroscopeSettings, seed: number, dataSeed: numbe
     p.model.parameters.load(end); // filter normalization scales by the weights at the plane's centre
     const r1 = filterNormalizedDirection(p.model, rng), r2 = filterNormalizedDirection(p.model, rng);
     const random = plane(end, r1, r2, [-1, 1], s.surfacePoints ** 2);
-    return { kind: "landscape", reference: ref.name, pca: { ...plainSurface(pca), explained, trajectories }, random: plainSurface(random), lines, surfaceSeconds: (performance.now() - t0) / 1000 / 2 };
+    return { kind: "landscape", reference: ref.name, pca: { ...plainSurface(pca), explained, trajectories }, random: plainSurface(random), lines, between, surfaceSeconds: (performance.now() - t0) / 1000 / 2 };
   } finally {
     x.free();
     p.model.free();

@@ -9,7 +9,8 @@ import type { Tensor } from "../tensor/tensor.ts";
 import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
 import type { OptimState } from "../optim/state.ts";
 import { f32View } from "../wasm/module.ts";
-import { adamPreconditioner, adamThreshold, curvatureByGroup, curvatureOf, gdThreshold, preconditionedHvp, type Curvature, type CurvatureOptions } from "../analysis/curvature.ts";
+import { adamPreconditioner, adamThreshold, blockHvp, curvatureByGroup, curvatureOf, gdThreshold, preconditionedHvp, type Curvature, type CurvatureOptions } from "../analysis/curvature.ts";
+import { lanczosSpectrum } from "../analysis/hessian.ts";
 import { modelHessian, packRegion } from "../analysis/model-hessian.ts";
 
 export interface CurvaturePoint {
@@ -21,7 +22,11 @@ export interface CurvaturePoint {
   threshold: number;
   /** For Adam: λmax(P⁻¹H) and its threshold (2 + 2β1)/((1 − β1)·η). */
   preconditioned?: { top: number; threshold: number };
+  /** With `lanczosSteps`: the SLQ spectral measure (nodes, weights) of the whole Hessian and of each layer's block. */
+  spectrum?: { whole: Spectrum; layers: ({ name: string } & Spectrum)[] };
 }
+
+export interface Spectrum { nodes: number[]; weights: number[] }
 
 const ADAM_FAMILY = ["adam", "adamw"];
 
@@ -35,7 +40,7 @@ export function plainThreshold(optimizer: Optimizer<BaseOptions>, lr: number): n
  * Measures at the model's current parameters. `loss` builds the measurement batch's loss from
  * model.forward in evaluation mode; the state (when given) is read, never changed.
  */
-export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, state: OptimState | null, options: CurvatureOptions = {}): CurvaturePoint {
+export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, state: OptimState | null, options: CurvatureOptions & { lanczosSteps?: number } = {}): CurvaturePoint {
   const step = state?.step ?? 0;
   const lr = optimizer.lrAt(step);
   const h = modelHessian(model, loss);
@@ -47,6 +52,13 @@ export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Op
     const p = adamPreconditioner(v, step, { beta1: o.beta1!, beta2: o.beta2!, eps: o.eps! });
     const top = curvatureOf(preconditionedHvp(h.hv, p), h.dim, { ...options, hutchinson: 1 }).top;
     point.preconditioned = { top, threshold: adamThreshold(lr, o.beta1!) };
+  }
+  if (options.lanczosSteps) {
+    const slq = (hv: (v: Float64Array) => Float64Array, dim: number): Spectrum => {
+      const s = lanczosSpectrum(hv, dim, { steps: options.lanczosSteps, probes: 1, seed: (options.seed ?? 0) + 104729 });
+      return { nodes: [...s.nodes], weights: [...s.weights] };
+    };
+    point.spectrum = { whole: slq(h.hv, h.dim), layers: h.groups.map((g) => ({ name: g.name, ...slq(blockHvp(h.hv, h.dim, g), g.length) })) };
   }
   return point;
 }

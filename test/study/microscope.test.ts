@@ -31,6 +31,13 @@ describe("microscope study (quick)", () => {
       expect(l.loss[l.alpha.indexOf(1)]).toBeCloseTo(runs[i].finalTrainLoss, 4);
       expect(l.loss[l.alpha.indexOf(0)]).toBeCloseTo(land.lines[0].loss[land.lines[0].alpha.indexOf(0)], 5);
     });
+    // Between the solutions: α = 0 is GD's end, α = 1 each other method's.
+    land.between.forEach((l, i) => {
+      expect(l.loss[l.alpha.indexOf(0)]).toBeCloseTo(runs[0].finalTrainLoss, 4);
+      expect(l.loss[l.alpha.indexOf(1)]).toBeCloseTo(runs[i + 1].finalTrainLoss, 4);
+    });
+    // Where training ended: SLQ measures of the whole Hessian and of each layer's block, weights summing to 1.
+    for (const r of runs) for (const sp of [r.spectrum!.whole, ...r.spectrum!.layers]) expect(sp.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     const summary = findTable(report, "stability threshold");
     expect(column(summary, "Threshold")).toEqual([2 / 0.1, 3.8 / 0.01, 2 / 0.001]);
     expect(column(summary, "Final λmax(P⁻¹H)").map(Number.isFinite)).toEqual([false, false, true]);

@@ -76,3 +76,23 @@ describe("curvatureTracker", () => {
     expect(() => curvatureTracker(null as never, () => x, sgd({ lr: 1 }) as unknown as Optimizer<BaseOptions>, { every: 0 })).toThrow(/every must be an integer ≥ 1, got 0/);
   });
 });
+
+describe("measureCurvature's spectra", () => {
+  it("with Lanczos at full dimension, the nodes are eigenvalues of H and of each layer's block", async () => {
+    const { measureCurvature } = await import("../../src/train/curvature.ts");
+    const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 1 });
+    try {
+      const loss = () => crossEntropy(model.forward(x, { training: false }), data.y);
+      const p = measureCurvature(model, loss, sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>, null, { iterations: 2, hutchinson: 1, lanczosSteps: 38 });
+      const mh = modelHessian(model, loss), h = denseHessian(mh.hv, mh.dim).h;
+      const near = (t: number, values: ArrayLike<number>) => Math.min(...Array.from(values, (v) => Math.abs(v - t)));
+      const whole = exactSpectrum(h).values, scale = Math.abs(whole[37]);
+      for (const t of p.spectrum!.whole.nodes) expect(near(t, whole)).toBeLessThan(1e-5 * scale);
+      mh.groups.forEach((g, i) => {
+        const block = exactSpectrum(h.slice(g.offset, g.offset + g.length).map((r) => r.slice(g.offset, g.offset + g.length))).values;
+        expect(p.spectrum!.layers[i].name).toBe(g.name);
+        for (const t of p.spectrum!.layers[i].nodes) expect(near(t, block)).toBeLessThan(1e-5 * scale);
+      });
+    } finally { model.free(); }
+  });
+});
