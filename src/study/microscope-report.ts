@@ -27,6 +27,10 @@ function interpolant(s: PlainSurface): (x: number, y: number) => number {
 }
 
 const last = <T>(xs: readonly T[]) => xs[xs.length - 1];
+
+/** B_simple, or, when the unbiased |G|² estimate came out ≤ 0 (the noise swamps the mean gradient), a lower bound. */
+const noiseCell = (n: OptimizerResult["noise"][number] | undefined): number | string =>
+  !n ? NaN : n.gradSquared > 0 ? n.bSimple : `> ${n.batches * n.batchSize} (|G|² estimate ≤ 0)`;
 const pts = (xs: [number, number][]) => xs.filter(([, y]) => Number.isFinite(y));
 
 export function microscopeReport(config: StudyConfig, results: { spec: { id: string }; result: MicroscopeResult }[]): StudyReport {
@@ -119,20 +123,20 @@ export function microscopeReport(config: StudyConfig, results: { spec: { id: str
     rows: firsts.flatMap((r) => (r.steps[0]?.diagnostics.layers ?? []).map((l, i) => {
       const ls = r.steps.map((st) => st.diagnostics.layers[i]);
       return [r.label, l.name, meanLast(ls.map((x) => x.updateRatio)), meanLast(ls.map((x) => x.cosPrevious)), meanLast(ls.map((x) => x.cosGradient)),
-        meanLast(ls.map((x) => x.effectiveLr?.p05 ?? NaN)), meanLast(ls.map((x) => x.effectiveLr?.p50 ?? NaN)), meanLast(ls.map((x) => x.effectiveLr?.p95 ?? NaN)), last(r.noise)?.bSimple ?? NaN];
+        meanLast(ls.map((x) => x.effectiveLr?.p05 ?? NaN)), meanLast(ls.map((x) => x.effectiveLr?.p50 ?? NaN)), meanLast(ls.map((x) => x.effectiveLr?.p95 ?? NaN)), noiseCell(last(r.noise))];
     })),
   };
   report.sections.push({
     heading: "What each method did inside, step by step",
     markdown: "After every update, per layer: the update-to-weight norm ratio ‖Δw‖/‖w‖, the cosine between successive updates (near 1: steps agree, as momentum makes them; negative: zig-zag) and between the update and −g (1 for SGD), and the effective per-parameter learning rate −Δwᵢ/gᵢ (η for SGD; η·m̂ᵢ/((√v̂ᵢ + ε)·gᵢ) for Adam). " +
-      "The gradient noise scale B_simple = tr Σ/|G|² (McCandlish et al. 2018) is estimated from 8 disjoint batches at the current weights. Histograms of weights, gradients and every optimizer state buffer per layer are in the TensorBoard files (tb/), with the learning rate and these diagnostics as scalars.",
+      "The gradient noise scale B_simple = tr Σ/|G|² (McCandlish et al. 2018) is estimated from up to 32 disjoint batches at the current weights (their App. A.1 estimators with B_small the batch and B_big all of them); where the unbiased estimate of |G|² comes out ≤ 0 the noise swamps the mean gradient at that B_big, and the table says so. Histograms of weights, gradients and every optimizer state buffer per layer are in the TensorBoard files (tb/), with the learning rate and these diagnostics as scalars.",
     tables: [inside],
     svgs: [
       { name: "microscope-update-ratio", svg: lineChart({ title: `Update-to-weight ratio per layer${tag}`, xLabel: "step", yLabel: "‖Δw‖/‖w‖", logY: true, series: perLayer((l) => l.updateRatio) }) },
       { name: "microscope-cos-previous", svg: lineChart({ title: `Cosine between successive updates${tag}`, xLabel: "step", yLabel: "cos(Δw_t, Δw_t−1)", series: whole((w) => w.cosPrevious) }) },
       { name: "microscope-cos-gradient", svg: lineChart({ title: `Cosine between the update and −g${tag}`, xLabel: "step", yLabel: "cos(Δw, −g)", series: whole((w) => w.cosGradient) }) },
       { name: "microscope-effective-lr", svg: lineChart({ title: `Median effective learning rate −Δwᵢ/gᵢ per layer${tag}`, xLabel: "step", yLabel: "−Δw/g", logY: true, series: perLayer((l) => (l.effectiveLr && l.effectiveLr.p50 > 0 ? l.effectiveLr.p50 : NaN)) }) },
-      { name: "microscope-noise-scale", svg: lineChart({ title: `Gradient noise scale B_simple${tag}`, xLabel: "step", yLabel: "B_simple", logY: true, series: firsts.map((r) => ({ name: r.label, points: pts(r.noise.map((x) => [x.step, x.bSimple > 0 ? x.bSimple : NaN])) })) }) },
+      { name: "microscope-noise-scale", svg: lineChart({ title: `Gradient noise scale B_simple${tag}`, xLabel: "step", yLabel: "B_simple", logY: true, series: firsts.map((r) => ({ name: r.label, points: pts(r.noise.map((x) => [x.step, x.gradSquared > 0 ? x.bSimple : NaN])) })) }) },
     ],
   });
 

@@ -149,7 +149,8 @@ async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, 
     const tracker = curvatureTracker(model, lossOn(model, x, labels), optimizer, { every: s.every, iterations: s.powerIterations, tol: 1e-3, hutchinson: 5, seed });
     tracker.initial();
     const diagnostics = new UpdateDiagnostics(model);
-    const noiseBatch = Math.min(s.batch, Math.floor(p.train.n / 8));
+    // As many disjoint batches as the data holds (at most 32): a small B_big leaves |G|² to noise.
+    const noiseBatch = Math.min(s.batch, Math.floor(p.train.n / 8)), noiseBatches = Math.min(32, Math.floor(p.train.n / noiseBatch));
     const t0 = performance.now();
     const r = await train(p, s, seed, ctx, (info) => {
       const step = info.state.step;
@@ -160,7 +161,7 @@ async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, 
       for (const [what, region] of regions) for (const [layer, values] of perLayer(model, region)) result.histograms.push({ step, tag: `${what}/${layer}`, histogram: histogramOf(values) });
       if (step === 1) return;
       tracker.onStep(info);
-      result.noise.push({ step, ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y as Int32Array), { batches: 8, batchSize: noiseBatch, rng: new Random(seed + step) }) });
+      result.noise.push({ step, ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y as Int32Array), { batches: noiseBatches, batchSize: noiseBatch, rng: new Random(seed + step) }) });
     });
     result.seconds = (performance.now() - t0) / 1000;
     result.curvature = tracker.points;
