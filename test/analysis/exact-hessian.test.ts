@@ -4,7 +4,7 @@
  * error it states (power iteration: relative tol; Hutchinson: its exact standard error; SLQ: the
  * exact standard error of its moments, and exact nodes when Lanczos runs to full dimension).
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Random } from "../../src/random.ts";
 import { Activation, Linear, Model, Sequential } from "../../src/nn/index.ts";
 import { crossEntropy } from "../../src/nn/losses.ts";
@@ -15,6 +15,9 @@ import { hutchinsonTrace, lanczosSpectrum, spectralDensity, topEigenvalue } from
 import { denseHessian, exactSpectrum, hutchinsonVariance, spectralMoments } from "../../src/analysis/exact-hessian.ts";
 import { adamPreconditioner, blockHvp, curvatureByGroup, preconditionedHvp } from "../../src/analysis/curvature.ts";
 import { modelHessian, packRegion } from "../../src/analysis/model-hessian.ts";
+
+// Exact references are formed by the dozen HVPs: slow on a loaded machine, not a speed test.
+vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(11);
 const n = 24;
@@ -92,7 +95,7 @@ describe("the exact Hessian of a small MLP from HVPs", () => {
     // The nodes are exact here; each eigenvalue's weight is a mean over probes of (uᵢ·q)², of
     // variance about 2/(n²·probes): summed over the n eigenvalues, an L1 error of order √(2/probes).
     expect(l1).toBeLessThan(2 * Math.sqrt(2 / probes));
-  });
+  }, 60_000);
 
   it("per-layer curvature: each block's top eigenvalue and trace match the exact block of H", () => {
     const c = curvatureByGroup(mh.hv, mh.dim, mh.groups, { iterations: 2000, tol: 1e-9, hutchinson: 200, seed: 2 });

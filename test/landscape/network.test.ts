@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Random } from "../../src/random.ts";
 import { Activation, Flatten, Linear, Model, Sequential } from "../../src/nn/index.ts";
 import { factoredPlaneLoss } from "../../src/landscape/factored-plane.ts";
@@ -6,6 +6,9 @@ import { crossEntropy } from "../../src/nn/losses.ts";
 import { tensor } from "../../src/tensor/tensor.ts";
 import { symmetricEigen } from "../../src/analysis/eigen.ts";
 import { filterNormalizedDirection, interpolate, modelPointLoss, pcaDirections, planeLoss, project, surface } from "../../src/landscape/network.ts";
+
+// Exact references are formed by the dozen HVPs: slow on a loaded machine, not a speed test.
+vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(9);
 const n = 16;

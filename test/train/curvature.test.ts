@@ -1,5 +1,5 @@
 /** Curvature tracked during training, checked at every measurement against the exact Hessian of that moment. */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Random } from "../../src/random.ts";
 import { Activation, Linear, Model, Sequential } from "../../src/nn/index.ts";
 import { crossEntropy } from "../../src/nn/losses.ts";
@@ -13,6 +13,9 @@ import { denseHessian, exactSpectrum } from "../../src/analysis/exact-hessian.ts
 import { adamPreconditioner, preconditionedHvp } from "../../src/analysis/curvature.ts";
 import { modelHessian, packRegion } from "../../src/analysis/model-hessian.ts";
 import { f32View } from "../../src/wasm/module.ts";
+
+// Exact references are formed by the dozen HVPs: slow on a loaded machine, not a speed test.
+vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(5);
 const n = 24;

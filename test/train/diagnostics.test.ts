@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Random } from "../../src/random.ts";
 import { Activation, Linear, Model, Sequential } from "../../src/nn/index.ts";
 import { crossEntropy } from "../../src/nn/losses.ts";
@@ -9,6 +9,9 @@ import { fit } from "../../src/train/trainer.ts";
 import { quantiles, UpdateDiagnostics, type StepDiagnostics } from "../../src/train/diagnostics.ts";
 import { gradientNoiseScale, measureNoiseScale } from "../../src/train/noise-scale.ts";
 import { tensor } from "../../src/tensor/tensor.ts";
+
+// Exact references are formed by the dozen HVPs: slow on a loaded machine, not a speed test.
+vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(21);
 const n = 32;
