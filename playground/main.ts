@@ -316,7 +316,7 @@ function drawTraining(): void {
     lineChart($("train-acc"), [{ label: "test accuracy", color: "#2e7d32", y: T.evals.map((e) => e.accuracy), x: T.evals.map((e) => e.step) }], {
       title: "test accuracy (1,000 held-out digits)", yFormat: (v) => `${(100 * v).toFixed(1)}%`,
     });
-    lineChart($("train-sharpness"), [{ label: "sharpness", color: "#6a1b9a", y: T.sharpness.map((e) => e.value), x: T.sharpness.map((e) => e.step) }], { title: "sharpness λmax of the batch loss, every 100 steps (power iteration on HVPs)" });
+    lineChart($("train-sharpness"), [{ label: "sharpness", color: "#6a1b9a", y: T.sharpness.map((e) => e.value), x: T.sharpness.map((e) => e.step) }], { title: `sharpness λmax of the batch loss, every ${T.request?.sharpnessEvery ?? 100} steps (power iteration on HVPs)` });
     lineChart($("train-ratio"), [0, 1].map((l) => ({ label: `layer ${l + 1}`, color: l ? "#ef6c00" : "#1565c0", y: T.updateRatios.map((r) => r[l]), x: T.updateRatios.map((_, k) => k + 1) })), { title: "update/weight ratio: layer 1 (blue), layer 2 (orange)", logY: true });
     $("train-status").textContent = T.status;
   });
