@@ -65,9 +65,10 @@ export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Op
 
 /**
  * A fit() onStep hook that measures every `every` updates (and once before training, with
- * `initial()`); `points` collects the measurements in order.
+ * `initial()`); `points` collects the measurements in order. With `lanczosSteps`, each measurement
+ * also holds the SLQ spectra of the whole Hessian and of every layer's block.
  */
-export function curvatureTracker(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, { every, ...options }: CurvatureOptions & { every: number }) {
+export function curvatureTracker(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, { every, ...options }: CurvatureOptions & { every: number; lanczosSteps?: number }) {
   if (!Number.isInteger(every) || every < 1) throw new RangeError(`curvatureTracker: every must be an integer ≥ 1, got ${every}`);
   const points: CurvaturePoint[] = [];
   return {

@@ -99,3 +99,22 @@ describe("measureCurvature's spectra", () => {
     } finally { model.free(); }
   });
 });
+
+describe("curvatureTracker with spectra", () => {
+  it("every measurement holds SLQ measures of the whole Hessian and each layer's block", async () => {
+    const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 1 });
+    try {
+      const optimizer = sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>;
+      const tracker = curvatureTracker(model, () => crossEntropy(model.forward(x, { training: false }), data.y), optimizer, { every: 3, iterations: 5, hutchinson: 1, lanczosSteps: 6 });
+      await fit(model, data, { optimizer, epochs: 6, batch: "full", onStep: tracker.onStep });
+      expect(tracker.points.map((p) => p.step)).toEqual([3, 6]);
+      for (const p of tracker.points) {
+        expect(p.spectrum!.layers.map((l) => l.name)).toEqual(["0", "2"]);
+        for (const sp of [p.spectrum!.whole, ...p.spectrum!.layers]) {
+          expect(sp.nodes.length).toBeLessThanOrEqual(6);
+          expect(sp.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 8);
+        }
+      }
+    } finally { model.free(); }
+  });
+});
