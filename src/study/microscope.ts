@@ -159,7 +159,7 @@ async function runOptimizer(spec: RunSpec, s: MicroscopeSettings, seed: number, 
       const regions: [string, Float32Array][] = [["weights", model.parameters.flat()], ["grads", model.parameters.flatGrads()],
         ...Object.entries(info.state.buffers).map(([name, ptr]) => [`state.${name}`, f32View(ptr, info.state.n).slice()] as [string, Float32Array])];
       for (const [what, region] of regions) for (const [layer, values] of perLayer(model, region)) result.histograms.push({ step, tag: `${what}/${layer}`, histogram: histogramOf(values) });
-      if (step === 1) return;
+      if (step % s.every !== 0) return; // step 1: histograms only
       tracker.onStep(info);
       result.noise.push({ step, ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y as Int32Array), { batches: noiseBatches, batchSize: noiseBatch, rng: new Random(seed + step) }) });
     });
