@@ -10,6 +10,7 @@ import { gemmSuite } from "./gemm.ts";
 import { gemmMtSuite } from "./gemm-mt.ts";
 import { gemmRelaxedSuite } from "./gemm-relaxed.ts";
 import { hvpSuite } from "./hvp.ts";
+import { landscapeSuite } from "./landscape.ts";
 import { memorySuite } from "./memory.ts";
 import { optimizersSuite } from "./optimizers.ts";
 import { soakSuite } from "./soak.ts";
@@ -18,7 +19,7 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite, browserSuite];
+const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite, landscapeSuite, browserSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

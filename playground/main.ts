@@ -3,7 +3,7 @@
  * they are cheap) and MNIST training in a worker. Everything the page computes is also published
  * on window.__descent, so the browser test can compare it with the same computation in Node.
  */
-import { namedOptimizer, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
+import { namedOptimizer, pathDiagnostics, runTrajectory, testFunction, testFunctions, type Trajectory } from "../src/landscape/index.ts";
 import { CATALOGUE, isStepEntry } from "../src/index.ts";
 import { fmt, heatMap, lineChart, marker, polyline, toPixel, type View } from "./draw.ts";
 import type { FromWorker, TrainRequest } from "./protocol.ts";
@@ -30,11 +30,11 @@ interface Published {
   animating: boolean;
   landscape: { fn: string; start: [number, number]; steps: number; track: 0 | 1; runs: { name: string; options: Record<string, number>; result: Trajectory }[] } | null;
   errors: Record<string, string>;
-  training: { request: TrainRequest | null; status: string; losses: number[]; evals: { step: number; loss: number; accuracy: number }[]; done: boolean; error: string | null; stepsPerSecond: number; dataReady: boolean };
+  training: { request: TrainRequest | null; status: string; losses: number[]; evals: { step: number; loss: number; accuracy: number }[]; sharpness: { step: number; value: number }[]; updateRatios: [number, number][]; done: boolean; error: string | null; stepsPerSecond: number; dataReady: boolean };
 }
 const pub: Published = {
   ready: false, landscapeRuns: 0, animating: false, landscape: null, errors: {},
-  training: { request: null, status: "loading digits…", losses: [], evals: [], done: false, error: null, stepsPerSecond: 0, dataReady: false },
+  training: { request: null, status: "loading digits…", losses: [], evals: [], sharpness: [], updateRatios: [], done: false, error: null, stepsPerSecond: 0, dataReady: false },
 };
 (window as unknown as { __descent: Published }).__descent = pub;
 
@@ -168,6 +168,7 @@ function runLandscape(): void {
   }
   if (!ok) return;
   current = { fn: fn.name, start: [x, y], steps, track, runs };
+  microscope = [];
   pub.landscape = current;
   pub.landscapeRuns++;
   if (drawnFn !== fn.name) {
@@ -217,6 +218,7 @@ function drawLandscape(shown: number): void {
   ctx.fillText(`x ∈ [${view.x0}, ${view.x1}], y ∈ [${view.y0}, ${view.y1}]`, 6, contour.height - 6);
   const losses = current.runs.map(({ name, result }) => ({ label: name, color: colorOf(name) === "#ffffff" ? "#444" : colorOf(name), y: result.losses.slice(0, upTo + 1) }));
   lineChart($("loss-chart"), losses, { title: "loss f(x, y) per step (log scale when positive)", logY: true });
+  drawMicroscope(fn, upTo);
   $("legend").replaceChildren(...current.runs.map(({ name }, k) => {
     const item = el("li");
     const sw = el("span", { class: "swatch" });
@@ -224,6 +226,20 @@ function drawLandscape(shown: number): void {
     item.append(sw, document.createTextNode(legend[k]));
     return item;
   }));
+}
+
+/** The microscope along each path, computed once per run: sharpness (with 2/lr for plain SGD) and the update/weight ratio. */
+let microscope: { name: string; options: Record<string, number>; color: string; d: ReturnType<typeof pathDiagnostics> }[] = [];
+function drawMicroscope(fn: ReturnType<typeof testFunction>, upTo: number): void {
+  if (microscope.length !== current!.runs.length || microscope.some((m, k) => m.name !== current!.runs[k].name || m.d.sharpness.length !== current!.runs[k].result.points.length)) {
+    microscope = current!.runs.map(({ name, options, result }) => ({ name, options, color: colorOf(name) === "#ffffff" ? "#444" : colorOf(name), d: pathDiagnostics(fn, result.points) }));
+  }
+  const sgdLr = microscope.find((r) => r.name === "sgd" && !r.options.momentum)?.options.lr;
+  lineChart($("sharpness-chart"), [
+    ...microscope.map((r) => ({ label: r.name, color: r.color, y: r.d.sharpness.slice(0, upTo + 1) })),
+    ...(sgdLr ? [{ label: "2/lr (sgd)", color: "#9e9e9e", y: [2 / sgdLr, 2 / sgdLr], x: [0, upTo] }] : []),
+  ], { title: "sharpness λmax of the Hessian per step (grey: 2/lr of sgd)" });
+  lineChart($("ratio-chart"), microscope.map((r) => ({ label: r.name, color: r.color, y: r.d.updateRatio.slice(0, upTo), x: r.d.updateRatio.slice(0, upTo).map((_, k) => k + 1) })), { title: "update/weight ratio ‖Δw‖/‖w‖ per step", logY: true });
 }
 
 // The optimizer whose state the user chose to watch; kept while it is unchecked or invalid.
@@ -277,7 +293,7 @@ function startTraining(): void {
   const name = $<HTMLSelectElement>("train-opt").value;
   const lr = readNumber($("train-lr"));
   let ok = checkOptimizer("train", name, { lr }, ["lr"]);
-  const ints: [string, number, number][] = [["train-hidden", 1, 512], ["train-batch", 1, 3000], ["train-steps", 1, 100000], ["train-seed", 0, 2 ** 31 - 1], ["train-every", 1, 100000]];
+  const ints: [string, number, number][] = [["train-hidden", 1, 512], ["train-batch", 1, 3000], ["train-steps", 1, 100000], ["train-seed", 0, 2 ** 31 - 1], ["train-every", 1, 100000], ["train-sharpness-every", 1, 100000]];
   const values: Record<string, number> = {};
   for (const [id, lo, hi] of ints) {
     const v = readNumber($(id));
@@ -289,9 +305,9 @@ function startTraining(): void {
   if (!ok) return;
   const req: TrainRequest = {
     type: "train", optimizer: { name, options: { lr } }, hidden: values["train-hidden"], batch: values["train-batch"],
-    seed: values["train-seed"], steps: values["train-steps"], evalEvery: values["train-every"],
+    seed: values["train-seed"], steps: values["train-steps"], evalEvery: values["train-every"], sharpnessEvery: values["train-sharpness-every"],
   };
-  Object.assign(T, { request: req, losses: [], evals: [], done: false, error: null, status: "starting…" });
+  Object.assign(T, { request: req, losses: [], evals: [], sharpness: [], updateRatios: [], done: false, error: null, status: "starting…" });
   worker.postMessage(req);
   $<HTMLButtonElement>("train-stop").disabled = false;
 }
@@ -309,6 +325,8 @@ function drawTraining(): void {
     lineChart($("train-acc"), [{ label: "test accuracy", color: "#2e7d32", y: T.evals.map((e) => e.accuracy), x: T.evals.map((e) => e.step) }], {
       title: "test accuracy (1,000 held-out digits)", yFormat: (v) => v.toFixed(2), // a fraction, as in the reports and on the command line
     });
+    lineChart($("train-sharpness"), [{ label: "sharpness", color: "#6a1b9a", y: T.sharpness.map((e) => e.value), x: T.sharpness.map((e) => e.step) }], { title: `sharpness λmax of the batch loss, every ${T.request?.sharpnessEvery ?? 100} steps (power iteration on HVPs)` });
+    lineChart($("train-ratio"), [0, 1].map((l) => ({ label: `layer ${l + 1}`, color: l ? "#ef6c00" : "#1565c0", y: T.updateRatios.map((r) => r[l]), x: T.updateRatios.map((_, k) => k + 1) })), { title: "update/weight ratio: layer 1 (blue), layer 2 (orange)", logY: true });
     $("train-status").textContent = T.status;
   });
 }
@@ -319,9 +337,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   else if (m.type === "started") T.status = `training ${m.parameters.toLocaleString("en")} parameters with ${m.optimizer}…`;
   else if (m.type === "progress") {
     T.losses.push(...m.losses);
+    T.updateRatios.push(...m.updateRatios);
     T.stepsPerSecond = m.stepsPerSecond;
     T.status = `step ${T.losses.length}, batch loss ${fmt(m.losses[m.losses.length - 1])}, ${m.stepsPerSecond.toFixed(0)} steps/s`;
   } else if (m.type === "eval") T.evals.push({ step: m.step, loss: m.loss, accuracy: m.accuracy });
+  else if (m.type === "sharpness") T.sharpness.push({ step: m.step, value: m.value });
   else if (m.type === "done") {
     T.done = true;
     const last = T.evals.at(-1);

@@ -7,6 +7,7 @@
 import { add, argmax, heap, logSoftmax, matmul, mean, mul, neg, noGrad, Random, relu, scoped, sum, valueAndGradInto, viewOf, type Tensor } from "../src/index.ts";
 import { freeState, type OptimState } from "../src/index.ts";
 import { namedOptimizer, type NamedOptimizer } from "../src/landscape/index.ts";
+import { tensorObjective, topEigenvalue } from "../src/index.ts";
 import { DIGIT_PIXELS, digitBatch, type Digits } from "./digits.ts";
 
 export interface MlpOptions {
@@ -74,6 +75,16 @@ export class MlpTrainer {
     return neg(mean(sum(mul(onehot, logSoftmax(this.logits(x))), 1)));
   }
 
+  /** ‖Δw‖/‖w‖ of the last update, per layer (W1 | b1, then W2 | b2): the microscope's update-to-weight ratio. */
+  updateRatio: [number, number] = [NaN, NaN];
+
+  /** The sharpness: top Hessian eigenvalue of the last batch's loss, by power iteration on HVPs. */
+  sharpness(iterations = 10, tol = 1e-2): number {
+    const objective = tensorObjective(() => this.loss(this.xb, this.yb), this.weights);
+    const w = Float64Array.from(viewOf(this.params, [this.n]).toArray());
+    return topEigenvalue((v) => objective.hvp(w, v), this.n, { iterations, tol, seed: this.step }).value;
+  }
+
   /** One mini-batch update (batches walk a fresh seeded permutation each epoch); returns the batch loss before it. */
   trainStep(): number {
     const B = this.options.batch;
@@ -83,7 +94,11 @@ export class MlpTrainer {
     this.xb.write(batch.x);
     this.yb.write(batch.onehot);
     const loss = valueAndGradInto(() => this.loss(this.xb, this.yb), this.weights, this.gradients);
+    const before = this.parameters();
     this.opt.update({ ptr: this.params, length: this.n }, { ptr: this.grads, length: this.n }, this.state);
+    const after = this.parameters(), split = this.weights[0].size + this.weights[1].size;
+    const ratio = (s: number, e: number) => { let dd = 0, ww = 0; for (let i = s; i < e; i++) { dd += (after[i] - before[i]) ** 2; ww += before[i] ** 2; } return Math.sqrt(dd / ww); };
+    this.updateRatio = [ratio(0, split), ratio(split, this.n)];
     this.step++;
     return loss;
   }

@@ -21,13 +21,15 @@ async function train(req: TrainRequest, id: number): Promise<void> {
   post({ type: "started", parameters: trainer.n, optimizer: trainer.optimizerName });
   try {
     while (trainer.step < req.steps && id === run) {
-      const t0 = performance.now(), from = trainer.step + 1, losses: number[] = [];
+      const t0 = performance.now(), from = trainer.step + 1, losses: number[] = [], updateRatios: [number, number][] = [];
       while (trainer.step < req.steps && performance.now() - t0 < 40) {
         losses.push(trainer.trainStep());
-        if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) break;
+        updateRatios.push(trainer.updateRatio);
+        if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps || trainer.step % (req.sharpnessEvery ?? 100) === 0) break;
       }
-      post({ type: "progress", from, losses, stepsPerSecond: (losses.length * 1000) / Math.max(1e-3, performance.now() - t0) });
+      post({ type: "progress", from, losses, updateRatios, stepsPerSecond: (losses.length * 1000) / Math.max(1e-3, performance.now() - t0) });
       if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) post({ type: "eval", step: trainer.step, ...trainer.evaluate() });
+      if (trainer.step % (req.sharpnessEvery ?? 100) === 0) post({ type: "sharpness", step: trainer.step, value: trainer.sharpness() });
       await new Promise((r) => setTimeout(r, 0));
     }
     post({ type: "done", steps: trainer.step, stopped: trainer.step < req.steps });

@@ -34,6 +34,12 @@ export class ProtoWriter {
   float(field: number, v: number): this { this.key(field, WIRE_FIXED32); this.reserve(4); this.view.setFloat32(this.n, v, true); this.n += 4; return this; }
   bytes(field: number, b: Uint8Array): this { this.key(field, WIRE_BYTES); this.rawVarint(b.length); this.reserve(b.length); this.buf.set(b, this.n); this.n += b.length; return this; }
   string(field: number, s: string): this { return this.bytes(field, new TextEncoder().encode(s)); }
+  /** A packed repeated double: one length-delimited field of little-endian f64s. */
+  packedDoubles(field: number, values: ArrayLike<number>): this {
+    const b = new Uint8Array(values.length * 8), v = new DataView(b.buffer);
+    for (let i = 0; i < values.length; i++) v.setFloat64(i * 8, values[i], true);
+    return this.bytes(field, b);
+  }
 
   finish(): Uint8Array { return this.buf.slice(0, this.n); }
 }

@@ -12,6 +12,7 @@
  */
 import { crc32c, maskCrc } from "./crc32c.ts";
 import { ProtoWriter, readFields, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from "./protobuf.ts";
+import { decodeHistogram, encodeHistogram, type Histogram } from "./histogram.ts";
 
 export const FILE_VERSION = "brain.Event:2";
 
@@ -23,6 +24,8 @@ export interface Event {
   fileVersion?: string;
   /** Scalar values of a summary event (empty for others). */
   scalars: Scalar[];
+  /** Histogram values of a summary event, when there are any. */
+  histograms?: { tag: string; histogram: Histogram }[];
 }
 
 /**
@@ -107,6 +110,16 @@ export class EventWriter {
     return this;
   }
 
+  /** One histogram at a step: Summary.Value { tag = 1; HistogramProto histo = 5 } (see histogram.ts). */
+  histogram(tag: string, h: Histogram, step: number, wallTime?: number): this {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`EventWriter: step must be a non-negative integer, got ${step}`);
+    if (tag === "") throw new RangeError("EventWriter: empty tag");
+    this.chunks.push(encodeEvent(wallTime ?? this.clock(), step, (w) => {
+      w.bytes(5, new ProtoWriter().bytes(1, new ProtoWriter().string(1, tag).bytes(5, encodeHistogram(h)).finish()).finish());
+    }));
+    return this;
+  }
+
   /** Every record so far: the whole file. */
   bytes(): Uint8Array { return concat(this.chunks); }
 
@@ -126,7 +139,11 @@ export function readEvents(bytes: Uint8Array): Event[] {
       if (f.field === 1 && f.wire === WIRE_FIXED64) event.wallTime = f.view.getFloat64(f.offset, true);
       else if (f.field === 2 && f.wire === WIRE_VARINT) event.step = f.value;
       else if (f.field === 3 && f.wire === WIRE_BYTES) event.fileVersion = new TextDecoder().decode(f.bytes);
-      else if (f.field === 5 && f.wire === WIRE_BYTES) event.scalars.push(...decodeSummary(f.bytes));
+      else if (f.field === 5 && f.wire === WIRE_BYTES) {
+        event.scalars.push(...decodeSummary(f.bytes));
+        const histograms = decodeHistograms(f.bytes);
+        if (histograms.length) (event.histograms ??= []).push(...histograms);
+      }
     }
     return event;
   });
@@ -142,6 +159,20 @@ function decodeSummary(summary: Uint8Array): Scalar[] {
       else if (f.field === 2 && f.wire === WIRE_FIXED32) value = f.view.getFloat32(f.offset, true);
     }
     if (value !== null) out.push({ tag, value }); // values of other kinds (images, histograms) are skipped
+  }
+  return out;
+}
+
+function decodeHistograms(summary: Uint8Array): { tag: string; histogram: Histogram }[] {
+  const out: { tag: string; histogram: Histogram }[] = [];
+  for (const v of readFields(summary)) {
+    if (v.field !== 1 || v.wire !== WIRE_BYTES) continue;
+    let tag = "", histogram: Histogram | null = null;
+    for (const f of readFields(v.bytes)) {
+      if (f.field === 1 && f.wire === WIRE_BYTES) tag = new TextDecoder().decode(f.bytes);
+      else if (f.field === 5 && f.wire === WIRE_BYTES) histogram = decodeHistogram(f.bytes);
+    }
+    if (histogram) out.push({ tag, histogram });
   }
   return out;
 }

@@ -161,6 +161,11 @@ export function renderOutputs(study: Study, file: ResultsFile, { wallTime = 0, c
     if (!w) writers.set(m.run, (w = new EventWriter({ clock: () => wallTime })));
     w.scalars(values, m.step);
   }
+  for (const h of report.histograms ?? []) {
+    let w = writers.get(h.run);
+    if (!w) writers.set(h.run, (w = new EventWriter({ clock: () => wallTime })));
+    w.histogram(h.tag, h.histogram, h.step);
+  }
   for (const [run, w] of writers) files[`tb/${safeName(run)}/${eventFileName("descent", wallTime)}`] = w.bytes();
   return files;
 }

@@ -6,6 +6,7 @@
  */
 import type { ConfigOf, OptionSpec } from "../options/option.ts";
 import type { Table } from "../report/table.ts";
+import type { Histogram } from "../report/histogram.ts";
 
 /**
  * Options of a study as parsed (paper defaults filled in), typed by its option table; always
@@ -30,6 +31,8 @@ export interface StudyReport {
   metrics: { run: string; step: number; [metric: string]: number | string }[];
   /** What a metrics row's `step` counts, which names that column in metrics.csv and metrics.jsonl (default "step"). */
   stepUnit?: "epoch" | "iteration" | "step";
+  /** Histograms (weights, gradients, optimizer state) for TensorBoard, by run and tag. */
+  histograms?: { run: string; step: number; tag: string; histogram: Histogram }[];
 }
 
 /**

@@ -30,7 +30,11 @@ const LOSSES: Record<LossName, LossFn> = {
   bce: (out, y) => binaryCrossEntropyWithLogits(out, y as Tensor),
 };
 
-export interface StepInfo { epoch: number; step: number; loss: number; stepsPerEpoch: number }
+export interface StepInfo {
+  epoch: number; step: number; loss: number; stepsPerEpoch: number;
+  /** The optimizer state after this step's update: for diagnostics to read, never to change. */
+  state: Readonly<OptimState>;
+}
 
 export interface FitOptions {
   optimizer: Optimizer<BaseOptions>;
@@ -150,7 +154,7 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
         const value = outcome;
         steps++;
         sum += value * batch.size;
-        options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch });
+        options.onStep?.({ epoch, step: s + 1, loss: value, stepsPerEpoch: perEpoch, state });
         if (options.yieldEveryMs !== undefined && now() - lastYield >= options.yieldEveryMs) {
           await new Promise((r) => setTimeout(r, 0));
           lastYield = now();

@@ -78,3 +78,25 @@ describe("serve.mjs", () => {
     }
   });
 });
+
+describe("MlpTrainer's microscope", () => {
+  it("sharpness: power iteration agrees with the top Ritz value of 40 Lanczos steps; update ratio of SGD is lr·‖g‖/‖w‖-sized and per layer", async () => {
+    const { lanczosSpectrum, tensorObjective, viewOf } = await import("../../src/index.ts");
+    const t = new MlpTrainer(digits, { hidden: 8, batch: 20, seed: 2, optimizer: { name: "sgd", options: { lr: 0.05 } } });
+    try {
+      const before = t.parameters();
+      t.trainStep();
+      const after = t.parameters(), split = 784 * 8 + 8;
+      const ratio = (s: number, e: number) => Math.hypot(...after.subarray(s, e).map((v, i) => v - before[s + i])) / Math.hypot(...before.subarray(s, e));
+      expect(t.updateRatio[0]).toBeCloseTo(ratio(0, split), 6);
+      expect(t.updateRatio[1]).toBeCloseTo(ratio(split, t.n), 6);
+      const top = t.sharpness(300, 1e-7);
+      // An independent estimate through the same loss: the largest Lanczos node.
+      const priv = t as unknown as { weights: Parameters<typeof tensorObjective>[1]; xb: unknown; yb: unknown; loss: (x: unknown, y: unknown) => ReturnType<Parameters<typeof tensorObjective>[0]>; params: number };
+      const objective = tensorObjective(() => priv.loss(priv.xb, priv.yb), priv.weights);
+      const w = Float64Array.from(viewOf(priv.params, [t.n]).toArray());
+      const s = lanczosSpectrum((v) => objective.hvp(w, v), t.n, { steps: 40, probes: 1, seed: 5 });
+      expect(Math.abs(top - Math.max(...s.nodes)) / top).toBeLessThan(1e-2);
+    } finally { t.dispose(); }
+  });
+});

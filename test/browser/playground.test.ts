@@ -108,24 +108,32 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     await page.fill("#train-steps", "24");
     await page.fill("#train-every", "12");
     await page.fill("#train-lr", "0.002");
+    await page.fill("#train-sharpness-every", "12");
     await page.click("#train-start");
     await page.waitForFunction(() => (window as any).__descent.training.done, null, { timeout: 20_000 });
     const { training } = await published();
     expect(training.error).toBeNull();
     const req = training.request as TrainRequest;
-    expect(req).toMatchObject({ optimizer: { name: "adam", options: { lr: 0.002 } }, hidden: 64, batch: 64, seed: 0, steps: 24, evalEvery: 12 });
+    expect(req).toMatchObject({ optimizer: { name: "adam", options: { lr: 0.002 } }, hidden: 64, batch: 64, seed: 0, steps: 24, evalEvery: 12, sharpnessEvery: 12 });
 
     const digits = decodeDigits(new Uint8Array(readFileSync(new URL("dist/digits.bin", root))));
     const trainer = new MlpTrainer(digits, req);
     const losses: number[] = [];
     const evals: { step: number; loss: number; accuracy: number }[] = [];
+    const ratios: [number, number][] = [], sharpness: { step: number; value: number }[] = [];
     for (let k = 1; k <= req.steps; k++) {
       losses.push(trainer.trainStep());
+      ratios.push(trainer.updateRatio);
       if (k % req.evalEvery === 0) evals.push({ step: k, ...trainer.evaluate() });
+      if (k % req.sharpnessEvery! === 0) sharpness.push({ step: k, value: trainer.sharpness() });
     }
     trainer.dispose();
     expect(training.losses).toEqual(losses);
     expect(training.evals).toEqual(evals);
+    expect(training.updateRatios).toEqual(ratios);
+    expect(training.sharpness).toEqual(sharpness);
+    expect(sharpness.map((e) => e.step)).toEqual([12, 24]);
+    for (const e of sharpness) expect(e.value).toBeGreaterThan(0);
     expect(losses[23]).toBeLessThan(losses[0]);
   }, 30_000);
 

@@ -9,8 +9,8 @@ import type { RunSpec, Study, StudyConfig } from "../../src/study/study.ts";
 import { inRange } from "../../src/optim/validate.ts";
 import type { OptionSpec } from "../../src/options/option.ts";
 
-/** Valid values of the free-text options, which no type can make up. */
-const STRINGS: Record<string, string[]> = { mnist: ["package"] };
+/** Valid values of the free-text options (strings, and lists without choices), which no type can make up. */
+const FREE_TEXT: Record<string, unknown[]> = { mnist: ["package"], "learning-rates": [["adam=0.003"]] };
 
 /**
  * A valid value of the option that is neither its default nor its quick default, and small (the runs
@@ -48,11 +48,12 @@ function explicitValue(o: OptionSpec): unknown {
       return fresh([...(o.choices ?? [])]);
     case "list": {
       const b = base as string[];
+      if (!o.choices && FREE_TEXT[o.name]) return fresh(FREE_TEXT[o.name]);
       return fresh(b.length > 1 ? [[...b].reverse()] : (o.choices ?? []).map((c) => [c]));
     }
     case "string":
-      if (STRINGS[o.name]) return fresh(STRINGS[o.name]);
-      throw new Error(`no explicit value for --${o.name} of type ${o.type}: add valid values to STRINGS`);
+      if (FREE_TEXT[o.name]) return fresh(FREE_TEXT[o.name]);
+      throw new Error(`no explicit value for --${o.name} of type ${o.type}: add valid values to FREE_TEXT`);
     default:
       throw new Error(`no explicit value for --${o.name} of type ${o.type}`);
   }
