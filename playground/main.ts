@@ -234,11 +234,13 @@ function drawMicroscope(fn: ReturnType<typeof testFunction>, upTo: number): void
   if (microscope.length !== current!.runs.length || microscope.some((m, k) => m.name !== current!.runs[k].name || m.d.sharpness.length !== current!.runs[k].result.points.length)) {
     microscope = current!.runs.map(({ name, options, result }) => ({ name, options, color: colorOf(name) === "#ffffff" ? "#444" : colorOf(name), d: pathDiagnostics(fn, result.points) }));
   }
-  const sgdLr = microscope.find((r) => r.name === "sgd" && !r.options.momentum)?.options.lr;
+  // 2/lr is the stability threshold of plain gradient steps: a gradient-step method without momentum.
+  const plain = (name: string) => CATALOGUE.some((e) => isStepEntry(e) && e.name === name && e.step === "gradient");
+  const gd = microscope.find((r) => plain(r.name) && !r.options.momentum), sgdLr = gd?.options.lr;
   lineChart($("sharpness-chart"), [
     ...microscope.map((r) => ({ label: r.name, color: r.color, y: r.d.sharpness.slice(0, upTo + 1) })),
-    ...(sgdLr ? [{ label: "2/lr (sgd)", color: "#9e9e9e", y: [2 / sgdLr, 2 / sgdLr], x: [0, upTo] }] : []),
-  ], { title: "sharpness λmax of the Hessian per step (grey: 2/lr of sgd)" });
+    ...(sgdLr ? [{ label: `2/lr (${gd?.name})`, color: "#9e9e9e", y: [2 / sgdLr, 2 / sgdLr], x: [0, upTo] }] : []),
+  ], { title: "sharpness λmax of the Hessian per step (grey: 2/lr of plain gradient steps)" });
   lineChart($("ratio-chart"), microscope.map((r) => ({ label: r.name, color: r.color, y: r.d.updateRatio.slice(0, upTo), x: r.d.updateRatio.slice(0, upTo).map((_, k) => k + 1) })), { title: "update/weight ratio ‖Δw‖/‖w‖ per step", logY: true });
 }
 

@@ -14,6 +14,7 @@ import { formatDuration, ProgressView } from "./cli/progress.ts";
 import { findStudy, STUDIES, studyNames } from "./study/registry.ts";
 import { resolveStudyConfig, studyOptions } from "./study/config.ts";
 import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts";
+import { checkMnistSource } from "./study/common/data.ts";
 import { RunFailure, type RunEvent } from "./study/runner.ts";
 import { resolveShard, type ShardOption } from "./study/shard-env.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
@@ -109,6 +110,8 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   // The study's own options (given ones only: resolveStudyConfig fills the defaults, or the quick ones).
   const own = new Set(studyOptions(s).map((o) => o.name));
   const config = resolveStudyConfig(s, Object.fromEntries(Object.entries(given).filter(([k]) => own.has(k))));
+  // The digits are checked before the first run, as the output is: a missing source fails in one line, having done nothing.
+  if ("mnist" in config && typeof config.mnist === "string") checkMnistSource(config.mnist);
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
   const shard = resolveShard(values.shard as ShardOption | undefined, process.env);
   if (shard && shard.from !== "--shard" && !output.quiet && !output.json) err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);

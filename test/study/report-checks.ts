@@ -62,7 +62,7 @@ export function expectEventsMatchMetrics(dir: string): number {
 
 /** Report text with the wall-clock cells masked and table padding collapsed: what differs between two runs of one config. */
 export function withoutTimings(md: string): string {
-  return md.replace(/-?\d+(\.\d+)?(e-?\d+)?( ± -?\d+(\.\d+)?(e-?\d+)?)? s\b/g, "T s").replace(/\(T s ± [^)]*\)e-?\d+ s/g, "T s").replace(/ +/g, " ").replace(/-{3,}:?/g, "---");
+  return md.replace(/\(-?\d+(\.\d+)? ± -?\d+(\.\d+)?\)e-?\d+ s\b/g, "T s").replace(/-?\d+(\.\d+)?(e-?\d+)?( ± -?\d+(\.\d+)?(e-?\d+)?)? s\b/g, "T s").replace(/\(T s ± [^)]*\)e-?\d+ s/g, "T s").replace(/ +/g, " ").replace(/-{3,}:?/g, "---");
 }
 
 /** results.json without the measured times (keys holding seconds). */

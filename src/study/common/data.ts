@@ -4,7 +4,7 @@
  * `mnist` package. `--train` and `--test` default to all of the source. Loading happens once per
  * process (each worker thread once).
  */
-import { loadMnistPackage } from "../../data/mnist.node.ts";
+import { loadMnistPackage, requireMnistPackage } from "../../data/mnist.node.ts";
 import { findMnistFiles, loadMnistFiles, mnistCacheDir, requireMnistFiles } from "../../data/mnist-cache.node.ts";
 import { PACKAGE_TEST, PACKAGE_TRAIN, type DataUsed } from "./data-options.ts";
 import type { Dataset } from "../../data/index.ts";
@@ -20,6 +20,11 @@ export function mnistDirectory(source: string, env: Record<string, string | unde
   if (source === "auto") return findMnistFiles(mnistCacheDir(env)) ? mnistCacheDir(env) : null;
   requireMnistFiles(source);
   return source;
+}
+
+/** Fails before any run when the digits cannot be had: a directory without the four files, or the package not installed. */
+export function checkMnistSource(source: string): void {
+  if (mnistDirectory(source) === null) requireMnistPackage();
 }
 
 /** The digits a study's config asks for (--mnist, --train, --test, --seed). */
