@@ -10,6 +10,7 @@ export default tseslint.config(
     ignores: [
       "assembly/**",
       "build/**",
+      "lib/**",
       "dist/**",
       "node_modules/**",
       "runs/**",

@@ -13,20 +13,56 @@ import { num, text, type Row, type Suite } from "./lib.ts";
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface Rate { median: number; best: number }
-interface PageRow { case: string; plain: Rate; relaxed?: Rate; tfjs: Rate; relaxedOverPlain: number | null; oursOverTfjs: number }
-interface PageResult { userAgent: string; crossOriginIsolated: boolean; cores: number; engineBuild: string; ourBuilds: string[]; tfjsBackend: string; tfjsThreads: number; rows: PageRow[] }
+interface Rate {
+  median: number;
+  best: number;
+}
+interface PageRow {
+  case: string;
+  plain: Rate;
+  relaxed?: Rate;
+  tfjs: Rate;
+  relaxedOverPlain: number | null;
+  oursOverTfjs: number;
+}
+interface PageResult {
+  userAgent: string;
+  crossOriginIsolated: boolean;
+  cores: number;
+  engineBuild: string;
+  ourBuilds: string[];
+  tfjsBackend: string;
+  tfjsThreads: number;
+  rows: PageRow[];
+}
 
 async function serve(script: string): Promise<{ server: Server; url: string }> {
-  const tfjsDist = join(dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
-  const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp", "cache-control": "no-store" };
+  const tfjsDist = join(
+    dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json")),
+    "dist",
+  );
+  const isolation = {
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+    "cache-control": "no-store",
+  };
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === "/") { res.writeHead(200, { ...isolation, "content-type": "text/html" }).end(`<!doctype html><script type="module" src="/page.mjs"></script>`); return; }
-    if (path === "/page.mjs") { res.writeHead(200, { ...isolation, "content-type": "text/javascript" }).end(script); return; }
+    if (path === "/") {
+      res
+        .writeHead(200, { ...isolation, "content-type": "text/html" })
+        .end(`<!doctype html><script type="module" src="/page.mjs"></script>`);
+      return;
+    }
+    if (path === "/page.mjs") {
+      res.writeHead(200, { ...isolation, "content-type": "text/javascript" }).end(script);
+      return;
+    }
     const wasm = /^\/tfjs\/(tfjs-backend-wasm[a-z-]*\.wasm)$/.exec(path);
     if (wasm && existsSync(join(tfjsDist, wasm[1]))) {
-      res.writeHead(200, { ...isolation, "content-type": "application/wasm" }).end(readFileSync(join(tfjsDist, wasm[1])));
+      res
+        .writeHead(200, { ...isolation, "content-type": "application/wasm" })
+        .end(readFileSync(join(tfjsDist, wasm[1])));
       return;
     }
     res.writeHead(404, isolation).end();
@@ -41,34 +77,75 @@ export const browserSuite: Suite = {
   name: "browser",
   about: "GEMM in headless Chromium: our plain and relaxed builds vs TF.js wasm (threaded SIMD, all cores), GFLOP/s",
   async run(opts) {
-    if (!existsSync(CHROMIUM)) return { title: "browser: not run", columns: [], rows: [], notes: [`${CHROMIUM} does not exist`] };
+    if (!existsSync(CHROMIUM))
+      return { title: "browser: not run", columns: [], rows: [], notes: [`${CHROMIUM} does not exist`] };
     const bundle = await esbuild.build({
-      entryPoints: [join(here, "browser/page.mjs")], bundle: true, format: "esm", platform: "browser", target: "es2022",
-      write: false, logLevel: "silent", define: { "process.env.NODE_ENV": '"production"' },
+      entryPoints: [join(here, "browser/page.mjs")],
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+      define: { "process.env.NODE_ENV": '"production"' },
     });
     const { server, url } = await serve(bundle.outputFiles[0].text);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(url);
-      await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true, null, { timeout: 60_000 });
-      const config = { sizes: opts.quick ? [[256, 256, 256], [512, 512, 512]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [64, 500, 784], [256, 500, 784]], samples: opts.quick ? 7 : 15, sampleMs: 40 };
-      const result = await page.evaluate((c) => (window as unknown as { runBench(c: unknown): Promise<unknown> }).runBench(c), config) as PageResult;
+      await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true, null, {
+        timeout: 60_000,
+      });
+      const config = {
+        sizes: opts.quick
+          ? [
+              [256, 256, 256],
+              [512, 512, 512],
+            ]
+          : [
+              [256, 256, 256],
+              [512, 512, 512],
+              [1024, 1024, 1024],
+              [64, 500, 784],
+              [256, 500, 784],
+            ],
+        samples: opts.quick ? 7 : 15,
+        sampleMs: 40,
+      };
+      const result = (await page.evaluate(
+        (c) => (window as unknown as { runBench(c: unknown): Promise<unknown> }).runBench(c),
+        config,
+      )) as PageResult;
       if (errors.length > 0) throw new Error(`browser bench: the page failed: ${errors.join("; ")}`);
       const rows: Row[] = result.rows.map((r) => ({
         case: r.case,
-        plain: r.plain.median, plainBest: r.plain.best,
-        relaxed: r.relaxed?.median ?? null, relaxedBest: r.relaxed?.best ?? null,
-        tfjs: r.tfjs.median, tfjsBest: r.tfjs.best,
-        relaxedOverPlain: r.relaxedOverPlain, oursOverTfjs: r.oursOverTfjs,
+        plain: r.plain.median,
+        plainBest: r.plain.best,
+        relaxed: r.relaxed?.median ?? null,
+        relaxedBest: r.relaxed?.best ?? null,
+        tfjs: r.tfjs.median,
+        tfjsBest: r.tfjs.best,
+        relaxedOverPlain: r.relaxedOverPlain,
+        oursOverTfjs: r.oursOverTfjs,
       }));
       return {
         title: `GEMM in Chromium ${browser.version()}, GFLOP/s median (best sample), wall time`,
         columns: [
-          text("case", "case"), num("plain", "plain"), num("(best)", "plainBest"), num("relaxed", "relaxed"), num("(best)", "relaxedBest"),
-          num("TF.js", "tfjs"), num("(best)", "tfjsBest"), num("relaxed/plain", "relaxedOverPlain", 2), num("ours/TF.js", "oursOverTfjs", 2),
+          text("case", "case"),
+          num("plain", "plain"),
+          num("(best)", "plainBest"),
+          num("relaxed", "relaxed"),
+          num("(best)", "relaxedBest"),
+          num("TF.js", "tfjs"),
+          num("(best)", "tfjsBest"),
+          num("relaxed/plain", "relaxedOverPlain", 2),
+          num("ours/TF.js", "oursOverTfjs", 2),
         ],
         rows,
         notes: [

@@ -2,7 +2,17 @@
 // (every plain-build GEMM number), the relaxed_madd rate (the relaxed build's GEMM) and the rate of
 // one f32x4 sqrt and one div (Adam and its kin). The loops live in the benchmark build.
 import { bench, benchBuild } from "./kernels.ts";
-import { measure, rate, rateFields, spread, text, timingOptions, type BenchOptions, type Rate, type Suite } from "./lib.ts";
+import {
+  measure,
+  rate,
+  rateFields,
+  spread,
+  text,
+  timingOptions,
+  type BenchOptions,
+  type Rate,
+  type Suite,
+} from "./lib.ts";
 
 /** Independent chains in fmaCeiling (assembly/ceilings.ts); each does one f32x4 mul + add per iteration. */
 export const ACCUMULATORS = 12;
@@ -13,7 +23,9 @@ const SQRT_DIV_ITERATIONS = 50_000;
 
 function timeChecked(f: (iterations: number) => number, iterations: number, opts: BenchOptions) {
   let sink = 0;
-  const t = measure(() => { sink += f(iterations); }, timingOptions(opts));
+  const t = measure(() => {
+    sink += f(iterations);
+  }, timingOptions(opts));
   if (!Number.isFinite(sink)) throw new Error(`a ceiling loop returned ${sink}`);
   return t;
 }
@@ -38,16 +50,28 @@ export const ceilingSuite: Suite = {
   name: "ceiling",
   about: "one core's f32x4 mul+add rate (GFLOP/s) and its sqrt + div rate",
   async run(opts) {
-    const fma = measureCeiling(opts), madd = measureMaddCeiling(opts), sqrtDiv = measureSqrtDiv(opts);
+    const fma = measureCeiling(opts),
+      madd = measureMaddCeiling(opts),
+      sqrtDiv = measureSqrtDiv(opts);
     // 1e7 elements at r elements/s, in ms: the fastest sample gives the least time.
     const msPer1e7: Rate = { median: 1e10 / sqrtDiv.median, min: 1e10 / sqrtDiv.max, max: 1e10 / sqrtDiv.min };
     return {
       title: "Ceilings of one core, median (min–max)",
-      columns: [text("loop", "loop"), spread("rate", "rate"), text("unit", "unit"), spread("ms per 1e7 elements", "ms", 2)],
+      columns: [
+        text("loop", "loop"),
+        spread("rate", "rate"),
+        text("unit", "unit"),
+        spread("ms per 1e7 elements", "ms", 2),
+      ],
       rows: [
         { loop: "f32x4 mul + add", ...rateFields("rate", fma, 1e9), unit: "GFLOP/s", ms: null },
         ...(madd ? [{ loop: "f32x4 relaxed_madd", ...rateFields("rate", madd, 1e9), unit: "GFLOP/s", ms: null }] : []),
-        { loop: "f32x4 sqrt + div", ...rateFields("rate", sqrtDiv, 1e9), unit: "G elements/s", ...rateFields("ms", msPer1e7, 1) },
+        {
+          loop: "f32x4 sqrt + div",
+          ...rateFields("rate", sqrtDiv, 1e9),
+          unit: "G elements/s",
+          ...rateFields("ms", msPer1e7, 1),
+        },
       ],
       notes: [
         `mul + add: ${ACCUMULATORS} independent chains x = x·s + t, each one f32x4 mul and one f32x4 add per iteration`,
@@ -59,4 +83,3 @@ export const ceilingSuite: Suite = {
     };
   },
 };
-

@@ -21,7 +21,8 @@ const FORMS = [
  * shared memory (what the pool uses) and a postMessage round trip. Microseconds per round trip.
  */
 async function handOffCost(rounds: number): Promise<{ atomics: number; postMessage: number }> {
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort } = require("node:worker_threads");
     parentPort.once("message", (sab) => {
       const flag = new Int32Array(sab);
@@ -33,21 +34,29 @@ async function handOffCost(rounds: number): Promise<{ atomics: number; postMessa
       }
       parentPort.on("message", (m) => parentPort.postMessage(m));
       parentPort.postMessage("echo");
-    });`, { eval: true });
+    });`,
+    { eval: true },
+  );
   const flag = new Int32Array(new SharedArrayBuffer(8));
   worker.postMessage(flag.buffer);
   const t0 = performance.now();
   for (let g = 1; g <= rounds; g++) {
-    Atomics.store(flag, 0, g); Atomics.notify(flag, 0);
+    Atomics.store(flag, 0, g);
+    Atomics.notify(flag, 0);
     for (let d = Atomics.load(flag, 1); d !== g; d = Atomics.load(flag, 1)) Atomics.wait(flag, 1, d);
   }
   const atomics = ((performance.now() - t0) / rounds) * 1e3;
   const next = () => new Promise<unknown>((resolve) => worker.once("message", resolve));
   const ready = next();
-  Atomics.store(flag, 0, -1); Atomics.notify(flag, 0);
+  Atomics.store(flag, 0, -1);
+  Atomics.notify(flag, 0);
   await ready;
   const t1 = performance.now();
-  for (let r = 0; r < rounds; r++) { const reply = next(); worker.postMessage(r); await reply; }
+  for (let r = 0; r < rounds; r++) {
+    const reply = next();
+    worker.postMessage(r);
+    await reply;
+  }
   const postMessage = ((performance.now() - t1) / rounds) * 1e3;
   await worker.terminate();
   return { atomics, postMessage };
@@ -59,12 +68,18 @@ async function handOffCost(rounds: number): Promise<{ atomics: number; postMessa
  * came out at 0.9× in a --quick run against 1.97× once warm.
  */
 function warmUp(pool: ParallelGemm): void {
-  const size = 512, bytes = size * size * 4;
-  const a = pool.heap.alloc(bytes), b = pool.heap.alloc(bytes), c = pool.heap.alloc(bytes);
-  pool.f32View(a, size * size).fill(0.5); pool.f32View(b, size * size).fill(0.25);
+  const size = 512,
+    bytes = size * size * 4;
+  const a = pool.heap.alloc(bytes),
+    b = pool.heap.alloc(bytes),
+    c = pool.heap.alloc(bytes);
+  pool.f32View(a, size * size).fill(0.5);
+  pool.f32View(b, size * size).fill(0.25);
   const t0 = performance.now();
   while (performance.now() - t0 < 400) pool.gemm(c, a, b, size, size, size, 0, 0, 0);
-  pool.heap.release(a); pool.heap.release(b); pool.heap.release(c);
+  pool.heap.release(a);
+  pool.heap.release(b);
+  pool.heap.release(c);
 }
 
 export const gemmMtSuite: Suite = {
@@ -83,31 +98,62 @@ export const gemmMtSuite: Suite = {
       const forms = opts.quick ? FORMS.slice(0, 1) : FORMS;
       for (const size of sizes) {
         for (const f of forms) {
-          const m = size, n = size, k = size, flops = 2 * m * n * k;
+          const m = size,
+            n = size,
+            k = size,
+            flops = 2 * m * n * k;
           const a = new Float32Array(m * k).map(() => rng.range(-1, 1));
           const b = new Float32Array(k * n).map(() => rng.range(-1, 1));
-          const pa = heap.alloc(a.length * 4), pb = heap.alloc(b.length * 4), pc = heap.alloc(m * n * 4);
-          const qa = pool.heap.alloc(a.length * 4), qb = pool.heap.alloc(b.length * 4), qc = pool.heap.alloc(m * n * 4);
+          const pa = heap.alloc(a.length * 4),
+            pb = heap.alloc(b.length * 4),
+            pc = heap.alloc(m * n * 4);
+          const qa = pool.heap.alloc(a.length * 4),
+            qb = pool.heap.alloc(b.length * 4),
+            qc = pool.heap.alloc(m * n * 4);
           try {
-            f32View(pa, a.length).set(a); f32View(pb, b.length).set(b);
-            pool.f32View(qa, a.length).set(a); pool.f32View(qb, b.length).set(b);
+            f32View(pa, a.length).set(a);
+            f32View(pb, b.length).set(b);
+            pool.f32View(qa, a.length).set(a);
+            pool.f32View(qb, b.length).set(b);
             const work = gemmWorkspace();
-            const { timings: [one, two], rounds } = measureInterleaved([
-              () => kernels.gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0, work),
-              () => pool.gemm(qc, qa, qb, m, n, k, f.transA, f.transB, 0),
-            ], timing);
+            const {
+              timings: [one, two],
+              rounds,
+            } = measureInterleaved(
+              [
+                () => kernels.gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0, work),
+                () => pool.gemm(qc, qa, qb, m, n, k, f.transA, f.transB, 0),
+              ],
+              timing,
+            );
             const speedup = ratioPerRound(rounds, 0, 1);
-            const gf = (t: { median: number; min: number; max: number }, key: string) =>
-              ({ [key]: flops / t.median / 1e9, [key + "Min"]: flops / t.max / 1e9, [key + "Max"]: flops / t.min / 1e9 });
+            const gf = (t: { median: number; min: number; max: number }, key: string) => ({
+              [key]: flops / t.median / 1e9,
+              [key + "Min"]: flops / t.max / 1e9,
+              [key + "Max"]: flops / t.min / 1e9,
+            });
             rows.push({
-              case: `${size}³ ${f.form}`, m, n, k, transA: f.transA, transB: f.transB, threads: pool.threads,
-              ...gf(one, "single"), ...gf(two, "multi"),
-              speedup: speedup.median, speedupMin: speedup.min, speedupMax: speedup.max,
+              case: `${size}³ ${f.form}`,
+              m,
+              n,
+              k,
+              transA: f.transA,
+              transB: f.transB,
+              threads: pool.threads,
+              ...gf(one, "single"),
+              ...gf(two, "multi"),
+              speedup: speedup.median,
+              speedupMin: speedup.min,
+              speedupMax: speedup.max,
               ofTarget: speedup.median / TARGET,
             });
           } finally {
-            heap.release(pa); heap.release(pb); heap.release(pc);
-            pool.heap.release(qa); pool.heap.release(qb); pool.heap.release(qc);
+            heap.release(pa);
+            heap.release(pb);
+            heap.release(pc);
+            pool.heap.release(qa);
+            pool.heap.release(qb);
+            pool.heap.release(qc);
           }
           process.stderr.write(".");
         }
@@ -117,14 +163,23 @@ export const gemmMtSuite: Suite = {
     }
     process.stderr.write("\n");
     const handOff = await handOffCost(opts.quick ? 2000 : 10000);
-    notes.push(`hand-off to a worker and back: Atomics notify/wait ${handOff.atomics.toFixed(1)} µs, postMessage ${handOff.postMessage.toFixed(1)} µs (the pool uses Atomics)`);
-    notes.push(`target: ≥ ${TARGET}× at n = 1024 on 2 cores; speed-up = one-thread time / ${pool.threads}-thread time, per alternating pair of samples`);
-    notes.push("A and B are copied into the pool's shared memory once, before timing; the Aᵀ forms include gathering each thread's columns of A");
+    notes.push(
+      `hand-off to a worker and back: Atomics notify/wait ${handOff.atomics.toFixed(1)} µs, postMessage ${handOff.postMessage.toFixed(1)} µs (the pool uses Atomics)`,
+    );
+    notes.push(
+      `target: ≥ ${TARGET}× at n = 1024 on 2 cores; speed-up = one-thread time / ${pool.threads}-thread time, per alternating pair of samples`,
+    );
+    notes.push(
+      "A and B are copied into the pool's shared memory once, before timing; the Aᵀ forms include gathering each thread's columns of A",
+    );
     return {
       title: `GEMM split over ${pool.threads} threads vs one, GFLOP/s median (min–max)`,
       columns: [
-        text("case", "case"), spread("1 thread", "single"), spread(`${pool.threads} threads`, "multi"),
-        spread("speed-up", "speedup", 2), num("of 1.6× target", "ofTarget", 2),
+        text("case", "case"),
+        spread("1 thread", "single"),
+        spread(`${pool.threads} threads`, "multi"),
+        spread("speed-up", "speedup", 2),
+        num("of 1.6× target", "ofTarget", 2),
       ],
       rows,
       notes,

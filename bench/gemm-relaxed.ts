@@ -9,9 +9,28 @@ import type { Exports } from "../src/wasm/abi.ts";
 import { instantiateBuild, relaxedSimdSupported } from "../src/wasm/module.ts";
 import { ITERATIONS, ACCUMULATORS } from "./ceiling.ts";
 import { bench } from "./kernels.ts";
-import { measureInterleavedCpu, num, pct, ratioPerRound, spread, spreadOf, rateFields, text, timingOptions, type Row, type Suite } from "./lib.ts";
+import {
+  measureInterleavedCpu,
+  num,
+  pct,
+  ratioPerRound,
+  spread,
+  spreadOf,
+  rateFields,
+  text,
+  timingOptions,
+  type Row,
+  type Suite,
+} from "./lib.ts";
 
-interface Case { label: string; m: number; n: number; k: number; transA: number; transB: number }
+interface Case {
+  label: string;
+  m: number;
+  n: number;
+  k: number;
+  transA: number;
+  transB: number;
+}
 
 function cases(quick: boolean): Case[] {
   const out: Case[] = [];
@@ -28,7 +47,10 @@ function cases(quick: boolean): Case[] {
 /** Operands of one case in an instance's own memory: pointers to A, B, C and the workspace. */
 function place(k: Exports, a: Float32Array, b: Float32Array, cLength: number) {
   const align = (x: number) => (x + 63) & ~63;
-  const pa = align(k.heapBase()), pb = align(pa + a.length * 4), pc = align(pb + b.length * 4), work = align(pc + cLength * 4);
+  const pa = align(k.heapBase()),
+    pb = align(pa + a.length * 4),
+    pc = align(pb + b.length * 4),
+    work = align(pc + cLength * 4);
   const short = work + k.gemmWorkBytes() - k.memory.buffer.byteLength;
   if (short > 0) k.memory.grow(Math.ceil(short / 65536));
   new Float32Array(k.memory.buffer, pa, a.length).set(a);
@@ -41,7 +63,14 @@ export const gemmRelaxedSuite: Suite = {
   about: "GEMM, relaxed-SIMD build vs plain build vs the relaxed_madd and mul+add ceilings, one thread, GFLOP/s",
   async run(opts) {
     if (!relaxedSimdSupported()) {
-      return { title: "GEMM relaxed vs plain: not run", columns: [], rows: [], notes: ["this runtime does not compile relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd --import tsx bench/run.ts gemm-relaxed)"] };
+      return {
+        title: "GEMM relaxed vs plain: not run",
+        columns: [],
+        rows: [],
+        notes: [
+          "this runtime does not compile relaxed SIMD (Node 20: node --experimental-wasm-relaxed-simd --import tsx bench/run.ts gemm-relaxed)",
+        ],
+      };
     }
     const [plain, relaxed] = await Promise.all([instantiateBuild("plain"), instantiateBuild("relaxed")]);
     // Timed in CPU time (measureInterleavedCpu), many short samples: on a loaded machine the best
@@ -53,19 +82,33 @@ export const gemmRelaxedSuite: Suite = {
     for (const c of cases(opts.quick)) {
       const { m, n, k, transA, transB } = c;
       const flops = 2 * m * n * k;
-      const a = new Float32Array(m * k).map(() => rng.range(-1, 1)), b = new Float32Array(k * n).map(() => rng.range(-1, 1));
-      const p = place(plain, a, b, m * n), r = place(relaxed, a, b, m * n);
+      const a = new Float32Array(m * k).map(() => rng.range(-1, 1)),
+        b = new Float32Array(k * n).map(() => rng.range(-1, 1));
+      const p = place(plain, a, b, m * n),
+        r = place(relaxed, a, b, m * n);
       let sink = 0;
-      const rounds = measureInterleavedCpu([
-        () => plain.gemm(p.pc, p.pa, p.pb, m, n, k, transA, transB, 0, p.work),
-        () => relaxed.gemm(r.pc, r.pa, r.pb, m, n, k, transA, transB, 0, r.work),
-        () => { sink += bench.fmaCeiling(ITERATIONS); },
-        () => { sink += bench.maddCeiling(ITERATIONS); },
-      ], timing);
+      const rounds = measureInterleavedCpu(
+        [
+          () => plain.gemm(p.pc, p.pa, p.pb, m, n, k, transA, transB, 0, p.work),
+          () => relaxed.gemm(r.pc, r.pa, r.pb, m, n, k, transA, transB, 0, r.work),
+          () => {
+            sink += bench.fmaCeiling(ITERATIONS);
+          },
+          () => {
+            sink += bench.maddCeiling(ITERATIONS);
+          },
+        ],
+        timing,
+      );
       if (!Number.isFinite(sink)) throw new Error(`a ceiling loop returned ${sink}`);
       const gflops = (times: number[], work: number) => spreadOf(times.map((t) => work / t));
       rows.push({
-        case: c.label, m, n, k, transA, transB,
+        case: c.label,
+        m,
+        n,
+        k,
+        transA,
+        transB,
         ...rateFields("plain", gflops(rounds[0], flops), 1e9),
         ...rateFields("relaxed", gflops(rounds[1], flops), 1e9),
         ...rateFields("fmaCeiling", gflops(rounds[2], ceilingFlops), 1e9),
@@ -73,10 +116,10 @@ export const gemmRelaxedSuite: Suite = {
         // Per round: plain time / relaxed time is the speed-up; ceiling time per flop / GEMM time per flop the fraction.
         ...rateFields("speedup", ratioPerRound(rounds, 0, 1), 1),
         bestSpeedup: Math.min(...rounds[0]) / Math.min(...rounds[1]),
-        bestRelaxedOfMadd: (Math.min(...rounds[3]) / ceilingFlops) / (Math.min(...rounds[1]) / flops),
-        bestPlainOfFma: (Math.min(...rounds[2]) / ceilingFlops) / (Math.min(...rounds[0]) / flops),
-        relaxedOfMadd: spreadOf(rounds[1].map((t, s) => (rounds[3][s] / ceilingFlops) / (t / flops))).median,
-        plainOfFma: spreadOf(rounds[0].map((t, s) => (rounds[2][s] / ceilingFlops) / (t / flops))).median,
+        bestRelaxedOfMadd: Math.min(...rounds[3]) / ceilingFlops / (Math.min(...rounds[1]) / flops),
+        bestPlainOfFma: Math.min(...rounds[2]) / ceilingFlops / (Math.min(...rounds[0]) / flops),
+        relaxedOfMadd: spreadOf(rounds[1].map((t, s) => rounds[3][s] / ceilingFlops / (t / flops))).median,
+        plainOfFma: spreadOf(rounds[0].map((t, s) => rounds[2][s] / ceilingFlops / (t / flops))).median,
       });
       process.stderr.write(".");
     }
@@ -84,10 +127,17 @@ export const gemmRelaxedSuite: Suite = {
     return {
       title: "GEMM, one thread: relaxed-SIMD build vs plain, GFLOP/s median (min–max), ratios per round",
       columns: [
-        text("case", "case"), spread("plain", "plain"), spread("relaxed", "relaxed"), spread("relaxed/plain", "speedup", 2),
-        spread("mul+add ceiling", "fmaCeiling"), spread("relaxed_madd ceiling", "maddCeiling"),
-        pct("plain of mul+add", "plainOfFma"), pct("relaxed of madd", "relaxedOfMadd"),
-        num("best relaxed/plain", "bestSpeedup", 2), pct("best plain of mul+add", "bestPlainOfFma"), pct("best relaxed of madd", "bestRelaxedOfMadd"),
+        text("case", "case"),
+        spread("plain", "plain"),
+        spread("relaxed", "relaxed"),
+        spread("relaxed/plain", "speedup", 2),
+        spread("mul+add ceiling", "fmaCeiling"),
+        spread("relaxed_madd ceiling", "maddCeiling"),
+        pct("plain of mul+add", "plainOfFma"),
+        pct("relaxed of madd", "relaxedOfMadd"),
+        num("best relaxed/plain", "bestSpeedup", 2),
+        pct("best plain of mul+add", "bestPlainOfFma"),
+        pct("best relaxed of madd", "bestRelaxedOfMadd"),
       ],
       rows,
       notes: [

@@ -6,7 +6,14 @@ import { measureCeiling } from "./ceiling.ts";
 import { measure, num, pct, rate, rateFields, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 import { peerFor, timeTfMatMul, type Peer } from "./tfjs.ts";
 
-interface Case { label: string; m: number; n: number; k: number; transA: boolean; transB: boolean }
+interface Case {
+  label: string;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+}
 
 const FORMS = [
   { form: "A·B", transA: false, transB: false },
@@ -45,7 +52,10 @@ export const gemmSuite: Suite = {
     const timing = timingOptions(opts);
     const notes: string[] = [];
     const peer = await peerFor(notes, "; its times include dataSync()");
-    if (peer) notes.push("TF.js transpose+matMul: the transposed operand made explicit with tf.transpose (timed), then a plain matMul");
+    if (peer)
+      notes.push(
+        "TF.js transpose+matMul: the transposed operand made explicit with tf.transpose (timed), then a plain matMul",
+      );
     const ceiling = measureCeiling(opts).median;
     notes.push(`ceiling (f32x4 mul+add, one core): ${(ceiling / 1e9).toFixed(1)} GFLOP/s`);
 
@@ -55,23 +65,37 @@ export const gemmSuite: Suite = {
     for (const c of cases(opts.quick)) {
       const { m, n, k } = c;
       const flops = 2 * m * n * k;
-      const a = randomMatrix(rng, m * k), b = randomMatrix(rng, k * n);
-      const pa = heap.alloc(a.length * 4), pb = heap.alloc(b.length * 4), pc = heap.alloc(m * n * 4);
+      const a = randomMatrix(rng, m * k),
+        b = randomMatrix(rng, k * n);
+      const pa = heap.alloc(a.length * 4),
+        pb = heap.alloc(b.length * 4),
+        pc = heap.alloc(m * n * 4);
       let ours;
       try {
         f32View(pa, a.length).set(a);
         f32View(pb, b.length).set(b);
-        const ta = +c.transA, tb = +c.transB;
-        ours = rate(measure(() => kernels.gemm(pc, pa, pb, m, n, k, ta, tb, 0, work), timing), flops);
+        const ta = +c.transA,
+          tb = +c.transB;
+        ours = rate(
+          measure(() => kernels.gemm(pc, pa, pb, m, n, k, ta, tb, 0, work), timing),
+          flops,
+        );
       } finally {
-        heap.release(pa); heap.release(pb); heap.release(pc);
+        heap.release(pa);
+        heap.release(pb);
+        heap.release(pc);
       }
       const theirs = peer ? rate(timeTfMatMul(peer, a, b, m, n, k, c.transA, c.transB, false, timing), flops) : null;
       const transposed = c.transA || c.transB;
-      const theirsExplicit = peer && transposed
-        ? rate(timeTfMatMul(peer, a, b, m, n, k, c.transA, c.transB, true, timing), flops) : null;
+      const theirsExplicit =
+        peer && transposed ? rate(timeTfMatMul(peer, a, b, m, n, k, c.transA, c.transB, true, timing), flops) : null;
       rows.push({
-        case: c.label, m, n, k, transA: +c.transA, transB: +c.transB,
+        case: c.label,
+        m,
+        n,
+        k,
+        transA: +c.transA,
+        transB: +c.transB,
         ...rateFields("ours", ours, 1e9),
         ofCeiling: ours.median / ceiling,
         ceiling: ceiling / 1e9,
@@ -86,9 +110,13 @@ export const gemmSuite: Suite = {
     return {
       title: "GEMM, one thread, GFLOP/s median (min–max)",
       columns: [
-        text("case", "case"), spread("ours", "ours"), pct("of ceiling", "ofCeiling"),
-        spread("TF.js matMul(flags)", "tfjs"), num("ours/TF.js", "oursOverTfjs", 2),
-        spread("TF.js transpose+matMul", "tfjsExplicit"), num("ours/best TF.js", "oursOverTfjsBest", 2),
+        text("case", "case"),
+        spread("ours", "ours"),
+        pct("of ceiling", "ofCeiling"),
+        spread("TF.js matMul(flags)", "tfjs"),
+        num("ours/TF.js", "oursOverTfjs", 2),
+        spread("TF.js transpose+matMul", "tfjsExplicit"),
+        num("ours/best TF.js", "oursOverTfjsBest", 2),
       ],
       rows,
       notes,

@@ -24,18 +24,32 @@ export const hvpSuite: Suite = {
     try {
       const grad = measure(() => valueAndGrad(f, params).grads.forEach((g) => g.free()), timing);
       const gradInto = measure(() => model.lossAndGrad(x, batch.labels, crossEntropy), timing);
-      const hv = measure(() => { const r = hvp(f, params, v); r.grads.forEach((g) => g.free()); r.hv.forEach((h) => h.free()); }, timing);
+      const hv = measure(() => {
+        const r = hvp(f, params, v);
+        r.grads.forEach((g) => g.free());
+        r.hv.forEach((h) => h.free());
+      }, timing);
       const ratio = hv.median / grad.median;
       return {
         title: `Gradient and HVP, 784-500-10 ReLU MLP, cross-entropy, batch ${BATCH}: ms median (min–max)`,
         columns: [
-          spread("gradient ms", "gradMs", 2), spread("lossAndGrad ms", "gradIntoMs", 2), spread("HVP ms", "hvpMs", 2),
-          num("HVP/gradient", "ratio", 2), num("target", "target", 0), text("met", "met"),
+          spread("gradient ms", "gradMs", 2),
+          spread("lossAndGrad ms", "gradIntoMs", 2),
+          spread("HVP ms", "hvpMs", 2),
+          num("HVP/gradient", "ratio", 2),
+          num("target", "target", 0),
+          text("met", "met"),
         ],
-        rows: [{
-          ...msFields("gradMs", grad), ...msFields("gradIntoMs", gradInto), ...msFields("hvpMs", hv),
-          ratio, target: TARGET_RATIO, met: ratio <= TARGET_RATIO ? "yes" : "no",
-        }],
+        rows: [
+          {
+            ...msFields("gradMs", grad),
+            ...msFields("gradIntoMs", gradInto),
+            ...msFields("hvpMs", hv),
+            ratio,
+            target: TARGET_RATIO,
+            met: ratio <= TARGET_RATIO ? "yes" : "no",
+          },
+        ],
         notes: [
           "gradient: valueAndGrad (new gradient tensors, freed); lossAndGrad: the training form, into the gradient region",
           "HVP: hvp() returns the gradient and H·v (double backward, Pearlmutter 1994), v a fixed random direction",

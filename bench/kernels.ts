@@ -21,9 +21,18 @@ export interface BenchExports {
 /** Which form of the benchmark build is loaded. */
 export const benchBuild: EngineBuild = relaxedSimdSupported() ? "relaxed" : "plain";
 
-const file = new URL(`../build/${benchBuild === "relaxed" ? "descent-bench-relaxed.wasm" : "descent-bench.wasm"}`, import.meta.url);
-const env = { abort() { throw new Error(`${file.pathname} aborted`); }, seed: () => 0 };
-export const bench = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env }).exports as unknown as BenchExports;
+const file = new URL(
+  `../build/${benchBuild === "relaxed" ? "descent-bench-relaxed.wasm" : "descent-bench.wasm"}`,
+  import.meta.url,
+);
+const env = {
+  abort() {
+    throw new Error(`${file.pathname} aborted`);
+  },
+  seed: () => 0,
+};
+export const bench = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env })
+  .exports as unknown as BenchExports;
 
 let prepared = -1;
 /**

@@ -12,18 +12,30 @@ export interface BenchOptions {
 }
 
 /** Seconds per call. */
-export interface Timing { median: number; min: number; max: number; samples: number; repsPerSample: number }
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+  repsPerSample: number;
+}
 
 /** A rate in units per second: median and the spread over samples (min from the slowest sample). */
-export interface Rate { median: number; min: number; max: number }
+export interface Rate {
+  median: number;
+  min: number;
+  max: number;
+}
 
 /** How long to warm up and sample; samples ≥ 5. */
-export interface TimeOptions { samples: number; warmupMs: number; sampleMs: number }
+export interface TimeOptions {
+  samples: number;
+  warmupMs: number;
+  sampleMs: number;
+}
 
 export function timingOptions(opts: BenchOptions): TimeOptions {
-  return opts.quick
-    ? { samples: 5, warmupMs: 60, sampleMs: 40 }
-    : { samples: 11, warmupMs: 250, sampleMs: 120 };
+  return opts.quick ? { samples: 5, warmupMs: 60, sampleMs: 40 } : { samples: 11, warmupMs: 250, sampleMs: 120 };
 }
 
 /** Past this many ms per call, a measurement takes only the minimum 5 samples. */
@@ -37,7 +49,10 @@ export function measure(fn: () => void, { samples, warmupMs, sampleMs }: TimeOpt
   if (samples < 5) throw new RangeError(`measure: need at least 5 samples, got ${samples}`);
   let calls = 0;
   const warmStart = performance.now();
-  while (calls < 2 || performance.now() - warmStart < warmupMs) { fn(); calls++; }
+  while (calls < 2 || performance.now() - warmStart < warmupMs) {
+    fn();
+    calls++;
+  }
   const perCall = (performance.now() - warmStart) / calls;
   const reps = Math.max(1, Math.ceil(sampleMs / Math.max(perCall, 1e-6)));
   if (perCall > SLOW_CALL_MS) samples = 5;
@@ -48,7 +63,13 @@ export function measure(fn: () => void, { samples, warmupMs, sampleMs }: TimeOpt
     times.push((performance.now() - t0) / 1000 / reps);
   }
   times.sort((a, b) => a - b);
-  return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1], samples, repsPerSample: reps };
+  return {
+    median: times[times.length >> 1],
+    min: times[0],
+    max: times[times.length - 1],
+    samples,
+    repsPerSample: reps,
+  };
 }
 
 /** Median, min and max of some numbers. */
@@ -63,13 +84,20 @@ export function spreadOf(xs: number[]): Rate {
  * divides within each round before taking the median. Warm-up and repetitions as measure().
  * Returns each function's Timing and its seconds per call in every round.
  */
-export function measureInterleaved(fns: (() => void)[], { samples, warmupMs, sampleMs }: TimeOptions): { timings: Timing[]; rounds: number[][] } {
+export function measureInterleaved(
+  fns: (() => void)[],
+  { samples, warmupMs, sampleMs }: TimeOptions,
+): { timings: Timing[]; rounds: number[][] } {
   if (samples < 5) throw new RangeError(`measureInterleaved: need at least 5 samples, got ${samples}`);
   const spent = fns.map(() => 0);
   let calls = 0;
   const warmStart = performance.now();
   while (calls < 2 || performance.now() - warmStart < warmupMs) {
-    fns.forEach((fn, i) => { const t = performance.now(); fn(); spent[i] += performance.now() - t; });
+    fns.forEach((fn, i) => {
+      const t = performance.now();
+      fn();
+      spent[i] += performance.now() - t;
+    });
     calls++;
   }
   const slowest = Math.max(...spent) / calls;
@@ -112,22 +140,39 @@ export function rate(t: Timing, work: number): Rate {
 export type Cell = string | number | null;
 export type Row = Record<string, Cell>;
 /** A table column: its header and how to show a row (rows keep raw numbers for the JSON). */
-export interface Column { header: string; show: (row: Row) => string }
-export interface SuiteResult { title: string; columns: Column[]; rows: Row[]; notes: string[] }
-export interface Suite { name: string; about: string; run(opts: BenchOptions): Promise<SuiteResult> }
+export interface Column {
+  header: string;
+  show: (row: Row) => string;
+}
+export interface SuiteResult {
+  title: string;
+  columns: Column[];
+  rows: Row[];
+  notes: string[];
+}
+export interface Suite {
+  name: string;
+  about: string;
+  run(opts: BenchOptions): Promise<SuiteResult>;
+}
 
 /** Column helpers: a raw value, a number with fixed digits, a ratio as a percentage, a rate's spread. */
 export const text = (header: string, key: string): Column => ({ header, show: (r) => String(r[key] ?? "—") });
-export const num = (header: string, key: string, digits = 1): Column =>
-  ({ header, show: (r) => (typeof r[key] === "number" ? (r[key] as number).toFixed(digits) : "—") });
-export const pct = (header: string, key: string): Column =>
-  ({ header, show: (r) => (typeof r[key] === "number" ? `${(100 * (r[key] as number)).toFixed(0)}%` : "—") });
+export const num = (header: string, key: string, digits = 1): Column => ({
+  header,
+  show: (r) => (typeof r[key] === "number" ? (r[key] as number).toFixed(digits) : "—"),
+});
+export const pct = (header: string, key: string): Column => ({
+  header,
+  show: (r) => (typeof r[key] === "number" ? `${(100 * (r[key] as number)).toFixed(0)}%` : "—"),
+});
 /** "median (min–max)" from the row's <key>, <key>Min, <key>Max. */
 export const spread = (header: string, key: string, digits = 1): Column => ({
   header,
-  show: (r) => typeof r[key] === "number"
-    ? `${(r[key] as number).toFixed(digits)} (${(r[key + "Min"] as number).toFixed(digits)}–${(r[key + "Max"] as number).toFixed(digits)})`
-    : "—",
+  show: (r) =>
+    typeof r[key] === "number"
+      ? `${(r[key] as number).toFixed(digits)} (${(r[key + "Min"] as number).toFixed(digits)}–${(r[key + "Max"] as number).toFixed(digits)})`
+      : "—",
 });
 /** A Rate scaled to display units, as the three row fields spread() reads. */
 export function rateFields(key: string, r: Rate, scale: number): Row {
@@ -137,7 +182,8 @@ export function rateFields(key: string, r: Rate, scale: number): Row {
 export function formatTable(result: SuiteResult): string {
   const cells = result.rows.map((row) => result.columns.map((c) => c.show(row)));
   const widths = result.columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-  const line = (parts: string[]) => parts.map((p, i) => (i === 0 ? p.padEnd(widths[i]) : p.padStart(widths[i]))).join("  ");
+  const line = (parts: string[]) =>
+    parts.map((p, i) => (i === 0 ? p.padEnd(widths[i]) : p.padStart(widths[i]))).join("  ");
   return [
     `## ${result.title}`,
     line(result.columns.map((c) => c.header)),
@@ -151,7 +197,15 @@ export function formatTable(result: SuiteResult): string {
 export function environment(opts: BenchOptions) {
   const cpu = cpus();
   // The load average says whether other work shared the cores while we measured (1-minute figure).
-  return { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, loadAverage: Number(loadavg()[0].toFixed(2)), quick: opts.quick };
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    loadAverage: Number(loadavg()[0].toFixed(2)),
+    quick: opts.quick,
+  };
 }
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
@@ -180,10 +234,17 @@ export function msFields(key: string, t: Timing): Row {
 export function measureInterleavedCpu(fns: (() => void)[], { samples, warmupMs, sampleMs }: TimeOptions): number[][] {
   const spent = fns.map(() => 0);
   let calls = 0;
-  const cpuMs = (since?: NodeJS.CpuUsage) => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
+  const cpuMs = (since?: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
   const warmStart = cpuMs();
   while (calls < 2 || cpuMs() - warmStart < warmupMs) {
-    fns.forEach((fn, i) => { const t = process.cpuUsage(); fn(); spent[i] += cpuMs(t); });
+    fns.forEach((fn, i) => {
+      const t = process.cpuUsage();
+      fn();
+      spent[i] += cpuMs(t);
+    });
     calls++;
   }
   const reps = spent.map((ms) => Math.max(1, Math.ceil(sampleMs / Math.max(ms / calls, 1e-3))));

@@ -12,12 +12,23 @@ export const memorySuite: Suite = {
     for (const bytes of [4e6, 4e7]) {
       const [dst, src] = copyBuffers(bytes);
       const traffic = 2 * bytes;
-      const ours = rate(measure(() => bench.copyBytes(dst, src, bytes), timing), traffic);
-      const js = rate(measure(() => {
-        const buffer = bench.memory.buffer;
-        new Uint8Array(buffer, dst, bytes).set(new Uint8Array(buffer, src, bytes));
-      }, timing), traffic);
-      rows.push({ size: `${bytes / 1e6} MB`, bytes, ...rateFields("copy", ours, 1e9), ...rateFields("jsSet", js, 1e9) });
+      const ours = rate(
+        measure(() => bench.copyBytes(dst, src, bytes), timing),
+        traffic,
+      );
+      const js = rate(
+        measure(() => {
+          const buffer = bench.memory.buffer;
+          new Uint8Array(buffer, dst, bytes).set(new Uint8Array(buffer, src, bytes));
+        }, timing),
+        traffic,
+      );
+      rows.push({
+        size: `${bytes / 1e6} MB`,
+        bytes,
+        ...rateFields("copy", ours, 1e9),
+        ...rateFields("jsSet", js, 1e9),
+      });
     }
     return {
       title: "Copy bandwidth, GB/s (read + write) median (min–max)",

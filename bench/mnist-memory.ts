@@ -14,7 +14,14 @@ import { writeFakeMnist } from "../test/data/fake-mnist.ts";
 const MB = 1e6;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
-const status = (key: string) => Number(/(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith(key))!)![1]) * 1000;
+const status = (key: string) =>
+  Number(
+    /(\d+) kB/.exec(
+      readFileSync("/proc/self/status", "utf8")
+        .split("\n")
+        .find((l) => l.startsWith(key))!,
+    )![1],
+  ) * 1000;
 
 let dir = process.argv[2];
 let generated: string | null = null;
@@ -35,13 +42,21 @@ const peak = status("VmHWM:");
 gc();
 const after = process.memoryUsage();
 const f32 = (train.x.byteLength + test.x.byteLength) / MB;
-console.log(JSON.stringify({
-  dir: generated ? "generated (same shape as the official files)" : dir,
-  images: { train: train.n, test: test.n }, loadSeconds: Number(seconds.toFixed(2)),
-  f32CopyMB: Number(f32.toFixed(1)), rawTrainImagesMB: 47.04,
-  rssBeforeMB: Number((before.rss / MB).toFixed(1)),
-  peakRssMB: generated ? null : Number((peak / MB).toFixed(1)),
-  peakAboveBeforeMB: generated ? null : Number(((peak - before.rss) / MB).toFixed(1)),
-  heldArrayBuffersAfterMB: Number(((after.arrayBuffers - before.arrayBuffers) / MB).toFixed(1)),
-}, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      dir: generated ? "generated (same shape as the official files)" : dir,
+      images: { train: train.n, test: test.n },
+      loadSeconds: Number(seconds.toFixed(2)),
+      f32CopyMB: Number(f32.toFixed(1)),
+      rawTrainImagesMB: 47.04,
+      rssBeforeMB: Number((before.rss / MB).toFixed(1)),
+      peakRssMB: generated ? null : Number((peak / MB).toFixed(1)),
+      peakAboveBeforeMB: generated ? null : Number(((peak - before.rss) / MB).toFixed(1)),
+      heldArrayBuffersAfterMB: Number(((after.arrayBuffers - before.arrayBuffers) / MB).toFixed(1)),
+    },
+    null,
+    1,
+  ),
+);
 if (generated) rmSync(generated, { recursive: true, force: true });

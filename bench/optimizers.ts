@@ -1,15 +1,45 @@
 // Every first-order optimizer's whole step (`update`: the non-finite guard, then its fused kernel)
 // over a flat buffer, against TF.js's applyGradients for the six it shares with us. Each step
 // reads w, g and every state buffer and writes w and the state: (3 + 2·buffers)·4 bytes a parameter.
-import { adadelta, adagrad, adam, adamax, amsgrad, lion, nadam, radam, rmsprop, sgd, tmsgd, type BaseOptions, type Optimizer } from "../src/optim/index.ts";
+import {
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  amsgrad,
+  lion,
+  nadam,
+  radam,
+  rmsprop,
+  sgd,
+  tmsgd,
+  type BaseOptions,
+  type Optimizer,
+} from "../src/optim/index.ts";
 import { heap } from "../src/wasm/module.ts";
-import { measureInterleaved, msFields, num, rate, ratioPerRound, spread, text, timingOptions, type Row, type Suite, type TimeOptions } from "./lib.ts";
+import {
+  measureInterleaved,
+  msFields,
+  num,
+  rate,
+  ratioPerRound,
+  spread,
+  text,
+  timingOptions,
+  type Row,
+  type Suite,
+  type TimeOptions,
+} from "./lib.ts";
 import { fillParamsAndGrads } from "./params.ts";
 import { peerFor, tfOptimizerStep, type Peer, type Tf, type TfOptimizer } from "./tfjs.ts";
 
 const LR = 1e-3;
 
-interface Case { name: string; ours: () => Optimizer<BaseOptions>; theirs?: (tf: Tf) => TfOptimizer }
+interface Case {
+  name: string;
+  ours: () => Optimizer<BaseOptions>;
+  theirs?: (tf: Tf) => TfOptimizer;
+}
 
 // Hyperparameters as each library's defaults or the TF.js convention (compat: "tfjs"), so the two
 // sides compute the same update where both exist.
@@ -30,22 +60,31 @@ const CASES: Case[] = [
 
 /** Our step and, where TF.js has the optimizer, its step, in alternating samples over n parameters. */
 function timeBoth(c: Case, peer: Peer | null, n: number, timing: TimeOptions) {
-  const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
+  const w = heap.alloc(n * 4),
+    g = heap.alloc(n * 4);
   const opt = c.ours();
   const state = opt.init(n);
   const theirs = peer && c.theirs ? tfOptimizerStep(peer, n, c.theirs) : null;
   try {
     fillParamsAndGrads(w, g, n);
-    const fns: (() => void)[] = [() => { opt.update(w, g, state); }];
+    const fns: (() => void)[] = [
+      () => {
+        opt.update(w, g, state);
+      },
+    ];
     if (theirs) fns.push(theirs.step);
     const { timings, rounds } = measureInterleaved(fns, timing);
     return {
-      ours: timings[0], buffers: Object.keys(state.buffers).length,
-      tfjs: theirs ? timings[1] : null, ratio: theirs ? ratioPerRound(rounds, 1, 0) : null, leaked: theirs ? theirs.tensorsAdded() : 0,
+      ours: timings[0],
+      buffers: Object.keys(state.buffers).length,
+      tfjs: theirs ? timings[1] : null,
+      ratio: theirs ? ratioPerRound(rounds, 1, 0) : null,
+      leaked: theirs ? theirs.tensorsAdded() : 0,
     };
   } finally {
     theirs?.dispose();
-    heap.release(w); heap.release(g);
+    heap.release(w);
+    heap.release(g);
     for (const ptr of Object.values(state.buffers)) heap.release(ptr);
   }
 }
@@ -57,8 +96,12 @@ export const optimizersSuite: Suite = {
     const timing = timingOptions(opts);
     const notes: string[] = [];
     const peer = await peerFor(notes, ": tf.train.<name>(lr).applyGradients on one variable of n elements");
-    notes.push("ours: the whole update() (non-finite guard over g, then the fused kernel); GB/s counts (3 + 2·state buffers)·4 bytes a parameter, the guard's extra read of g not included");
-    notes.push("ours and TF.js are sampled in turn; the ratio is taken within each round, median (min–max) over rounds");
+    notes.push(
+      "ours: the whole update() (non-finite guard over g, then the fused kernel); GB/s counts (3 + 2·state buffers)·4 bytes a parameter, the guard's extra read of g not included",
+    );
+    notes.push(
+      "ours and TF.js are sampled in turn; the ratio is taken within each round, median (min–max) over rounds",
+    );
     notes.push("momentum: the PyTorch convention, v ← μv + g; w ← w − lr·v, which is TF.js's");
     const rows: Row[] = [];
     for (const n of opts.quick ? [1e6] : [1e6, 1e7]) {
@@ -67,8 +110,12 @@ export const optimizersSuite: Suite = {
         if (r.leaked) notes.push(`${c.name}, n = ${n}: TF.js left ${r.leaked} tensors behind while timed`);
         const bytes = (3 + 2 * r.buffers) * 4;
         rows.push({
-          optimizer: c.name, params: n.toExponential(0), n, bytesPerParam: bytes,
-          ...msFields("oursMs", r.ours), oursGBs: rate(r.ours, bytes * n).median / 1e9,
+          optimizer: c.name,
+          params: n.toExponential(0),
+          n,
+          bytesPerParam: bytes,
+          ...msFields("oursMs", r.ours),
+          oursGBs: rate(r.ours, bytes * n).median / 1e9,
           ...(r.tfjs ? msFields("tfjsMs", r.tfjs) : { tfjsMs: null }),
           ...(r.ratio ? { ratio: r.ratio.median, ratioMin: r.ratio.min, ratioMax: r.ratio.max } : { ratio: null }),
         });
@@ -79,8 +126,13 @@ export const optimizersSuite: Suite = {
     return {
       title: "First-order optimizer steps, ms per step median (min–max)",
       columns: [
-        text("optimizer", "optimizer"), text("params", "params"), num("B/param", "bytesPerParam", 0),
-        spread("ours ms", "oursMs", 2), num("GB/s", "oursGBs", 1), spread("TF.js ms", "tfjsMs", 1), spread("TF.js/ours", "ratio", 1),
+        text("optimizer", "optimizer"),
+        text("params", "params"),
+        num("B/param", "bytesPerParam", 0),
+        spread("ours ms", "oursMs", 2),
+        num("GB/s", "oursGBs", 1),
+        spread("TF.js ms", "tfjsMs", 1),
+        spread("TF.js/ours", "ratio", 1),
       ],
       rows,
       notes,

@@ -33,7 +33,17 @@ export interface ParallelGemm {
   /** A live f32 view of n elements at ptr in that memory; valid until the next allocation. */
   f32View(ptr: number, n: number): Float32Array;
   /** C (+)= op(A)·op(B), the contract of the engine's `gemm` kernel (flags as 0/1), minus `work`. */
-  gemm(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void;
+  gemm(
+    c: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+  ): void;
   /** Stops the workers; the object must not be used after. */
   close(): Promise<void>;
 }
@@ -58,7 +68,8 @@ const MIN_SPLIT_MACS = 1 << 22;
 const SLOT_INTS = 16;
 
 export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = {}): Promise<ParallelGemm> {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`createParallelGemm: threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`createParallelGemm: threads must be a positive integer, got ${threads}`);
   if (threads === 1 || typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") return singleThread();
   let Worker: typeof import("node:worker_threads").Worker;
   try {
@@ -74,7 +85,13 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
   } catch {
     return singleThread();
   }
-  const env = { memory, abort() { throw new Error("descent-shared.wasm aborted"); }, seed: () => 0 };
+  const env = {
+    memory,
+    abort() {
+      throw new Error("descent-shared.wasm aborted");
+    },
+    seed: () => 0,
+  };
   const kernels = new WebAssembly.Instance(module, { env }).exports as unknown as Exports;
   const heap = new Allocator(memory, kernels.heapBase(), MAX_PAGES * 65536);
 
@@ -110,16 +127,30 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
   function scratchFor(t: number, bytes: number): number {
     if (scratchBytes[t] < bytes) {
       if (scratch[t] !== 0) heap.release(scratch[t]);
-      scratch[t] = 0; scratchBytes[t] = 0;
+      scratch[t] = 0;
+      scratchBytes[t] = 0;
       scratch[t] = heap.alloc(bytes);
       scratchBytes[t] = bytes;
     }
     return scratch[t];
   }
 
-  function gemm(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void {
+  function gemm(
+    c: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+  ): void {
     const blocks = rowBlocks(m, n, k, threads);
-    if (blocks.length <= 1) { kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, work[0]); return; }
+    if (blocks.length <= 1) {
+      kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, work[0]);
+      return;
+    }
     // Scratch first: an allocation may grow the memory, which must happen before anyone reads it.
     const gather = blocks.map(([, rows], t) => (transA && t > 0 ? scratchFor(t, rows * k * 4) : 0));
     const gen = ++generation;
@@ -129,9 +160,16 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
       ctl[s + 3] = c + r0 * n * 4;
       ctl[s + 4] = transA ? 0 : a + r0 * k * 4;
       ctl[s + 5] = b;
-      ctl[s + 6] = rows; ctl[s + 7] = n; ctl[s + 8] = k;
-      ctl[s + 9] = transA; ctl[s + 10] = transB; ctl[s + 11] = accumulate; ctl[s + 12] = work[t];
-      ctl[s + 13] = transA ? a + r0 * 4 : 0; ctl[s + 14] = m; ctl[s + 15] = gather[t];
+      ctl[s + 6] = rows;
+      ctl[s + 7] = n;
+      ctl[s + 8] = k;
+      ctl[s + 9] = transA;
+      ctl[s + 10] = transB;
+      ctl[s + 11] = accumulate;
+      ctl[s + 12] = work[t];
+      ctl[s + 13] = transA ? a + r0 * 4 : 0;
+      ctl[s + 14] = m;
+      ctl[s + 15] = gather[t];
       Atomics.store(ctl, s, gen);
       Atomics.notify(ctl, s);
     }
@@ -139,12 +177,16 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
     // strided, so they are gathered contiguously first (k·rows copies against k·rows·n products).
     const [, rows0] = blocks[0];
     let a0 = a;
-    if (transA) { a0 = scratchFor(0, rows0 * k * 4); kernels.copy2d(a0, rows0, a, m, k, rows0, 0); }
+    if (transA) {
+      a0 = scratchFor(0, rows0 * k * 4);
+      kernels.copy2d(a0, rows0, a, m, k, rows0, 0);
+    }
     kernels.gemm(c, a0, b, rows0, n, k, transA, transB, accumulate, work[0]);
     let failed = false;
     for (let t = 1; t < blocks.length; t++) {
       const s = (t - 1) * SLOT_INTS;
-      for (let done = Atomics.load(ctl, s + 1); done !== gen; done = Atomics.load(ctl, s + 1)) Atomics.wait(ctl, s + 1, done);
+      for (let done = Atomics.load(ctl, s + 1); done !== gen; done = Atomics.load(ctl, s + 1))
+        Atomics.wait(ctl, s + 1, done);
       if (ctl[s + 2] !== 0) failed = true;
     }
     if (failed) throw new Error("parallel gemm: a worker's kernel failed");
@@ -157,7 +199,10 @@ export async function createParallelGemm({ threads = 2 }: ParallelGemmOptions = 
     f32View: (ptr, n) => new Float32Array(memory.buffer, ptr, n),
     gemm,
     async close() {
-      for (let w = 0; w < workerCount; w++) { Atomics.store(ctl, w * SLOT_INTS, -1); Atomics.notify(ctl, w * SLOT_INTS); }
+      for (let w = 0; w < workerCount; w++) {
+        Atomics.store(ctl, w * SLOT_INTS, -1);
+        Atomics.notify(ctl, w * SLOT_INTS);
+      }
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

@@ -5,8 +5,12 @@ import { f32View } from "../src/wasm/module.ts";
 /** n weights uniform in ±1 and n gradients uniform in ±0.01, seeded by n. */
 export function paramsAndGrads(n: number): { w: Float32Array; g: Float32Array } {
   const rng = new Random(n);
-  const w = new Float32Array(n), g = new Float32Array(n);
-  for (let i = 0; i < n; i++) { w[i] = 2 * (rng.uniform() - 0.5); g[i] = 0.02 * (rng.uniform() - 0.5); }
+  const w = new Float32Array(n),
+    g = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    w[i] = 2 * (rng.uniform() - 0.5);
+    g[i] = 0.02 * (rng.uniform() - 0.5);
+  }
   return { w, g };
 }
 

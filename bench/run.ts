@@ -19,7 +19,25 @@ import { studySuite } from "./study.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
-const SUITES: Suite[] = [ceilingSuite, gemmSuite, gemmRelaxedSuite, gemmMtSuite, memorySuite, elementwiseSuite, elementwiseRelaxedSuite, trainSuite, adamSuite, optimizersSuite, composedSuite, hvpSuite, startupSuite, soakSuite, studySuite, landscapeSuite, browserSuite];
+const SUITES: Suite[] = [
+  ceilingSuite,
+  gemmSuite,
+  gemmRelaxedSuite,
+  gemmMtSuite,
+  memorySuite,
+  elementwiseSuite,
+  elementwiseRelaxedSuite,
+  trainSuite,
+  adamSuite,
+  optimizersSuite,
+  composedSuite,
+  hvpSuite,
+  startupSuite,
+  soakSuite,
+  studySuite,
+  landscapeSuite,
+  browserSuite,
+];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -27,14 +45,18 @@ const names = args.filter((a) => !a.startsWith("--"));
 const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
 if (unknown.length > 0 || args.includes("--help")) {
   const list = SUITES.map((s) => `  ${s.name.padEnd(12)} ${s.about}`).join("\n");
-  console.error(`${unknown.length ? `unknown suite(s): ${unknown.join(", ")}\n` : ""}usage: npm run bench -- [--quick] [suite ...]\n${list}`);
+  console.error(
+    `${unknown.length ? `unknown suite(s): ${unknown.join(", ")}\n` : ""}usage: npm run bench -- [--quick] [suite ...]\n${list}`,
+  );
   process.exit(unknown.length ? 1 : 0);
 }
 const chosen = names.length ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
 
 const opts = { quick };
 const env = environment(opts);
-console.log(`# ${env.cpu}, ${env.cores} cores, Node ${env.node} (V8 ${env.v8}), load average ${env.loadAverage}${quick ? ", --quick" : ""}\n`);
+console.log(
+  `# ${env.cpu}, ${env.cores} cores, Node ${env.node} (V8 ${env.v8}), load average ${env.loadAverage}${quick ? ", --quick" : ""}\n`,
+);
 const start = performance.now();
 for (const suite of chosen) {
   const t0 = performance.now();
@@ -43,4 +65,6 @@ for (const suite of chosen) {
   const path = writeResult(suite.name, result, opts);
   console.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s, written to ${path})\n`);
 }
-console.log(`# total ${((performance.now() - start) / 1000).toFixed(1)} s, load average now ${environment(opts).loadAverage}`);
+console.log(
+  `# total ${((performance.now() - start) / 1000).toFixed(1)} s, load average now ${environment(opts).loadAverage}`,
+);

@@ -15,7 +15,13 @@ export const studySuite: Suite = {
   name: "study",
   about: "the full mnist study at the paper's settings, end to end (target ≤ 5 min; skipped with --quick)",
   async run(opts) {
-    if (opts.quick) return { title: "mnist study", columns: [text("skipped", "skipped")], rows: [{ skipped: "--quick: the full study takes minutes" }], notes: [] };
+    if (opts.quick)
+      return {
+        title: "mnist study",
+        columns: [text("skipped", "skipped")],
+        rows: [{ skipped: "--quick: the full study takes minutes" }],
+        notes: [],
+      };
     const study = findStudy("mnist");
     const out = mkdtempSync(join(tmpdir(), "descent-bench-study-"));
     try {
@@ -25,7 +31,14 @@ export const studySuite: Suite = {
       return {
         title: "The mnist study at the paper's settings, one thread, wall-clock seconds (one sample)",
         columns: [num("seconds", "seconds", 1), num("target s", "target", 0), text("met", "met"), text("runs", "runs")],
-        rows: [{ seconds, target: TARGET_SECONDS, met: seconds <= TARGET_SECONDS ? "yes" : "no", runs: `${r.file.runIds.length} of ${r.file.plan.length}` }],
+        rows: [
+          {
+            seconds,
+            target: TARGET_SECONDS,
+            met: seconds <= TARGET_SECONDS ? "yes" : "no",
+            runs: `${r.file.runIds.length} of ${r.file.plan.length}`,
+          },
+        ],
         notes: ["what `npm start` runs: nine optimizers, SGD at batch 1 with its full 80,000 steps per epoch"],
       };
     } finally {

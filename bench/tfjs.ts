@@ -11,8 +11,14 @@ import { paramsAndGrads } from "./params.ts";
 // The slice of the TF.js API used here. The packages are imported by a computed name so that
 // type-checking never loads their declarations: tfjs-backend-wasm pulls in @types/emscripten,
 // whose WebAssembly declarations clash with the DOM ones src/wasm/module.ts relies on.
-export interface Tensor { dataSync(): Float32Array; dispose(): void }
-export interface Variable extends Tensor { readonly name: string; assign(t: Tensor): void }
+export interface Tensor {
+  dataSync(): Float32Array;
+  dispose(): void;
+}
+export interface Variable extends Tensor {
+  readonly name: string;
+  assign(t: Tensor): void;
+}
 export interface TfOptimizer {
   minimize(f: () => Tensor, returnCost: boolean, varList?: Variable[]): Tensor | null;
   applyGradients(grads: Record<string, Tensor>): void;
@@ -43,8 +49,16 @@ export interface Tf {
   getBackend(): string;
   ready(): Promise<void>;
 }
-interface TfWasm { setWasmPaths(prefix: string): void; setThreadsCount(n: number): void; getThreadsCount(): number }
-export interface Peer { tf: Tf; backend: string; threads: number }
+interface TfWasm {
+  setWasmPaths(prefix: string): void;
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+export interface Peer {
+  tf: Tf;
+  backend: string;
+  threads: number;
+}
 
 const importByName = (name: string): Promise<unknown> => import(name);
 
@@ -60,11 +74,22 @@ let loaded: Promise<Peer> | null = null;
 async function registerGradients(): Promise<void> {
   const esbuild = (await importByName("esbuild")) as { build(o: object): Promise<unknown> };
   const require = createRequire(import.meta.url);
-  const entry = join(dirname(require.resolve("@tensorflow/tfjs-core/package.json")), "dist", "register_all_gradients.js");
+  const entry = join(
+    dirname(require.resolve("@tensorflow/tfjs-core/package.json")),
+    "dist",
+    "register_all_gradients.js",
+  );
   const dir = mkdtempSync(join(tmpdir(), "descent-bench-"));
   const outfile = join(dir, "tfjs-gradients.mjs");
   try {
-    await esbuild.build({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", outfile, logLevel: "error" });
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile,
+      logLevel: "error",
+    });
     await importByName(pathToFileURL(outfile).href);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -111,8 +136,18 @@ export function loadTfjs(): Promise<Peer> {
  * With `materialize`, the transposes are done by tf.transpose first (timed too) and the product
  * is a plain matMul: TF.js's wasm kernel is far slower with its transpose flags than without.
  */
-export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: number, n: number, k: number,
-  transA: boolean, transB: boolean, materialize: boolean, options: TimeOptions): Timing {
+export function timeTfMatMul(
+  peer: Peer,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  materialize: boolean,
+  options: TimeOptions,
+): Timing {
   const { tf } = peer;
   const ta = tf.tensor2d(a, transA ? [k, m] : [m, k]);
   const tb = tf.tensor2d(b, transB ? [n, k] : [k, n]);
@@ -120,7 +155,8 @@ export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: nu
     return measure(() => {
       let c: Tensor;
       if (materialize) {
-        const x = transA ? tf.transpose(ta) : ta, y = transB ? tf.transpose(tb) : tb;
+        const x = transA ? tf.transpose(ta) : ta,
+          y = transB ? tf.transpose(tb) : tb;
         c = tf.matMul(x, y, false, false);
         if (x !== ta) x.dispose();
         if (y !== tb) y.dispose();
@@ -142,7 +178,11 @@ export function timeTfMatMul(peer: Peer, a: Float32Array, b: Float32Array, m: nu
  * the tensors left behind since then. The wasm backend runs each kernel synchronously: when
  * applyGradients returns, the state is written.
  */
-export function tfOptimizerStep(peer: Peer, n: number, make: (tf: Tf) => TfOptimizer): { step: () => void; tensorsAdded: () => number; dispose: () => void } {
+export function tfOptimizerStep(
+  peer: Peer,
+  n: number,
+  make: (tf: Tf) => TfOptimizer,
+): { step: () => void; tensorsAdded: () => number; dispose: () => void } {
   const { tf } = peer;
   const { w: wData, g: gData } = paramsAndGrads(n);
   const w = tf.variable(tf.tensor(wData, [n]));
@@ -154,6 +194,10 @@ export function tfOptimizerStep(peer: Peer, n: number, make: (tf: Tf) => TfOptim
   return {
     step,
     tensorsAdded: () => tf.memory().numTensors - before,
-    dispose: () => { w.dispose(); g.dispose(); opt.dispose(); },
+    dispose: () => {
+      w.dispose();
+      g.dispose();
+      opt.dispose();
+    },
   };
 }

@@ -4,7 +4,19 @@
 import { Random, tensor, type Tensor } from "../src/index.ts";
 import { Activation, Linear, Model, Sequential, crossEntropy } from "../src/nn/index.ts";
 import { sgd } from "../src/optim/index.ts";
-import { measureInterleaved, msFields, ratioPerRound, num, spread, text, timingOptions, type Row, type Suite, type TimeOptions, type Timing } from "./lib.ts";
+import {
+  measureInterleaved,
+  msFields,
+  ratioPerRound,
+  num,
+  spread,
+  text,
+  timingOptions,
+  type Row,
+  type Suite,
+  type TimeOptions,
+  type Timing,
+} from "./lib.ts";
 import { peerFor, type Peer } from "./tfjs.ts";
 
 export const MLP = [784, 500, 10] as const;
@@ -12,7 +24,11 @@ const LR = 0.01;
 /** The issue's target: at least this many times TF.js's samples per second at batch 64. */
 const TARGET_RATIO = 6;
 
-export interface Batch { x: Float32Array; labels: Int32Array; size: number }
+export interface Batch {
+  x: Float32Array;
+  labels: Int32Array;
+  size: number;
+}
 
 export function randomBatch(rng: Random, size: number): Batch {
   const x = new Float32Array(size * MLP[0]);
@@ -21,10 +37,17 @@ export function randomBatch(rng: Random, size: number): Batch {
 }
 
 export function mlpModel(seed: number): Model {
-  return new Model(new Sequential([new Linear(MLP[0], MLP[1]), new Activation("relu"), new Linear(MLP[1], MLP[2])]), { seed });
+  return new Model(new Sequential([new Linear(MLP[0], MLP[1]), new Activation("relu"), new Linear(MLP[1], MLP[2])]), {
+    seed,
+  });
 }
 
-interface Stepper { step: () => number; firstLoss: number; tensorsAdded: () => number; dispose: () => void }
+interface Stepper {
+  step: () => number;
+  firstLoss: number;
+  tensorsAdded: () => number;
+  dispose: () => void;
+}
 
 /** Our step: lossAndGrad into the gradient region, then sgd().update; taken once for the first loss. */
 function ourStep(batch: Batch, seed: number): Stepper {
@@ -37,7 +60,10 @@ function ourStep(batch: Batch, seed: number): Stepper {
     opt.update(model.parameters.values, model.parameters.grads, state);
     return loss;
   };
-  const dispose = () => { x.free(); model.free(); };
+  const dispose = () => {
+    x.free();
+    model.free();
+  };
   try {
     return { step, firstLoss: step(), tensorsAdded: () => 0, dispose };
   } catch (err) {
@@ -57,14 +83,18 @@ function theirStep(peer: Peer, batch: Batch, seed: number): Stepper {
   const labels = tf.tensor(batch.labels, [batch.size], "int32");
   const onehot = tf.oneHot(labels, MLP[2]);
   const opt = tf.train.sgd(LR);
-  const loss = () => tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
+  const loss = () =>
+    tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
   const step = () => {
     const cost = opt.minimize(loss, true, weights)!;
     const value = cost.dataSync()[0];
     cost.dispose();
     return value;
   };
-  const dispose = () => { for (const t of [...weights, x, labels, onehot]) t.dispose(); opt.dispose(); };
+  const dispose = () => {
+    for (const t of [...weights, x, labels, onehot]) t.dispose();
+    opt.dispose();
+  };
   try {
     const firstLoss = step();
     const before = tf.memory().numTensors;
@@ -82,15 +112,21 @@ export const trainSuite: Suite = {
     const timing = timingOptions(opts);
     const notes: string[] = [];
     const peer = await peerFor(notes, ": optimizer.minimize(tf.train.sgd), loss read with dataSync()");
-    notes.push("ours: Model.lossAndGrad (forward, backward into the gradient region) + sgd().update over the flat region; the loss read back too");
+    notes.push(
+      "ours: Model.lossAndGrad (forward, backward into the gradient region) + sgd().update over the flat region; the loss read back too",
+    );
     notes.push("both start from the same weights and keep the batch resident (no batch copy timed)");
-    notes.push("ours and TF.js are sampled in turn; TF.js/ours is taken within each round, median (min–max) over rounds");
+    notes.push(
+      "ours and TF.js are sampled in turn; TF.js/ours is taken within each round, median (min–max) over rounds",
+    );
     const rows: Row[] = [];
     for (const size of [64, 256]) {
       const batch = randomBatch(new Random(size), size);
       const ours = ourStep(batch, 7);
       const theirs = peer ? theirStep(peer, batch, 7) : null;
-      let timings: Timing[], rounds: number[][], leaked = 0;
+      let timings: Timing[],
+        rounds: number[][],
+        leaked = 0;
       try {
         ({ timings, rounds } = measureInterleaved(theirs ? [ours.step, theirs.step] : [ours.step], timing));
         leaked = theirs?.tensorsAdded() ?? 0;
@@ -113,8 +149,10 @@ export const trainSuite: Suite = {
         tfjsFirstLoss: theirs?.firstLoss ?? null,
       });
       if (theirs) {
-        notes.push(`batch ${size}: first-step loss ours ${ours.firstLoss.toFixed(6)}, TF.js ${theirs.firstLoss.toFixed(6)}` +
-          (leaked ? `; TF.js left ${leaked} tensors behind while timed` : ""));
+        notes.push(
+          `batch ${size}: first-step loss ours ${ours.firstLoss.toFixed(6)}, TF.js ${theirs.firstLoss.toFixed(6)}` +
+            (leaked ? `; TF.js left ${leaked} tensors behind while timed` : ""),
+        );
       }
       process.stderr.write(".");
     }
@@ -122,9 +160,14 @@ export const trainSuite: Suite = {
     return {
       title: "Training step, 784-500-10 ReLU MLP, softmax cross-entropy, SGD: ms per step median (min–max)",
       columns: [
-        num("batch", "batch", 0), spread("ours ms", "oursMs", 2), num("ours samples/s", "oursSamples", 0),
-        spread("TF.js ms", "tfjsMs", 2), num("TF.js samples/s", "tfjsSamples", 0),
-        spread("TF.js/ours", "ratio", 2), num("target", "target", 0), text("met", "met"),
+        num("batch", "batch", 0),
+        spread("ours ms", "oursMs", 2),
+        num("ours samples/s", "oursSamples", 0),
+        spread("TF.js ms", "tfjsMs", 2),
+        num("TF.js samples/s", "tfjsSamples", 0),
+        spread("TF.js/ours", "ratio", 2),
+        num("target", "target", 0),
+        text("met", "met"),
       ],
       rows,
       notes,

@@ -32,13 +32,18 @@ export function encodeDigits({ n, nTrain, labels, pixels }: Digits): Uint8Array 
 export function decodeDigits(bytes: Uint8Array): Digits {
   if (bytes.length < 12 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error("digits: not a DGT1 file");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getUint32(4, true), nTrain = view.getUint32(8, true);
-  if (bytes.length !== 12 + n * (1 + DIGIT_PIXELS) || nTrain > n) throw new Error(`digits: ${bytes.length} bytes do not hold ${n} digits (${nTrain} for training)`);
+  const n = view.getUint32(4, true),
+    nTrain = view.getUint32(8, true);
+  if (bytes.length !== 12 + n * (1 + DIGIT_PIXELS) || nTrain > n)
+    throw new Error(`digits: ${bytes.length} bytes do not hold ${n} digits (${nTrain} for training)`);
   return { n, nTrain, labels: bytes.subarray(12, 12 + n), pixels: bytes.subarray(12 + n) };
 }
 
 /** Rows `rows` of the digits as f32 features in [0, 1] and one-hot targets. */
-export function digitBatch(d: Digits, rows: ArrayLike<number>): { x: Float32Array; onehot: Float32Array; labels: Int32Array } {
+export function digitBatch(
+  d: Digits,
+  rows: ArrayLike<number>,
+): { x: Float32Array; onehot: Float32Array; labels: Int32Array } {
   const x = new Float32Array(rows.length * DIGIT_PIXELS);
   const onehot = new Float32Array(rows.length * 10);
   const labels = new Int32Array(rows.length);
@@ -52,7 +57,10 @@ export function digitBatch(d: Digits, rows: ArrayLike<number>): { x: Float32Arra
 }
 
 /** One file's worth of digits from a train/test split (pixels in [0, 1]): training rows first, pixels quantized to bytes. */
-export function sampleDigits(train: { x: Float32Array; y: ArrayLike<number>; n: number }, test: { x: Float32Array; y: ArrayLike<number>; n: number }): Digits {
+export function sampleDigits(
+  train: { x: Float32Array; y: ArrayLike<number>; n: number },
+  test: { x: Float32Array; y: ArrayLike<number>; n: number },
+): Digits {
   const n = train.n + test.n;
   const labels = new Uint8Array(n);
   const pixels = new Uint8Array(n * DIGIT_PIXELS);

@@ -4,7 +4,24 @@
  * optimizer update is a single fused call over the whole model. The browser worker and the Node
  * test run this same code; only the engine build differs (the ES bundle versus the TS source).
  */
-import { add, argmax, heap, logSoftmax, matmul, mean, mul, neg, noGrad, Random, relu, scoped, sum, valueAndGradInto, viewOf, type Tensor } from "../src/index.ts";
+import {
+  add,
+  argmax,
+  heap,
+  logSoftmax,
+  matmul,
+  mean,
+  mul,
+  neg,
+  noGrad,
+  Random,
+  relu,
+  scoped,
+  sum,
+  valueAndGradInto,
+  viewOf,
+  type Tensor,
+} from "../src/index.ts";
 import { freeState, type OptimState } from "../src/index.ts";
 import { namedOptimizer, type NamedOptimizer } from "../src/landscape/index.ts";
 import { tensorObjective, topEigenvalue } from "../src/index.ts";
@@ -17,7 +34,10 @@ export interface MlpOptions {
   optimizer: NamedOptimizer;
 }
 
-export interface Evaluation { loss: number; accuracy: number }
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
 
 export class MlpTrainer {
   readonly n: number;
@@ -36,16 +56,21 @@ export class MlpTrainer {
   private cursor = 0;
   private test: { x: Tensor; onehot: Tensor; labels: Int32Array } | null = null;
 
-  constructor(private readonly digits: Digits, private readonly options: MlpOptions) {
+  constructor(
+    private readonly digits: Digits,
+    private readonly options: MlpOptions,
+  ) {
     const { hidden: H, batch: B, seed } = options;
     if (!Number.isInteger(H) || H < 1) throw new RangeError(`mlp: hidden must be a positive integer, got ${H}`);
-    if (!Number.isInteger(B) || B < 1 || B > digits.nTrain) throw new RangeError(`mlp: batch must be an integer in [1, ${digits.nTrain}], got ${B}`);
+    if (!Number.isInteger(B) || B < 1 || B > digits.nTrain)
+      throw new RangeError(`mlp: batch must be an integer in [1, ${digits.nTrain}], got ${B}`);
     this.opt = namedOptimizer(options.optimizer); // validates first: nothing to release on a bad hyperparameter
     const shapes = [[DIGIT_PIXELS, H], [H], [H, 10], [10]];
     this.n = shapes.reduce((s, sh) => s + sh.reduce((a, b) => a * b, 1), 0);
     this.params = heap.alloc(this.n * 4);
     this.grads = heap.alloc(this.n * 4);
-    this.weights = []; this.gradients = [];
+    this.weights = [];
+    this.gradients = [];
     let offset = 0;
     for (const shape of shapes) {
       this.weights.push(viewOf(this.params + offset * 4, shape));
@@ -54,7 +79,8 @@ export class MlpTrainer {
     }
     // He initialisation for the ReLU layer, Glorot-like scale for the output; zero biases.
     this.rng = new Random(seed);
-    const init = (t: Tensor, scale: number) => t.write(Float32Array.from({ length: t.size }, () => scale * this.rng.normal()));
+    const init = (t: Tensor, scale: number) =>
+      t.write(Float32Array.from({ length: t.size }, () => scale * this.rng.normal()));
     init(this.weights[0], Math.sqrt(2 / DIGIT_PIXELS));
     this.weights[1].write(new Float32Array(H));
     init(this.weights[2], Math.sqrt(1 / H));
@@ -88,7 +114,10 @@ export class MlpTrainer {
   /** One mini-batch update (batches walk a fresh seeded permutation each epoch); returns the batch loss before it. */
   trainStep(): number {
     const B = this.options.batch;
-    if (this.cursor + B > this.order.length) { this.order = this.rng.permutation(this.digits.nTrain); this.cursor = 0; }
+    if (this.cursor + B > this.order.length) {
+      this.order = this.rng.permutation(this.digits.nTrain);
+      this.cursor = 0;
+    }
     const batch = digitBatch(this.digits, this.order.slice(this.cursor, this.cursor + B));
     this.cursor += B;
     this.xb.write(batch.x);
@@ -96,8 +125,17 @@ export class MlpTrainer {
     const loss = valueAndGradInto(() => this.loss(this.xb, this.yb), this.weights, this.gradients);
     const before = this.parameters();
     this.opt.update({ ptr: this.params, length: this.n }, { ptr: this.grads, length: this.n }, this.state);
-    const after = this.parameters(), split = this.weights[0].size + this.weights[1].size;
-    const ratio = (s: number, e: number) => { let dd = 0, ww = 0; for (let i = s; i < e; i++) { dd += (after[i] - before[i]) ** 2; ww += before[i] ** 2; } return Math.sqrt(dd / ww); };
+    const after = this.parameters(),
+      split = this.weights[0].size + this.weights[1].size;
+    const ratio = (s: number, e: number) => {
+      let dd = 0,
+        ww = 0;
+      for (let i = s; i < e; i++) {
+        dd += (after[i] - before[i]) ** 2;
+        ww += before[i] ** 2;
+      }
+      return Math.sqrt(dd / ww);
+    };
     this.updateRatio = [ratio(0, split), ratio(split, this.n)];
     this.step++;
     return loss;
@@ -113,14 +151,16 @@ export class MlpTrainer {
       this.test = { x, onehot, labels: b.labels };
     }
     const { x, onehot, labels } = this.test;
-    return noGrad(() => scoped(() => {
-      const z = this.logits(x);
-      const loss = neg(mean(sum(mul(onehot, logSoftmax(z)), 1))).item();
-      const predicted = argmax(z, 1);
-      let right = 0;
-      for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
-      return { loss, accuracy: right / labels.length };
-    }));
+    return noGrad(() =>
+      scoped(() => {
+        const z = this.logits(x);
+        const loss = neg(mean(sum(mul(onehot, logSoftmax(z)), 1))).item();
+        const predicted = argmax(z, 1);
+        let right = 0;
+        for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
+        return { loss, accuracy: right / labels.length };
+      }),
+    );
   }
 
   /** A copy of all parameters (W1 | b1 | W2 | b2). */
@@ -131,6 +171,9 @@ export class MlpTrainer {
   dispose(): void {
     freeState(this.state);
     for (const ptr of [this.params, this.grads, this.xb.ptr, this.yb.ptr]) heap.release(ptr);
-    if (this.test) { heap.release(this.test.x.ptr); heap.release(this.test.onehot.ptr); }
+    if (this.test) {
+      heap.release(this.test.x.ptr);
+      heap.release(this.test.onehot.ptr);
+    }
   }
 }

@@ -9,12 +9,21 @@ import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".mjs": "text/javascript; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".bin": "application/octet-stream", ".png": "image/png" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".bin": "application/octet-stream",
+  ".png": "image/png",
+};
 
 /** Maps a URL path to a file under playground/ or dist/, or null if it would leave them. */
 function fileFor(urlPath) {
   const path = decodeURIComponent(urlPath.split("?")[0]);
-  const [base, rest] = path.startsWith("/dist/") ? [join(root, "dist"), path.slice(6)] : [join(root, "playground"), path === "/" ? "index.html" : path.slice(1)];
+  const [base, rest] = path.startsWith("/dist/")
+    ? [join(root, "dist"), path.slice(6)]
+    : [join(root, "playground"), path === "/" ? "index.html" : path.slice(1)];
   const file = normalize(join(base, rest));
   return file.startsWith(base + sep) ? file : null;
 }
@@ -22,13 +31,32 @@ function fileFor(urlPath) {
 export function startServer(port = Number(process.env.PORT ?? 8080)) {
   const server = createServer((req, res) => {
     let file = null;
-    try { file = fileFor(req.url ?? "/"); } catch { /* a malformed %-escape: 404 below */ }
+    try {
+      file = fileFor(req.url ?? "/");
+    } catch {
+      /* a malformed %-escape: 404 below */
+    }
     let size = -1;
-    try { if (file && statSync(file).isFile()) size = statSync(file).size; } catch { /* missing: 404 below */ }
-    if (req.method !== "GET" && req.method !== "HEAD") { res.writeHead(405).end(); return; }
-    if (size < 0) { res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${req.url}\n`); return; }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": size, "cache-control": "no-store" });
-    if (req.method === "HEAD") res.end(); else createReadStream(file).pipe(res);
+    try {
+      if (file && statSync(file).isFile()) size = statSync(file).size;
+    } catch {
+      /* missing: 404 below */
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405).end();
+      return;
+    }
+    if (size < 0) {
+      res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${req.url}\n`);
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "content-length": size,
+      "cache-control": "no-store",
+    });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {
     server.once("error", fail);

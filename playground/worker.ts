@@ -13,7 +13,12 @@ let run = 0; // a new request or a stop bumps it; a running loop sees the change
 async function train(req: TrainRequest, id: number): Promise<void> {
   let trainer: MlpTrainer;
   try {
-    trainer = new MlpTrainer(digits!, { hidden: req.hidden, batch: req.batch, seed: req.seed, optimizer: req.optimizer });
+    trainer = new MlpTrainer(digits!, {
+      hidden: req.hidden,
+      batch: req.batch,
+      seed: req.seed,
+      optimizer: req.optimizer,
+    });
   } catch (err) {
     post({ type: "error", message: (err as Error).message });
     return;
@@ -21,15 +26,31 @@ async function train(req: TrainRequest, id: number): Promise<void> {
   post({ type: "started", parameters: trainer.n, optimizer: trainer.optimizerName });
   try {
     while (trainer.step < req.steps && id === run) {
-      const t0 = performance.now(), from = trainer.step + 1, losses: number[] = [], updateRatios: [number, number][] = [];
+      const t0 = performance.now(),
+        from = trainer.step + 1,
+        losses: number[] = [],
+        updateRatios: [number, number][] = [];
       while (trainer.step < req.steps && performance.now() - t0 < 40) {
         losses.push(trainer.trainStep());
         updateRatios.push(trainer.updateRatio);
-        if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps || trainer.step % (req.sharpnessEvery ?? 100) === 0) break;
+        if (
+          trainer.step % req.evalEvery === 0 ||
+          trainer.step === req.steps ||
+          trainer.step % (req.sharpnessEvery ?? 100) === 0
+        )
+          break;
       }
-      post({ type: "progress", from, losses, updateRatios, stepsPerSecond: (losses.length * 1000) / Math.max(1e-3, performance.now() - t0) });
-      if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps) post({ type: "eval", step: trainer.step, ...trainer.evaluate() });
-      if (trainer.step % (req.sharpnessEvery ?? 100) === 0) post({ type: "sharpness", step: trainer.step, value: trainer.sharpness() });
+      post({
+        type: "progress",
+        from,
+        losses,
+        updateRatios,
+        stepsPerSecond: (losses.length * 1000) / Math.max(1e-3, performance.now() - t0),
+      });
+      if (trainer.step % req.evalEvery === 0 || trainer.step === req.steps)
+        post({ type: "eval", step: trainer.step, ...trainer.evaluate() });
+      if (trainer.step % (req.sharpnessEvery ?? 100) === 0)
+        post({ type: "sharpness", step: trainer.step, value: trainer.sharpness() });
       await new Promise((r) => setTimeout(r, 0));
     }
     post({ type: "done", steps: trainer.step, stopped: trainer.step < req.steps });
@@ -47,6 +68,12 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
 };
 
 fetch(new URL("../digits.bin", import.meta.url))
-  .then((r) => { if (!r.ok) throw new Error(`digits.bin: HTTP ${r.status}`); return r.arrayBuffer(); })
-  .then((b) => { digits = decodeDigits(new Uint8Array(b)); post({ type: "ready", nTrain: digits.nTrain, nTest: digits.n - digits.nTrain }); })
+  .then((r) => {
+    if (!r.ok) throw new Error(`digits.bin: HTTP ${r.status}`);
+    return r.arrayBuffer();
+  })
+  .then((b) => {
+    digits = decodeDigits(new Uint8Array(b));
+    post({ type: "ready", nTrain: digits.nTrain, nTest: digits.n - digits.nTrain });
+  })
   .catch((err) => post({ type: "error", message: `could not load the digits: ${(err as Error).message}` }));

@@ -41,33 +41,66 @@ export async function buildBrowser({ log = console.log } = {}) {
   const entry = {
     name: "core-entry",
     setup(b) {
-      b.onResolve({ filter: /^descent-browser-entry$/ }, () => ({ path: "descent.browser.ts", namespace: "core-entry" }));
-      b.onLoad({ filter: /.*/, namespace: "core-entry" }, () => ({ contents: CORE_ENTRIES.map((p) => `export * from "./${p}";`).join("\n"), resolveDir: root, loader: "ts" }));
+      b.onResolve({ filter: /^descent-browser-entry$/ }, () => ({
+        path: "descent.browser.ts",
+        namespace: "core-entry",
+      }));
+      b.onLoad({ filter: /.*/, namespace: "core-entry" }, () => ({
+        contents: CORE_ENTRIES.map((p) => `export * from "./${p}";`).join("\n"),
+        resolveDir: root,
+        loader: "ts",
+      }));
     },
   };
   const core = await esbuild.build({
-    entryPoints: [{ in: "descent-browser-entry", out: CORE_BUNDLE.replace(/\.mjs$/, "") }], plugins: [entry], splitting: true,
-    bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none",
-    outdir: dist, outExtension: { ".js": ".mjs" }, chunkNames: "[name]-[hash]", metafile: true, logLevel: "silent",
+    entryPoints: [{ in: "descent-browser-entry", out: CORE_BUNDLE.replace(/\.mjs$/, "") }],
+    plugins: [entry],
+    splitting: true,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    outdir: dist,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "[name]-[hash]",
+    metafile: true,
+    logLevel: "silent",
   });
   const leaks = Object.keys(core.metafile.inputs).filter((p) => p.startsWith("node:") || p.endsWith(".node.ts"));
-  if (leaks.length > 0) throw new Error(`build-browser: the core bundle pulled in Node-only modules: ${leaks.join(", ")}`);
+  if (leaks.length > 0)
+    throw new Error(`build-browser: the core bundle pulled in Node-only modules: ${leaks.join(", ")}`);
 
   // The playground bundles import the core entries by relative path; they become the external core bundle.
   const coreFiles = new Set(CORE_ENTRIES.map((p) => join(root, p)));
   const coreExternal = {
     name: "core-external",
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => (coreFiles.has(resolve(args.resolveDir, args.path)) ? { path: `../${CORE_BUNDLE}`, external: true } : undefined));
+      b.onResolve({ filter: /^\.\.?\// }, (args) =>
+        coreFiles.has(resolve(args.resolveDir, args.path)) ? { path: `../${CORE_BUNDLE}`, external: true } : undefined,
+      );
     },
   };
   const page = await esbuild.build({
     entryPoints: [join(root, "playground/main.ts"), join(root, "playground/worker.ts")],
-    bundle: true, format: "esm", platform: "browser", target: "es2022", minify: true, legalComments: "none",
-    outdir: join(dist, "playground"), outExtension: { ".js": ".mjs" }, plugins: [coreExternal], metafile: true, logLevel: "silent",
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    outdir: join(dist, "playground"),
+    outExtension: { ".js": ".mjs" },
+    plugins: [coreExternal],
+    metafile: true,
+    logLevel: "silent",
   });
   const copies = Object.keys(page.metafile.inputs).filter((p) => p.startsWith("src/"));
-  if (copies.length > 0) throw new Error(`build-browser: the playground bundles include engine modules directly (${copies.join(", ")}); import them from ${CORE_ENTRIES.join(" or ")}`);
+  if (copies.length > 0)
+    throw new Error(
+      `build-browser: the playground bundles include engine modules directly (${copies.join(", ")}); import them from ${CORE_ENTRIES.join(" or ")}`,
+    );
 
   const { train, test } = loadMnistPackage({ count: 4000, testFraction: 0.25, seed: 0 });
   const digits = encodeDigits(sampleDigits(train, test));
@@ -77,15 +110,31 @@ export async function buildBrowser({ log = console.log } = {}) {
   const outputs = Object.entries(core.metafile.outputs).filter(([p]) => p.endsWith(".mjs"));
   const isBuild = (p) => /binary(-relaxed)?\.generated-/.test(p);
   const [largestBuild] = outputs.filter(([p]) => isBuild(p)).sort(([, x], [, y]) => y.bytes - x.bytes)[0];
-  const bytes = Buffer.concat(outputs.filter(([p]) => !isBuild(p) || p === largestBuild).map(([p]) => readFileSync(join(root, p))));
+  const bytes = Buffer.concat(
+    outputs.filter(([p]) => !isBuild(p) || p === largestBuild).map(([p]) => readFileSync(join(root, p))),
+  );
   const wasm = readFileSync(join(root, "build/descent.wasm"));
-  const sizes = { core: bytes.length, coreGzip: gzipSync(bytes, { level: 9 }).length, wasm: wasm.length, digits: digits.length };
+  const sizes = {
+    core: bytes.length,
+    coreGzip: gzipSync(bytes, { level: 9 }).length,
+    wasm: wasm.length,
+    digits: digits.length,
+  };
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  log(`${relative(root, join(dist, CORE_BUNDLE))}: ${kb(sizes.core)} minified (${kb(sizes.coreGzip)} gzip), including the ${kb(sizes.wasm)} .wasm as base64; budget ${kb(CORE_BUDGET_BYTES)}: ${sizes.core <= CORE_BUDGET_BYTES ? "within" : "OVER"}`);
-  log(`dist/playground/: ${Object.keys(page.metafile.outputs).map((p) => relative("dist/playground", p)).join(", ")}; dist/digits.bin: ${digits.length} bytes`);
+  log(
+    `${relative(root, join(dist, CORE_BUNDLE))}: ${kb(sizes.core)} minified (${kb(sizes.coreGzip)} gzip), including the ${kb(sizes.wasm)} .wasm as base64; budget ${kb(CORE_BUDGET_BYTES)}: ${sizes.core <= CORE_BUDGET_BYTES ? "within" : "OVER"}`,
+  );
+  log(
+    `dist/playground/: ${Object.keys(page.metafile.outputs)
+      .map((p) => relative("dist/playground", p))
+      .join(", ")}; dist/digits.bin: ${digits.length} bytes`,
+  );
   return sizes;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  buildBrowser().catch((err) => { console.error(err.message ?? err); process.exit(1); });
+  buildBrowser().catch((err) => {
+    console.error(err.message ?? err);
+    process.exit(1);
+  });
 }

@@ -15,7 +15,6 @@ rmSync(lib, { recursive: true, force: true });
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
 
-
 // tsc declares an inlined module (*.generated.ts) as its literal type, 38 KB of base64 in the .d.ts;
 // a string is all a user needs to know, and there is no source worth mapping to.
 const literal = /export declare const (\w+) = "[^"]*";/g;

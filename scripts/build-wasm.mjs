@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
-const compile = (entry, target) => execFileSync(process.execPath, [asc, entry, "--target", target], { cwd: root, stdio: "inherit" });
+const compile = (entry, target) =>
+  execFileSync(process.execPath, [asc, entry, "--target", target], { cwd: root, stdio: "inherit" });
 for (const target of ["release", "relaxed", "shared"]) compile("assembly/index.ts", target);
 // The benchmarks' yardsticks (ceiling loops, a plain copy) live in a build of their own, read from
 // build/ by bench/kernels.ts, so the engine's module carries none of them.
@@ -28,7 +29,10 @@ function inline(wasmFile, generatedFile) {
   return `${wasmFile}: ${bytes.length} bytes`;
 }
 
-const sizes = [inline("descent.wasm", "binary.generated.ts"), inline("descent-relaxed.wasm", "binary-relaxed.generated.ts")];
+const sizes = [
+  inline("descent.wasm", "binary.generated.ts"),
+  inline("descent-relaxed.wasm", "binary-relaxed.generated.ts"),
+];
 for (const file of ["descent-shared.wasm", "descent-bench.wasm", "descent-bench-relaxed.wasm"]) {
   sizes.push(`${file}: ${readFileSync(join(root, "build", file)).length} bytes`);
 }

@@ -9,7 +9,16 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { commandHelp, convertConfigValue, parseArgs, UsageError, type CommandSpec, type Parsed } from "./cli/args.ts";
-import { BENCH_SPEC, EVAL_SPEC, globalHelp, MERGE_SPEC, OUTPUT_OPTIONS, PROGRAM, RUNNER_OPTIONS, trainSpec } from "./cli/commands.ts";
+import {
+  BENCH_SPEC,
+  EVAL_SPEC,
+  globalHelp,
+  MERGE_SPEC,
+  OUTPUT_OPTIONS,
+  PROGRAM,
+  RUNNER_OPTIONS,
+  trainSpec,
+} from "./cli/commands.ts";
 import { formatDuration, ProgressView } from "./cli/progress.ts";
 import { findStudy, STUDIES, studyNames } from "./study/registry.ts";
 import { resolveStudyConfig, studyOptions } from "./study/config.ts";
@@ -34,7 +43,12 @@ function packageRoot(): string {
   // src/cli.ts from source, build/cli/descent.mjs when bundled: the package root is the first parent with package.json.
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    try { readFileSync(join(dir, "package.json")); return dir; } catch { dir = dirname(dir); }
+    try {
+      readFileSync(join(dir, "package.json"));
+      return dir;
+    } catch {
+      dir = dirname(dir);
+    }
   }
   return process.cwd();
 }
@@ -50,11 +64,23 @@ function withConfigFile(spec: CommandSpec, parsed: Parsed): Record<string, unkno
   if (path) {
     let text: string;
     const problem = inputProblem(path);
-    if (problem) throw new UsageError(problem === "no such file" ? `--config: no such file '${path}'` : `--config '${path}' ${problem}`);
-    try { text = readFileSync(path, "utf8"); } catch (e) { throw new UsageError(`--config '${path}' cannot be read: ${reasonOf(e)}`); }
+    if (problem)
+      throw new UsageError(
+        problem === "no such file" ? `--config: no such file '${path}'` : `--config '${path}' ${problem}`,
+      );
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new UsageError(`--config '${path}' cannot be read: ${reasonOf(e)}`);
+    }
     let data: unknown;
-    try { data = JSON.parse(text); } catch (e) { throw new UsageError(`--config ${path}: not JSON (${(e as Error).message})`); }
-    if (!data || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`--config ${path}: expected a JSON object of option values`);
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--config ${path}: not JSON (${(e as Error).message})`);
+    }
+    if (!data || typeof data !== "object" || Array.isArray(data))
+      throw new UsageError(`--config ${path}: expected a JSON object of option values`);
     for (const [name, value] of Object.entries(data)) {
       if (name === "config") throw new UsageError(`--config ${path}: a config file cannot name another config file`);
       given[name] = convertConfigValue(spec, name, value);
@@ -65,13 +91,20 @@ function withConfigFile(spec: CommandSpec, parsed: Parsed): Record<string, unkno
 }
 
 /** Option values: the command line over the config file over the defaults. */
-function optionValues(spec: CommandSpec, parsed: Parsed, given = withConfigFile(spec, parsed)): Record<string, unknown> {
+function optionValues(
+  spec: CommandSpec,
+  parsed: Parsed,
+  given = withConfigFile(spec, parsed),
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const o of spec.options) values[o.name] = o.name in given ? given[o.name] : o.default;
   return values;
 }
 
-interface Output { quiet: boolean; json: boolean }
+interface Output {
+  quiet: boolean;
+  json: boolean;
+}
 
 function progressFor(o: Output): ProgressView | null {
   if (o.quiet || o.json) return null;
@@ -82,27 +115,43 @@ function progressFor(o: Output): ProgressView | null {
 function workerCount(asked: number, o: Output): number {
   const cores = availableParallelism();
   if (asked <= cores) return asked;
-  if (!o.quiet) err(`note: --workers ${asked}, but this machine has ${cores} core(s): using ${cores} worker thread(s)\n`);
+  if (!o.quiet)
+    err(`note: --workers ${asked}, but this machine has ${cores} core(s): using ${cores} worker thread(s)\n`);
   return cores;
 }
 
 function studySpec(name: string): CommandSpec {
   const study = findStudy(name);
-  return { name: `study ${name}`, summary: study.summary, options: [...studyOptions(study), ...RUNNER_OPTIONS, ...OUTPUT_OPTIONS] };
+  return {
+    name: `study ${name}`,
+    summary: study.summary,
+    options: [...studyOptions(study), ...RUNNER_OPTIONS, ...OUTPUT_OPTIONS],
+  };
 }
 
 function studyListSpec(): CommandSpec {
-  return { name: "study", summary: "Runs a study: its runs (in worker threads with --workers, or one slice with --shard), then its report.", positionals: [{ name: "name", help: "the study", choices: studyNames() }], options: [...RUNNER_OPTIONS, ...OUTPUT_OPTIONS] };
+  return {
+    name: "study",
+    summary: "Runs a study: its runs (in worker threads with --workers, or one slice with --shard), then its report.",
+    positionals: [{ name: "name", help: "the study", choices: studyNames() }],
+    options: [...RUNNER_OPTIONS, ...OUTPUT_OPTIONS],
+  };
 }
 
 async function study(name: string | undefined, argv: string[], signal: AbortSignal): Promise<number> {
   if (name === undefined || name.startsWith("--")) {
-    if (argv.includes("--help") || name === "--help") { out(commandHelp(PROGRAM, studyListSpec()) + "\n"); return 0; }
+    if (argv.includes("--help") || name === "--help") {
+      out(commandHelp(PROGRAM, studyListSpec()) + "\n");
+      return 0;
+    }
     throw new UsageError(`'study' needs <name>: one of ${studyNames().join(", ")}`);
   }
   if (!studyNames().includes(name)) throw new UsageError(`unknown study '${name}'; valid: ${studyNames().join(", ")}`);
   const spec = studySpec(name);
-  if (argv.includes("--help")) { out(commandHelp(PROGRAM, { ...spec, name: `study ${name}` }) + "\n"); return 0; }
+  if (argv.includes("--help")) {
+    out(commandHelp(PROGRAM, { ...spec, name: `study ${name}` }) + "\n");
+    return 0;
+  }
   const parsed = parseArgs(spec, argv);
   const given = withConfigFile(spec, parsed);
   const values = optionValues(spec, parsed, given);
@@ -114,13 +163,17 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   if ("mnist" in config && typeof config.mnist === "string") checkMnistSource(config.mnist);
   const output: Output = { quiet: values.quiet as boolean, json: values.json as boolean };
   const shard = resolveShard(values.shard as ShardOption | undefined, process.env);
-  if (shard && shard.from !== "--shard" && !output.quiet && !output.json) err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
+  if (shard && shard.from !== "--shard" && !output.quiet && !output.json)
+    err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
   const workers = workerCount(values.workers as number, output);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
     outcome = await runStudy(s, config, {
-      workers, shard: shard?.shard ?? null, out: values.out as string | undefined, signal,
+      workers,
+      shard: shard?.shard ?? null,
+      out: values.out as string | undefined,
+      signal,
       onEvent: view ? (e: RunEvent) => view.onEvent(e) : undefined,
     });
   } catch (e) {
@@ -140,24 +193,43 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
 
 type Rescued = { from: string; reason: string };
 
-const rescueNotice = (r: Rescued, to: string) => `${PROGRAM}: could not write to '${r.from}' (${r.reason}); nothing was lost: everything was written to ${to}\n`;
+const rescueNotice = (r: Rescued, to: string) =>
+  `${PROGRAM}: could not write to '${r.from}' (${r.reason}); nothing was lost: everything was written to ${to}\n`;
 
 /** Exit code 1 when the output had to go elsewhere: a script must not take the intended place for granted. */
 function reportOutcome(outcome: StudyOutcome, output: Output): number {
   const f = outcome.file;
   const summary = {
-    study: f.study, dir: outcome.dir, rescuedFrom: outcome.rescued?.from ?? null, report: f.shard ? null : join(outcome.dir, "report.md"), html: f.shard ? null : join(outcome.dir, "report.html"),
-    shard: f.shard, runs: f.runIds.length, planned: f.plan.length, complete: f.complete, interrupted: outcome.interrupted, seed: f.config.seed, config: f.config,
+    study: f.study,
+    dir: outcome.dir,
+    rescuedFrom: outcome.rescued?.from ?? null,
+    report: f.shard ? null : join(outcome.dir, "report.md"),
+    html: f.shard ? null : join(outcome.dir, "report.html"),
+    shard: f.shard,
+    runs: f.runIds.length,
+    planned: f.plan.length,
+    complete: f.complete,
+    interrupted: outcome.interrupted,
+    seed: f.config.seed,
+    config: f.config,
   };
   if (output.json) out(JSON.stringify(summary) + "\n");
   else if (output.quiet) out(`${summary.report ?? summary.dir}\n`);
   else {
-    if (outcome.interrupted) err(`interrupted: ${f.runIds.length} of ${f.shard ? "this slice's" : f.plan.length} runs finished and were kept\n`);
-    out(f.shard
-      ? `shard ${f.shard.index}/${f.shard.count}: ${f.runIds.length} run(s) in ${join(outcome.dir, "results.json")}; combine the slices with \`${PROGRAM} merge <dir>...\`\n`
-      : `report: ${summary.report}\n        ${summary.html}\n`);
+    if (outcome.interrupted)
+      err(
+        `interrupted: ${f.runIds.length} of ${f.shard ? "this slice's" : f.plan.length} runs finished and were kept\n`,
+      );
+    out(
+      f.shard
+        ? `shard ${f.shard.index}/${f.shard.count}: ${f.runIds.length} run(s) in ${join(outcome.dir, "results.json")}; combine the slices with \`${PROGRAM} merge <dir>...\`\n`
+        : `report: ${summary.report}\n        ${summary.html}\n`,
+    );
   }
-  if (outcome.rescued) { err(rescueNotice(outcome.rescued, outcome.dir)); return 1; }
+  if (outcome.rescued) {
+    err(rescueNotice(outcome.rescued, outcome.dir));
+    return 1;
+  }
   return outcome.interrupted ? INTERRUPTED : 0;
 }
 
@@ -168,7 +240,10 @@ function runContext(view: ProgressView | null, signal: AbortSignal): RunContext 
     signal,
     progress(fraction, status) {
       if (!view) return;
-      if (!started) { view.onEvent({ type: "start", spec, position: 0, total: 1 }); started = true; }
+      if (!started) {
+        view.onEvent({ type: "start", spec, position: 0, total: 1 });
+        started = true;
+      }
       view.onEvent({ type: "progress", spec, fraction, status });
     },
   };
@@ -176,71 +251,129 @@ function runContext(view: ProgressView | null, signal: AbortSignal): RunContext 
 
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") { out(globalHelp(STUDIES) + "\n"); return command === undefined ? 2 : 0; }
-  if (command === "--version") { out(version() + "\n"); return 0; }
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    out(globalHelp(STUDIES) + "\n");
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version") {
+    out(version() + "\n");
+    return 0;
+  }
   const args = rest.map((a) => (a === "-h" ? "--help" : a));
   switch (command) {
-    case "study": return study(args[0], args.slice(1), signal);
+    case "study":
+      return study(args[0], args.slice(1), signal);
     case "landscape":
     case "hessian":
-      if (!studyNames().includes(command)) throw new UsageError(`the '${command}' study is not in this build; valid studies: ${studyNames().join(", ")}`);
+      if (!studyNames().includes(command))
+        throw new UsageError(`the '${command}' study is not in this build; valid studies: ${studyNames().join(", ")}`);
       return study(command, args, signal);
     case "train": {
       const spec = trainSpec(FIRST_ORDER_NAMES);
-      if (args.includes("--help")) { out(commandHelp(PROGRAM, spec) + "\n"); return 0; }
+      if (args.includes("--help")) {
+        out(commandHelp(PROGRAM, spec) + "\n");
+        return 0;
+      }
       const v = optionValues(spec, parseArgs(spec, args));
       const view = progressFor({ quiet: v.quiet as boolean, json: v.json as boolean });
-      const r = await trainCommand(v as unknown as Parameters<typeof trainCommand>[0], runContext(view, signal)).finally(() => view?.finish());
+      const r = await trainCommand(
+        v as unknown as Parameters<typeof trainCommand>[0],
+        runContext(view, signal),
+      ).finally(() => view?.finish());
       if (v.json) out(JSON.stringify(r) + "\n");
       else {
-        const what = r.interrupted ? `interrupted: trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${formatDuration(r.seconds)}; the model as trained so far has` : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
-        out(`${what} training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}\nmodel: ${r.saved}\n`);
+        const what = r.interrupted
+          ? `interrupted: trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${formatDuration(r.seconds)}; the model as trained so far has`
+          : `${r.diverged ? `${r.diverged}; ` : ""}trained ${r.optimizer} (lr ${rateText(r.lr)}) for ${r.epochs} epoch(s) in ${formatDuration(r.seconds)}:`;
+        out(
+          `${what} training loss ${r.finalTrainLoss.toFixed(4)}, test loss ${r.testLoss.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}\nmodel: ${r.saved}\n`,
+        );
       }
-      if (r.rescued) { err(rescueNotice(r.rescued, r.saved)); return 1; }
+      if (r.rescued) {
+        err(rescueNotice(r.rescued, r.saved));
+        return 1;
+      }
       return r.interrupted ? INTERRUPTED : 0;
     }
     case "eval": {
-      if (args.includes("--help")) { out(commandHelp(PROGRAM, EVAL_SPEC) + "\n"); return 0; }
+      if (args.includes("--help")) {
+        out(commandHelp(PROGRAM, EVAL_SPEC) + "\n");
+        return 0;
+      }
       const v = optionValues(EVAL_SPEC, parseArgs(EVAL_SPEC, args));
       const r = await evalCommand(v as unknown as Parameters<typeof evalCommand>[0]);
-      out(v.json ? JSON.stringify(r) + "\n" : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy.toFixed(4)} (${r.n} examples${r.overlap ? `, ${r.overlap} of them trained on` : ""})\n`);
+      out(
+        v.json
+          ? JSON.stringify(r) + "\n"
+          : `${r.model} on ${r.data}: loss ${r.loss.toFixed(4)}, accuracy ${r.accuracy.toFixed(4)} (${r.n} examples${r.overlap ? `, ${r.overlap} of them trained on` : ""})\n`,
+      );
       if (r.note && !v.quiet && !v.json) err(`note: ${r.note}\n`);
       // Finite weights whose outputs overflow (a model saved from a diverged run): the score means nothing, so the exit code says so.
-      if (!Number.isFinite(r.loss)) { err(`${PROGRAM}: the loss of ${r.model} is ${r.loss}: its outputs overflow (saved from a diverged run?), so its accuracy is not a score\n`); return 1; }
+      if (!Number.isFinite(r.loss)) {
+        err(
+          `${PROGRAM}: the loss of ${r.model} is ${r.loss}: its outputs overflow (saved from a diverged run?), so its accuracy is not a score\n`,
+        );
+        return 1;
+      }
       return 0;
     }
     case "merge": {
-      if (args.includes("--help")) { out(commandHelp(PROGRAM, MERGE_SPEC) + "\n"); return 0; }
+      if (args.includes("--help")) {
+        out(commandHelp(PROGRAM, MERGE_SPEC) + "\n");
+        return 0;
+      }
       const parsed = parseArgs(MERGE_SPEC, args);
-      const outcome = await mergeShards(parsed.positionals, findStudy, { out: parsed.options.out as string | undefined });
+      const outcome = await mergeShards(parsed.positionals, findStudy, {
+        out: parsed.options.out as string | undefined,
+      });
       return reportOutcome(outcome, { quiet: parsed.options.quiet as boolean, json: parsed.options.json as boolean });
     }
     case "data": {
-      if (args.includes("--help")) { out(commandHelp(PROGRAM, DATA_SPEC) + "\n"); return 0; }
+      if (args.includes("--help")) {
+        out(commandHelp(PROGRAM, DATA_SPEC) + "\n");
+        return 0;
+      }
       const parsed = parseArgs(DATA_SPEC, args);
       const v = parsed.options as { dir?: string; url: string; quiet: boolean; json: boolean };
       const r = await dataCommand(v, v.quiet || v.json ? () => {} : downloadLog(err), signal);
-      out(v.json ? JSON.stringify(r) + "\n" : v.quiet ? `${r.dir}\n` : `MNIST: the four official files are in ${r.dir} (SHA-256 verified); the studies use them without a flag\n`);
+      out(
+        v.json
+          ? JSON.stringify(r) + "\n"
+          : v.quiet
+            ? `${r.dir}\n`
+            : `MNIST: the four official files are in ${r.dir} (SHA-256 verified); the studies use them without a flag\n`,
+      );
       return 0;
     }
     case "bench": {
-      if (args.includes("--help")) { out(commandHelp(PROGRAM, BENCH_SPEC) + "\n"); return 0; }
+      if (args.includes("--help")) {
+        out(commandHelp(PROGRAM, BENCH_SPEC) + "\n");
+        return 0;
+      }
       const parsed = parseArgs(BENCH_SPEC, args);
       const root = packageRoot();
       const benchArgs = ["run", "bench", "--", ...(parsed.options.quick ? ["--quick"] : []), ...parsed.positionals];
       err(`running in ${root}: npm ${benchArgs.join(" ")}\n`);
       const r = spawnSync("npm", benchArgs, { cwd: root, stdio: "inherit" });
-      if (r.error) { err(`${PROGRAM}: could not start npm (${r.error.message}); run \`npm run bench\` in ${root}\n`); return 1; }
+      if (r.error) {
+        err(`${PROGRAM}: could not start npm (${r.error.message}); run \`npm run bench\` in ${root}\n`);
+        return 1;
+      }
       return r.status ?? 1;
     }
     default:
-      throw new UsageError(`unknown command '${command}'; valid commands: study, train, eval, landscape, hessian, merge, data, bench (see ${PROGRAM} --help)`);
+      throw new UsageError(
+        `unknown command '${command}'; valid commands: study, train, eval, landscape, hessian, merge, data, bench (see ${PROGRAM} --help)`,
+      );
   }
 }
 
 const controller = new AbortController();
 process.on("SIGINT", () => {
-  if (controller.signal.aborted) { err("\ninterrupted again: exiting now\n"); process.exit(INTERRUPTED); }
+  if (controller.signal.aborted) {
+    err("\ninterrupted again: exiting now\n");
+    process.exit(INTERRUPTED);
+  }
   err("\ninterrupted: stopping the runs in flight and writing what finished (Ctrl-C again to quit at once)\n");
   controller.abort();
 });

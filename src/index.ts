@@ -3,7 +3,16 @@ export { Tensor, tensor, empty, viewOf } from "./tensor/tensor.ts";
 export { zeros, ones, full, zerosLike, copyOf, randn, uniform } from "./tensor/create.ts";
 export { scoped } from "./tensor/scope.ts";
 export { sizeOf, shapeStr, type Shape } from "./tensor/shape.ts";
-export { parseSafetensors, serializeSafetensors, tensorValues, SafetensorsError, type Safetensors, type StoredTensor, type TensorToWrite, type FloatDtype } from "./tensor/safetensors.ts";
+export {
+  parseSafetensors,
+  serializeSafetensors,
+  tensorValues,
+  SafetensorsError,
+  type Safetensors,
+  type StoredTensor,
+  type TensorToWrite,
+  type FloatDtype,
+} from "./tensor/safetensors.ts";
 export { add, sub, mul, div, neg, mulScalar, addScalar } from "./autodiff/ops/arith.ts";
 export { exp, log, sqrt, abs, pow, square, relu, leakyRelu, sigmoid, tanh } from "./autodiff/ops/unary.ts";
 export { matmul, type MatmulOptions } from "./autodiff/ops/matmul.ts";

@@ -25,28 +25,43 @@ export class Random {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
     const t = s[1] << 9;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
     s[2] ^= t;
     s[3] = rotl(s[3], 11);
     return result;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
-  uniform(): number { return this.nextUint32() / 4294967296; }
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
 
   /** Uniform in [lo, hi). */
-  range(lo: number, hi: number): number { return lo + (hi - lo) * this.uniform(); }
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
 
   /** A uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`Random.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32)
+      throw new RangeError(`Random.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
-    for (;;) { const x = this.nextUint32(); if (x < limit) return x % n; }
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
   }
 
   /** Standard normal (Box–Muller, both values used). */
   normal(): number {
-    if (this.spareNormal !== null) { const z = this.spareNormal; this.spareNormal = null; return z; }
+    if (this.spareNormal !== null) {
+      const z = this.spareNormal;
+      this.spareNormal = null;
+      return z;
+    }
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
@@ -59,7 +74,9 @@ export class Random {
   shuffle<T extends { length: number; [i: number]: any }>(array: T): T {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = array[i]; array[i] = array[j]; array[j] = t;
+      const t = array[i];
+      array[i] = array[j];
+      array[j] = t;
     }
     return array;
   }
@@ -72,10 +89,14 @@ export class Random {
   }
 
   /** An independent generator seeded from this one's stream. */
-  fork(): Random { return new Random(this.nextUint32()); }
+  fork(): Random {
+    return new Random(this.nextUint32());
+  }
 
   /** The full state, for checkpoints. */
-  getState(): number[] { return [...this.s, this.spareNormal ?? NaN]; }
+  getState(): number[] {
+    return [...this.s, this.spareNormal ?? NaN];
+  }
 
   setState(state: readonly number[]): void {
     if (state.length !== 5 || state.slice(0, 4).some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {

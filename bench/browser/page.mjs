@@ -8,7 +8,10 @@ import { engineBuild, instantiateBuild, relaxedSimdSupported } from "../../src/w
 
 function place(k, a, b, cLength) {
   const align = (x) => (x + 63) & ~63;
-  const pa = align(k.heapBase()), pb = align(pa + a.length * 4), pc = align(pb + b.length * 4), work = align(pc + cLength * 4);
+  const pa = align(k.heapBase()),
+    pb = align(pa + a.length * 4),
+    pc = align(pb + b.length * 4),
+    work = align(pc + cLength * 4);
   const short = work + k.gemmWorkBytes() - k.memory.buffer.byteLength;
   if (short > 0) k.memory.grow(Math.ceil(short / 65536));
   new Float32Array(k.memory.buffer, pa, a.length).set(a);
@@ -19,7 +22,11 @@ function place(k, a, b, cLength) {
 /** Seconds per call of each function, per round: one sample of each per round, after a warm-up. */
 function interleaved(fns, samples, sampleMs) {
   for (let w = 0; w < 3; w++) fns.forEach((f) => f());
-  const reps = fns.map((f) => { const t = performance.now(); f(); return Math.max(1, Math.ceil(sampleMs / Math.max(performance.now() - t, 0.01))); });
+  const reps = fns.map((f) => {
+    const t = performance.now();
+    f();
+    return Math.max(1, Math.ceil(sampleMs / Math.max(performance.now() - t, 0.01)));
+  });
   const rounds = fns.map(() => []);
   for (let s = 0; s < samples; s++) {
     fns.forEach((f, i) => {
@@ -45,13 +52,19 @@ window.runBench = async ({ sizes, samples, sampleMs }) => {
     const a = new Float32Array(m * k).map((_, i) => ((i * 7919) % 2001) / 1000 - 1);
     const b = new Float32Array(k * n).map((_, i) => ((i * 104729) % 2003) / 1000 - 1);
     const placed = ours.map((x) => place(x, a, b, m * n));
-    const ta = tf.tensor2d(a, [m, k]), tb = tf.tensor2d(b, [k, n]);
+    const ta = tf.tensor2d(a, [m, k]),
+      tb = tf.tensor2d(b, [k, n]);
     const fns = [
       ...ours.map((x, i) => () => x.gemm(placed[i].pc, placed[i].pa, placed[i].pb, m, n, k, 0, 0, 0, placed[i].work)),
-      () => { const c = tf.matMul(ta, tb); c.dataSync(); c.dispose(); },
+      () => {
+        const c = tf.matMul(ta, tb);
+        c.dataSync();
+        c.dispose();
+      },
     ];
     const rounds = interleaved(fns, samples, sampleMs);
-    ta.dispose(); tb.dispose();
+    ta.dispose();
+    tb.dispose();
     const flops = 2 * m * n * k;
     const gf = (r) => ({ median: flops / median(r) / 1e9, best: flops / Math.min(...r) / 1e9 });
     const ratio = (x, y) => median(rounds[x].map((t, s) => rounds[y][s] / t)); // speed of x over y, per round
@@ -65,9 +78,14 @@ window.runBench = async ({ sizes, samples, sampleMs }) => {
     });
   }
   return {
-    userAgent: navigator.userAgent, crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    cores: navigator.hardwareConcurrency, engineBuild: engineBuild(), ourBuilds: builds,
-    tfjsBackend: tf.getBackend(), tfjsThreads: getThreadsCount(), rows,
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    cores: navigator.hardwareConcurrency,
+    engineBuild: engineBuild(),
+    ourBuilds: builds,
+    tfjsBackend: tf.getBackend(),
+    tfjsThreads: getThreadsCount(),
+    rows,
   };
 };
 window.benchReady = true;

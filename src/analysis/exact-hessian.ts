@@ -11,20 +11,24 @@ import { symmetricEigen } from "./eigen.ts";
  * before that, the rounding error of the HVPs (an f32 engine gives about 1e-6).
  */
 export function denseHessian(hv: HessianVectorProduct, dim: number): { h: Float64Array[]; asymmetry: number } {
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`denseHessian: dim must be a positive integer, got ${dim}`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new RangeError(`denseHessian: dim must be a positive integer, got ${dim}`);
   const rows: Float64Array[] = [];
   for (let i = 0; i < dim; i++) {
     const e = new Float64Array(dim);
     e[i] = 1;
     const col = hv(e);
-    if (col.length !== dim) throw new RangeError(`denseHessian: the HVP returned ${col.length} values for dimension ${dim}`);
+    if (col.length !== dim)
+      throw new RangeError(`denseHessian: the HVP returned ${col.length} values for dimension ${dim}`);
     rows.push(Float64Array.from(col));
   }
-  let scale = 0, skew = 0;
-  for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) {
-    scale = Math.max(scale, Math.abs(rows[i][j]));
-    if (j > i) skew = Math.max(skew, Math.abs(rows[i][j] - rows[j][i]));
-  }
+  let scale = 0,
+    skew = 0;
+  for (let i = 0; i < dim; i++)
+    for (let j = 0; j < dim; j++) {
+      scale = Math.max(scale, Math.abs(rows[i][j]));
+      if (j > i) skew = Math.max(skew, Math.abs(rows[i][j] - rows[j][i]));
+    }
   const h = rows.map((r, i) => r.map((x, j) => (x + rows[j][i]) / 2));
   return { h, asymmetry: scale > 0 ? skew / scale : 0 };
 }
@@ -50,7 +54,11 @@ export function spectralMoments(values: ArrayLike<number>, maxPower: number): nu
  * The standard error of a mean of s draws is √(variance/s).
  */
 export function hutchinsonVariance(h: readonly Float64Array[]): number {
-  let frob = 0, diag = 0;
-  h.forEach((row, i) => { for (const x of row) frob += x * x; diag += row[i] ** 2; });
+  let frob = 0,
+    diag = 0;
+  h.forEach((row, i) => {
+    for (const x of row) frob += x * x;
+    diag += row[i] ** 2;
+  });
   return 2 * (frob - diag);
 }

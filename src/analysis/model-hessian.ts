@@ -15,7 +15,8 @@ export function layerGroups(model: Model): ParameterGroup[] {
   const groups: ParameterGroup[] = [];
   let at = 0;
   for (const p of model.parameters.params) {
-    const name = layerOf(p.name), last = groups[groups.length - 1];
+    const name = layerOf(p.name),
+      last = groups[groups.length - 1];
     if (last && last.name === name && last.offset + last.length === at) last.length += p.size;
     else groups.push({ name, offset: at, length: p.size });
     at += p.size;
@@ -27,7 +28,10 @@ export function layerGroups(model: Model): ParameterGroup[] {
 export function packedParameters(model: Model): Float64Array {
   const w = new Float64Array(model.parameters.count);
   let at = 0;
-  for (const p of model.parameters.params) { w.set(p.tensor.toArray(), at); at += p.size; }
+  for (const p of model.parameters.params) {
+    w.set(p.tensor.toArray(), at);
+    at += p.size;
+  }
   return w;
 }
 
@@ -35,7 +39,10 @@ export function packedParameters(model: Model): Float64Array {
 export function packRegion(model: Model, region: ArrayLike<number>): Float64Array {
   const out = new Float64Array(model.parameters.count);
   let at = 0;
-  for (const p of model.parameters.params) { for (let i = 0; i < p.size; i++) out[at + i] = region[p.offset + i]; at += p.size; }
+  for (const p of model.parameters.params) {
+    for (let i = 0; i < p.size; i++) out[at + i] = region[p.offset + i];
+    at += p.size;
+  }
   return out;
 }
 

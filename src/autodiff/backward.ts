@@ -20,7 +20,10 @@ function topologicalOrder(root: Tensor): Tensor[] {
     const inputs = top.t.node?.inputs ?? [];
     if (top.next < inputs.length) {
       const x = inputs[top.next++];
-      if (x.node && !visited.has(x)) { visited.add(x); stack.push({ t: x, next: 0 }); }
+      if (x.node && !visited.has(x)) {
+        visited.add(x);
+        stack.push({ t: x, next: 0 });
+      }
     } else {
       stack.pop();
       if (top.t.node) order.push(top.t);
@@ -29,10 +32,17 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-export interface BackwardOptions { createGraph?: boolean; seed?: Tensor }
+export interface BackwardOptions {
+  createGraph?: boolean;
+  seed?: Tensor;
+}
 
 /** ∂root/∂w for each w in wrt; null where root does not depend on w. */
-export function backward(root: Tensor, wrt: readonly Tensor[], { createGraph = false, seed }: BackwardOptions = {}): (Tensor | null)[] {
+export function backward(
+  root: Tensor,
+  wrt: readonly Tensor[],
+  { createGraph = false, seed }: BackwardOptions = {},
+): (Tensor | null)[] {
   const grads = new Map<Tensor, Tensor>([[root, seed ?? ones(root.shape)]]);
   const order = topologicalOrder(root);
   withRecording(createGraph, () => {
@@ -47,7 +57,9 @@ export function backward(root: Tensor, wrt: readonly Tensor[], { createGraph = f
         const gx = gins[k];
         if (!gx || !needs[k]) return;
         if (!sameShape(gx.shape, x.shape)) {
-          throw new Error(`backward: the ${node.name} rule gave a gradient of shape ${shapeStr(gx.shape)} for an input of shape ${shapeStr(x.shape)}`);
+          throw new Error(
+            `backward: the ${node.name} rule gave a gradient of shape ${shapeStr(gx.shape)} for an input of shape ${shapeStr(x.shape)}`,
+          );
         }
         const prev = grads.get(x);
         grads.set(x, prev ? add(prev, gx) : gx);

@@ -14,18 +14,27 @@ import { add, mul } from "./ops/arith.ts";
 import { sum } from "./ops/reduce.ts";
 
 function checkLeaves(op: string, wrt: readonly Tensor[]): void {
-  wrt.forEach((w, i) => { if (w.freed) throw new Error(`${op}: tensor ${i} (shape ${shapeStr(w.shape)}) was freed`); });
+  wrt.forEach((w, i) => {
+    if (w.freed) throw new Error(`${op}: tensor ${i} (shape ${shapeStr(w.shape)}) was freed`);
+  });
 }
 
 /** Runs f with the leaves tracked, inside a scope that keeps only what `pick` returns. */
-function traced<T extends object>(op: string, wrt: readonly Tensor[], f: () => Tensor, body: (loss: Tensor) => T, pick: (r: T) => Tensor[]): T {
+function traced<T extends object>(
+  op: string,
+  wrt: readonly Tensor[],
+  f: () => Tensor,
+  body: (loss: Tensor) => T,
+  pick: (r: T) => Tensor[],
+): T {
   checkLeaves(op, wrt);
   const before = wrt.map((w) => w.tracked);
   wrt.forEach((w) => (w.tracked = true));
   try {
     return scoped(() => {
       const loss = withRecording(true, f);
-      if (loss.size !== 1) throw new RangeError(`${op}: the function must return a single value, got shape ${shapeStr(loss.shape)}`);
+      if (loss.size !== 1)
+        throw new RangeError(`${op}: the function must return a single value, got shape ${shapeStr(loss.shape)}`);
       const result = body(loss);
       for (const t of pick(result)) t.node = null;
       return result;
@@ -48,7 +57,13 @@ function distinct(grads: (Tensor | null)[], wrt: readonly Tensor[]): Tensor[] {
 
 /** The value of f and its gradient with respect to each tensor of wrt. */
 export function valueAndGrad(f: () => Tensor, wrt: readonly Tensor[]): { value: number; grads: Tensor[] } {
-  return traced("valueAndGrad", wrt, f, (loss) => ({ value: loss.item(), grads: distinct(backward(loss, wrt), wrt) }), (r) => r.grads);
+  return traced(
+    "valueAndGrad",
+    wrt,
+    f,
+    (loss) => ({ value: loss.item(), grads: distinct(backward(loss, wrt), wrt) }),
+    (r) => r.grads,
+  );
 }
 
 /** The gradient of f with respect to each tensor of wrt. */
@@ -61,38 +76,64 @@ export function grad(f: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
  * and keeps nothing else: the allocation-free form a training loop wants.
  */
 export function valueAndGradInto(f: () => Tensor, wrt: readonly Tensor[], into: readonly Tensor[]): number {
-  if (into.length !== wrt.length) throw new RangeError(`valueAndGradInto: ${wrt.length} tensors but ${into.length} gradient buffers`);
+  if (into.length !== wrt.length)
+    throw new RangeError(`valueAndGradInto: ${wrt.length} tensors but ${into.length} gradient buffers`);
   wrt.forEach((w, i) => {
-    if (!sameShape(w.shape, into[i].shape)) throw new RangeError(`valueAndGradInto: gradient buffer ${i} has shape ${shapeStr(into[i].shape)}, tensor has ${shapeStr(w.shape)}`);
+    if (!sameShape(w.shape, into[i].shape))
+      throw new RangeError(
+        `valueAndGradInto: gradient buffer ${i} has shape ${shapeStr(into[i].shape)}, tensor has ${shapeStr(w.shape)}`,
+      );
   });
-  return traced("valueAndGradInto", wrt, f, (loss) => {
-    backward(loss, wrt).forEach((g, i) => {
-      const dst = into[i];
-      if (dst.size === 0) return;
-      if (g) kernels.copy2d(dst.ptr, dst.size, g.ptr, dst.size, 1, dst.size, 0);
-      else kernels.fill(dst.ptr, 0, dst.size);
-    });
-    return { value: loss.item() };
-  }, () => []).value;
+  return traced(
+    "valueAndGradInto",
+    wrt,
+    f,
+    (loss) => {
+      backward(loss, wrt).forEach((g, i) => {
+        const dst = into[i];
+        if (dst.size === 0) return;
+        if (g) kernels.copy2d(dst.ptr, dst.size, g.ptr, dst.size, 1, dst.size, 0);
+        else kernels.fill(dst.ptr, 0, dst.size);
+      });
+      return { value: loss.item() };
+    },
+    () => [],
+  ).value;
 }
 
 /**
  * Hessian-vector product H·v of f at the current wrt, without forming H (Pearlmutter 1994):
  * differentiate the graph of the gradient once more, along v — Hv = ∇(∇f · v).
  */
-export function hvp(f: () => Tensor, wrt: readonly Tensor[], v: readonly Tensor[]): { value: number; grads: Tensor[]; hv: Tensor[] } {
+export function hvp(
+  f: () => Tensor,
+  wrt: readonly Tensor[],
+  v: readonly Tensor[],
+): { value: number; grads: Tensor[]; hv: Tensor[] } {
   if (v.length !== wrt.length) throw new RangeError(`hvp: ${wrt.length} tensors but ${v.length} directions`);
   v.forEach((d, i) => {
-    if (!sameShape(d.shape, wrt[i].shape)) throw new RangeError(`hvp: direction ${i} has shape ${shapeStr(d.shape)}, tensor has ${shapeStr(wrt[i].shape)}`);
+    if (!sameShape(d.shape, wrt[i].shape))
+      throw new RangeError(`hvp: direction ${i} has shape ${shapeStr(d.shape)}, tensor has ${shapeStr(wrt[i].shape)}`);
   });
-  return traced("hvp", wrt, f, (loss) => {
-    const g = backward(loss, wrt, { createGraph: true });
-    let gv: Tensor | null = null;
-    g.forEach((gi, i) => { if (gi) { const term = sum(mul(gi, v[i])); gv = gv ? add(gv, term) : term; } });
-    const hv = gv ? backward(gv, wrt) : wrt.map(() => null);
-    const grads = distinct(g, wrt);
-    return { value: loss.item(), grads, hv: distinct(hv, wrt).map((h) => (grads.includes(h) ? copyOf(h) : h)) };
-  }, (r) => [...r.grads, ...r.hv]);
+  return traced(
+    "hvp",
+    wrt,
+    f,
+    (loss) => {
+      const g = backward(loss, wrt, { createGraph: true });
+      let gv: Tensor | null = null;
+      g.forEach((gi, i) => {
+        if (gi) {
+          const term = sum(mul(gi, v[i]));
+          gv = gv ? add(gv, term) : term;
+        }
+      });
+      const hv = gv ? backward(gv, wrt) : wrt.map(() => null);
+      const grads = distinct(g, wrt);
+      return { value: loss.item(), grads, hv: distinct(hv, wrt).map((h) => (grads.includes(h) ? copyOf(h) : h)) };
+    },
+    (r) => [...r.grads, ...r.hv],
+  );
 }
 
 /** Runs fn without recording: evaluation, no gradients. */

@@ -12,14 +12,17 @@ export type { Node, Rule, RuleContext } from "../tensor/tensor.ts";
 /** A differentiable op as callers see it: inputs, then the op's own parameters. */
 export type Op<P> = (inputs: Tensor[], params: P) => Tensor;
 
-
 let recording = true;
 
 /** Runs fn with recording switched on or off: the backward pass records only to build a graph of the gradient. */
 export function withRecording<T>(on: boolean, fn: () => T): T {
   const before = recording;
   recording = on;
-  try { return fn(); } finally { recording = before; }
+  try {
+    return fn();
+  } finally {
+    recording = before;
+  }
 }
 
 /**

@@ -14,30 +14,58 @@ export const DATA_SPEC: CommandSpec = {
   positionals: [{ name: "dataset", help: "the dataset", choices: ["mnist"] }],
   options: [
     { name: "dir", type: "string", help: "where to put the files (default: the cache the studies look in)" },
-    { name: "url", type: "string", help: "the base URL to download from (any mirror of the same files: the digests are checked)", default: MNIST_MIRROR },
+    {
+      name: "url",
+      type: "string",
+      help: "the base URL to download from (any mirror of the same files: the digests are checked)",
+      default: MNIST_MIRROR,
+    },
     ...OUTPUT_OPTIONS.filter((o) => o.name !== "config"),
   ],
 };
 
-export interface DataSummary { dataset: "mnist"; dir: string; files: string[]; downloaded: string[] }
+export interface DataSummary {
+  dataset: "mnist";
+  dir: string;
+  files: string[];
+  downloaded: string[];
+}
 
-export async function dataCommand(o: { dir?: string; url: string }, onEvent: (e: DownloadEvent) => void, signal?: AbortSignal): Promise<DataSummary> {
+export async function dataCommand(
+  o: { dir?: string; url: string },
+  onEvent: (e: DownloadEvent) => void,
+  signal?: AbortSignal,
+): Promise<DataSummary> {
   const dir = o.dir ?? mnistCacheDir();
   const { paths, downloaded } = await downloadMnist(dir, { baseUrl: o.url, onEvent, signal });
   return { dataset: "mnist", dir, files: paths, downloaded };
 }
 
 /** One line per event worth a line: progress at most every `everyMs` per file. */
-export function downloadLog(write: (s: string) => void, everyMs = 2000, now = () => performance.now()): (e: DownloadEvent) => void {
+export function downloadLog(
+  write: (s: string) => void,
+  everyMs = 2000,
+  now = () => performance.now(),
+): (e: DownloadEvent) => void {
   const last = new Map<string, number>();
   const mb = (b: number) => (b / 1e6).toFixed(1);
   return (e) => {
     switch (e.type) {
-      case "present": write(`${e.path}: already there, SHA-256 verified\n`); break;
-      case "deleted": write(`${e.path}: deleted (${e.reason})\n`); break;
-      case "request": write(`${e.url}${e.from > 0 ? ` (resuming at byte ${e.from})` : ""}\n`); break;
-      case "retry": write(`  ${e.reason}; trying again\n`); break;
-      case "done": write(`${e.path}: ${mb(e.bytes)} MB, SHA-256 verified\n`); break;
+      case "present":
+        write(`${e.path}: already there, SHA-256 verified\n`);
+        break;
+      case "deleted":
+        write(`${e.path}: deleted (${e.reason})\n`);
+        break;
+      case "request":
+        write(`${e.url}${e.from > 0 ? ` (resuming at byte ${e.from})` : ""}\n`);
+        break;
+      case "retry":
+        write(`  ${e.reason}; trying again\n`);
+        break;
+      case "done":
+        write(`${e.path}: ${mb(e.bytes)} MB, SHA-256 verified\n`);
+        break;
       case "progress": {
         const t = now();
         if (t - (last.get(e.path) ?? -Infinity) < everyMs) break;

@@ -5,12 +5,18 @@
  */
 import type { RunEvent } from "../study/runner.ts";
 
-interface Active { id: string; fraction: number; status: string; started: number }
+interface Active {
+  id: string;
+  fraction: number;
+  status: string;
+  started: number;
+}
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
   if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+  const m = Math.floor(seconds / 60),
+    s = Math.round(seconds % 60);
   return m < 60 ? `${m}m${String(s).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
@@ -33,9 +39,14 @@ export class ProgressView {
   private done = 0;
   private total = 0;
 
-  constructor(private readonly write: (s: string) => void, private readonly o: { tty: boolean; columns?: number; now?: () => number; plainEveryMs?: number }) {}
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly o: { tty: boolean; columns?: number; now?: () => number; plainEveryMs?: number },
+  ) {}
 
-  private now() { return (this.o.now ?? (() => performance.now()))(); }
+  private now() {
+    return (this.o.now ?? (() => performance.now()))();
+  }
 
   onEvent(e: RunEvent): void {
     const id = e.spec.id;
@@ -52,14 +63,19 @@ export class ProgressView {
         const t = this.now();
         if (t - (this.lastLine.get(id) ?? 0) < (this.o.plainEveryMs ?? 5000)) return;
         this.lastLine.set(id, t);
-        this.write(`${id}: ${Math.round(a.fraction * 100)}% ${a.status} ETA ${formatDuration(eta((t - a.started) / 1000, a.fraction))}\n`);
+        this.write(
+          `${id}: ${Math.round(a.fraction * 100)}% ${a.status} ETA ${formatDuration(eta((t - a.started) / 1000, a.fraction))}\n`,
+        );
         return;
       }
     } else {
       this.active.delete(id);
       this.done++;
       const line = `${id}: done in ${formatDuration(e.seconds)} (${this.done}/${this.total})`;
-      if (!this.o.tty) { this.write(line + "\n"); return; }
+      if (!this.o.tty) {
+        this.write(line + "\n");
+        return;
+      }
       this.redraw(line);
       return;
     }
@@ -77,7 +93,10 @@ export class ProgressView {
     if (permanent) out += permanent.slice(0, cols - 1) + "\n";
     const lines = [...this.active.values()].map((a) => {
       const left = eta((t - a.started) / 1000, a.fraction);
-      return `${a.id} ${bar(a.fraction)} ${String(Math.round(a.fraction * 100)).padStart(3)}% ETA ${formatDuration(left).padEnd(6)} ${a.status}`.slice(0, cols - 1);
+      return `${a.id} ${bar(a.fraction)} ${String(Math.round(a.fraction * 100)).padStart(3)}% ETA ${formatDuration(left).padEnd(6)} ${a.status}`.slice(
+        0,
+        cols - 1,
+      );
     });
     for (const l of lines) out += l + "\n";
     this.drawn = lines.length;
@@ -86,6 +105,9 @@ export class ProgressView {
 
   /** Leaves the terminal clean (no live lines). */
   finish(): void {
-    if (this.o.tty && this.drawn > 0) { this.write(`\x1b[${this.drawn}A\r\x1b[J`); this.drawn = 0; }
+    if (this.o.tty && this.drawn > 0) {
+      this.write(`\x1b[${this.drawn}A\r\x1b[J`);
+      this.drawn = 0;
+    }
   }
 }

@@ -27,14 +27,19 @@ export function exampleKeys(ds: Dataset): string[] {
   const bytes = new Uint8Array(ds.x.buffer, ds.x.byteOffset, ds.x.byteLength);
   const keys: string[] = [];
   for (let i = 0; i < ds.n; i++) {
-    const start = 4 * f * i, end = 4 * f * (i + 1);
-    keys.push(`${crc32c(bytes, start, end).toString(16)}.${crc32c(bytes, (start + end) >> 1, end).toString(16)}.${ds.y[i]}`);
+    const start = 4 * f * i,
+      end = 4 * f * (i + 1);
+    keys.push(
+      `${crc32c(bytes, start, end).toString(16)}.${crc32c(bytes, (start + end) >> 1, end).toString(16)}.${ds.y[i]}`,
+    );
   }
   return keys;
 }
 
 export function fingerprint(keys: readonly string[]): string {
-  return crc32c(new TextEncoder().encode(keys.join("\n"))).toString(16).padStart(8, "0");
+  return crc32c(new TextEncoder().encode(keys.join("\n")))
+    .toString(16)
+    .padStart(8, "0");
 }
 
 /** How many examples of `evaluated` are also in the training set. */

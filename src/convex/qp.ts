@@ -23,7 +23,11 @@ export interface QuadraticProgram {
   h?: Float64Array;
 }
 
-export interface KktPoint { x: Float64Array; nu: Float64Array; lambda: Float64Array }
+export interface KktPoint {
+  x: Float64Array;
+  nu: Float64Array;
+  lambda: Float64Array;
+}
 
 export interface KktResiduals {
   /** ‖Qx + c + Aᵀν + Gᵀλ‖₂ */
@@ -49,8 +53,11 @@ export function validateProgram(p: QuadraticProgram): number {
   const n = p.c.length;
   if (p.q.length !== n || p.q.some((r) => r.length !== n)) throw new RangeError(`qp: Q must be ${n}×${n} to match c`);
   const check = (name: string, m: Matrix | undefined, v: Float64Array | undefined) => {
-    if ((m?.length ?? 0) !== (v?.length ?? 0)) throw new RangeError(`qp: ${name} has ${m?.length ?? 0} rows but its right side ${v?.length ?? 0} values`);
-    m?.forEach((r, i) => { if (r.length !== n) throw new RangeError(`qp: row ${i} of ${name} has ${r.length} values, expected ${n}`); });
+    if ((m?.length ?? 0) !== (v?.length ?? 0))
+      throw new RangeError(`qp: ${name} has ${m?.length ?? 0} rows but its right side ${v?.length ?? 0} values`);
+    m?.forEach((r, i) => {
+      if (r.length !== n) throw new RangeError(`qp: row ${i} of ${name} has ${r.length} values, expected ${n}`);
+    });
   };
   check("A", p.a, p.b);
   check("G", p.g, p.h);
@@ -61,11 +68,14 @@ export function kktResiduals(p: QuadraticProgram, { x, nu, lambda }: KktPoint): 
   const n = p.c.length;
   const grad = matVec(p.q, x);
   for (let i = 0; i < n; i++) grad[i] += p.c[i];
-  const aT = matTVec(rowsOf(p.a), nu, n), gT = matTVec(rowsOf(p.g), lambda, n);
+  const aT = matTVec(rowsOf(p.a), nu, n),
+    gT = matTVec(rowsOf(p.g), lambda, n);
   for (let i = 0; i < n; i++) grad[i] += aT[i] + gT[i];
   const eq = matVec(rowsOf(p.a), x).map((v, i) => v - valuesOf(p.b)[i]);
   const slack = matVec(rowsOf(p.g), x).map((v, i) => v - valuesOf(p.h)[i]);
-  let inequality = 0, dualFeasibility = 0, complementarity = 0;
+  let inequality = 0,
+    dualFeasibility = 0,
+    complementarity = 0;
   slack.forEach((s, i) => {
     inequality = Math.max(inequality, s);
     dualFeasibility = Math.max(dualFeasibility, -lambda[i]);
@@ -74,7 +84,8 @@ export function kktResiduals(p: QuadraticProgram, { x, nu, lambda }: KktPoint): 
   return { stationarity: norm(grad), equality: norm(eq), inequality, dualFeasibility, complementarity };
 }
 
-export const worstResidual = (r: KktResiduals) => Math.max(r.stationarity, r.equality, r.inequality, r.dualFeasibility, r.complementarity);
+export const worstResidual = (r: KktResiduals) =>
+  Math.max(r.stationarity, r.equality, r.inequality, r.dualFeasibility, r.complementarity);
 
 /**
  * Minimizes ½xᵀQx + cᵀx subject to Cx = d by solving the KKT system
@@ -82,11 +93,22 @@ export const worstResidual = (r: KktResiduals) => Math.max(r.stationarity, r.equ
  *   [C  0 ] [μ] = [ d]
  * (nonsingular when C has full row rank and Q is positive definite on C's null space).
  */
-export function solveEqualityQP(q: Matrix, c: ArrayLike<number>, rows: Matrix, d: ArrayLike<number>): { x: Float64Array; multipliers: Float64Array } {
-  const n = c.length, m = rows.length;
+export function solveEqualityQP(
+  q: Matrix,
+  c: ArrayLike<number>,
+  rows: Matrix,
+  d: ArrayLike<number>,
+): { x: Float64Array; multipliers: Float64Array } {
+  const n = c.length,
+    m = rows.length;
   const k = zerosMatrix(n + m, n + m);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) k[i][j] = q[i][j];
-  rows.forEach((r, i) => { for (let j = 0; j < n; j++) { k[n + i][j] = r[j]; k[j][n + i] = r[j]; } });
+  rows.forEach((r, i) => {
+    for (let j = 0; j < n; j++) {
+      k[n + i][j] = r[j];
+      k[j][n + i] = r[j];
+    }
+  });
   const rhs = new Float64Array(n + m);
   for (let i = 0; i < n; i++) rhs[i] = -c[i];
   for (let i = 0; i < m; i++) rhs[n + i] = d[i];
@@ -94,8 +116,17 @@ export function solveEqualityQP(q: Matrix, c: ArrayLike<number>, rows: Matrix, d
   return { x: sol.slice(0, n), multipliers: sol.slice(n) };
 }
 
-export interface SolverTrace { iteration: number; residuals: KktResiduals; objective: number }
-export interface SolverResult extends KktPoint { iterations: number; converged: boolean; trace: SolverTrace[]; activeSet: number[] }
+export interface SolverTrace {
+  iteration: number;
+  residuals: KktResiduals;
+  objective: number;
+}
+export interface SolverResult extends KktPoint {
+  iterations: number;
+  converged: boolean;
+  trace: SolverTrace[];
+  activeSet: number[];
+}
 
 /**
  * The primal active-set method for a convex QP from a feasible x₀ (N&W Algorithm 16.3). The working
@@ -103,12 +134,23 @@ export interface SolverResult extends KktPoint { iterations: number; converged: 
  * p = 0: if every multiplier of W is ≥ 0, x is optimal; else the constraint with the most negative
  * one leaves W. p ≠ 0: step as far as the nearest blocking constraint allows (it joins W).
  */
-export function activeSetQP(p: QuadraticProgram, x0: ArrayLike<number>, { maxIterations = 200, tol = 1e-12 } = {}): SolverResult {
+export function activeSetQP(
+  p: QuadraticProgram,
+  x0: ArrayLike<number>,
+  { maxIterations = 200, tol = 1e-12 } = {},
+): SolverResult {
   const n = validateProgram(p);
-  const a = rowsOf(p.a), g = rowsOf(p.g), h = valuesOf(p.h);
+  const a = rowsOf(p.a),
+    g = rowsOf(p.g),
+    h = valuesOf(p.h);
   let x: Float64Array = Float64Array.from(x0);
-  const infeasible = Math.max(0, ...matVec(g, x).map((v, i) => v - h[i]), ...matVec(a, x).map((v, i) => Math.abs(v - valuesOf(p.b)[i])));
-  if (infeasible > 1e-9) throw new RangeError(`activeSetQP: the start point violates a constraint by ${infeasible}; it must be feasible`);
+  const infeasible = Math.max(
+    0,
+    ...matVec(g, x).map((v, i) => v - h[i]),
+    ...matVec(a, x).map((v, i) => Math.abs(v - valuesOf(p.b)[i])),
+  );
+  if (infeasible > 1e-9)
+    throw new RangeError(`activeSetQP: the start point violates a constraint by ${infeasible}; it must be feasible`);
   let working: number[] = [];
   const trace: SolverTrace[] = [];
   let point: KktPoint = { x, nu: new Float64Array(a.length), lambda: new Float64Array(g.length) };
@@ -119,30 +161,43 @@ export function activeSetQP(p: QuadraticProgram, x0: ArrayLike<number>, { maxIte
     // The step's multipliers are those of the full problem at x + p (same constraint rows).
     const nu = step.multipliers.slice(0, a.length);
     const lambda = new Float64Array(g.length);
-    working.forEach((i, k) => { lambda[i] = step.multipliers[a.length + k]; });
+    working.forEach((i, k) => {
+      lambda[i] = step.multipliers[a.length + k];
+    });
     if (norm(step.x) <= tol * (1 + norm(x))) {
       point = { x, nu, lambda };
       trace.push({ iteration: it, residuals: kktResiduals(p, point), objective: objective(p, x) });
       let worst = -1;
       for (const i of working) if (lambda[i] < -tol && (worst < 0 || lambda[i] < lambda[worst])) worst = i;
-      if (worst < 0) return { ...point, iterations: it, converged: true, trace, activeSet: [...working].sort((u, v) => u - v) };
+      if (worst < 0)
+        return { ...point, iterations: it, converged: true, trace, activeSet: [...working].sort((u, v) => u - v) };
       working = working.filter((i) => i !== worst);
       continue;
     }
-    let alpha = 1, blocking = -1;
+    let alpha = 1,
+      blocking = -1;
     g.forEach((row, i) => {
       if (working.includes(i)) return;
       const gp = dot(row, step.x);
       if (gp <= tol) return;
       const room = (h[i] - dot(row, x)) / gp;
-      if (room < alpha) { alpha = Math.max(0, room); blocking = i; }
+      if (room < alpha) {
+        alpha = Math.max(0, room);
+        blocking = i;
+      }
     });
     x = x.map((v, i) => v + alpha * step.x[i]);
     if (blocking >= 0) working.push(blocking);
     point = { x, nu, lambda };
     trace.push({ iteration: it, residuals: kktResiduals(p, point), objective: objective(p, x) });
   }
-  return { ...point, iterations: maxIterations, converged: false, trace, activeSet: [...working].sort((u, v) => u - v) };
+  return {
+    ...point,
+    iterations: maxIterations,
+    converged: false,
+    trace,
+    activeSet: [...working].sort((u, v) => u - v),
+  };
 }
 
 /**
@@ -154,12 +209,24 @@ export function activeSetQP(p: QuadraticProgram, x0: ArrayLike<number>, { maxIte
  * stationarity holds exactly and λ ≥ 0 by construction; feasibility and complementarity shrink
  * from one outer iteration to the next.
  */
-export function augmentedLagrangian(p: QuadraticProgram, { rho = 10, maxIterations = 100, tol = 1e-10, x0 }: { rho?: number; maxIterations?: number; tol?: number; x0?: ArrayLike<number> } = {}): SolverResult {
+export function augmentedLagrangian(
+  p: QuadraticProgram,
+  {
+    rho = 10,
+    maxIterations = 100,
+    tol = 1e-10,
+    x0,
+  }: { rho?: number; maxIterations?: number; tol?: number; x0?: ArrayLike<number> } = {},
+): SolverResult {
   const n = validateProgram(p);
   if (!(rho > 0)) throw new RangeError(`augmentedLagrangian: rho must be > 0, got ${rho}`);
-  const a = rowsOf(p.a), b = valuesOf(p.b), g = rowsOf(p.g), h = valuesOf(p.h);
+  const a = rowsOf(p.a),
+    b = valuesOf(p.b),
+    g = rowsOf(p.g),
+    h = valuesOf(p.h);
   let x: Float64Array = x0 ? Float64Array.from(x0) : new Float64Array(n);
-  let nu = new Float64Array(a.length), lambda = new Float64Array(g.length);
+  let nu = new Float64Array(a.length),
+    lambda = new Float64Array(g.length);
   const trace: SolverTrace[] = [];
   const pattern = (xx: Float64Array) => g.map((row, i) => lambda[i] + rho * (dot(row, xx) - h[i]) > 0);
   for (let it = 1; it <= maxIterations; it++) {
@@ -169,10 +236,15 @@ export function augmentedLagrangian(p: QuadraticProgram, { rho = 10, maxIteratio
       const m = p.q.map((r) => Float64Array.from(r));
       const rhs = Float64Array.from(p.c, (v) => -v);
       const addRow = (row: Float64Array, shift: number) => {
-        for (let i = 0; i < n; i++) { rhs[i] -= row[i] * shift; for (let j = 0; j < n; j++) m[i][j] += rho * row[i] * row[j]; }
+        for (let i = 0; i < n; i++) {
+          rhs[i] -= row[i] * shift;
+          for (let j = 0; j < n; j++) m[i][j] += rho * row[i] * row[j];
+        }
       };
       a.forEach((row, i) => addRow(row, nu[i] - rho * b[i]));
-      g.forEach((row, i) => { if (active[i]) addRow(row, lambda[i] - rho * h[i]); });
+      g.forEach((row, i) => {
+        if (active[i]) addRow(row, lambda[i] - rho * h[i]);
+      });
       x = solve(m, rhs);
       const next = pattern(x);
       if (next.every((v, i) => v === active[i])) break;
@@ -183,8 +255,24 @@ export function augmentedLagrangian(p: QuadraticProgram, { rho = 10, maxIteratio
     const residuals = kktResiduals(p, { x, nu, lambda });
     trace.push({ iteration: it, residuals, objective: objective(p, x) });
     if (worstResidual(residuals) <= tol) {
-      return { x, nu, lambda, iterations: it, converged: true, trace, activeSet: lambda.reduce<number[]>((s, v, i) => (v > 0 ? [...s, i] : s), []) };
+      return {
+        x,
+        nu,
+        lambda,
+        iterations: it,
+        converged: true,
+        trace,
+        activeSet: lambda.reduce<number[]>((s, v, i) => (v > 0 ? [...s, i] : s), []),
+      };
     }
   }
-  return { x, nu, lambda, iterations: maxIterations, converged: false, trace, activeSet: lambda.reduce<number[]>((s, v, i) => (v > 0 ? [...s, i] : s), []) };
+  return {
+    x,
+    nu,
+    lambda,
+    iterations: maxIterations,
+    converged: false,
+    trace,
+    activeSet: lambda.reduce<number[]>((s, v, i) => (v > 0 ? [...s, i] : s), []),
+  };
 }

@@ -7,14 +7,33 @@ import { Random } from "../random.ts";
 import type { Objective } from "../optim/second-order/objective.ts";
 import { dot, solve, zerosMatrix, type Matrix } from "./dense.ts";
 
-export interface RegressionProblem { x: Matrix; y: Float64Array; n: number; d: number }
+export interface RegressionProblem {
+  x: Matrix;
+  y: Float64Array;
+  n: number;
+  d: number;
+}
 
 /**
  * n rows of d features, feature j scaled by κ^(−j/(2(d−1))), so XᵀX/n has eigenvalues spread
  * over about a factor κ; targets from a random linear model plus Gaussian noise (linear) or
  * drawn as ±1 labels with P(+1) = σ(xᵀw) (logistic).
  */
-export function makeProblem({ n, d, condition, noise = 0.1, kind, seed }: { n: number; d: number; condition: number; noise?: number; kind: "linear" | "logistic"; seed: number }): RegressionProblem & { wTrue: Float64Array } {
+export function makeProblem({
+  n,
+  d,
+  condition,
+  noise = 0.1,
+  kind,
+  seed,
+}: {
+  n: number;
+  d: number;
+  condition: number;
+  noise?: number;
+  kind: "linear" | "logistic";
+  seed: number;
+}): RegressionProblem & { wTrue: Float64Array } {
   const rng = new Random(seed);
   const scale = Array.from({ length: d }, (_, j) => condition ** (-j / (2 * Math.max(1, d - 1))));
   const wTrue = Float64Array.from({ length: d }, () => rng.normal());
@@ -36,7 +55,9 @@ export function gram(p: RegressionProblem): Matrix {
 /** The least-squares solution ŵ = (XᵀX)⁻¹Xᵀy, from the normal equations. */
 export function leastSquares(p: RegressionProblem): Float64Array {
   const rhs = new Float64Array(p.d);
-  p.x.forEach((row, r) => { for (let j = 0; j < p.d; j++) rhs[j] += (row[j] * p.y[r]) / p.n; });
+  p.x.forEach((row, r) => {
+    for (let j = 0; j < p.d; j++) rhs[j] += (row[j] * p.y[r]) / p.n;
+  });
   return solve(gram(p), rhs);
 }
 
@@ -64,7 +85,7 @@ export function logisticObjective(p: RegressionProblem, ridge: number): Required
     dim: p.d,
     valueAndGrad(w) {
       const grad = Float64Array.from(w, (v) => ridge * v);
-      let value = (0.5 * ridge * dot(w, w));
+      let value = 0.5 * ridge * dot(w, w);
       p.x.forEach((row, r) => {
         const m = p.y[r] * dot(row, w);
         value += softplus(-m) / p.n;

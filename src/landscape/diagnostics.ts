@@ -8,10 +8,13 @@ import type { TestFunction } from "./functions.ts";
 
 /** The symmetric 2×2 Hessian [[a, b], [b, c]] at (x, y). */
 export function hessian2(f: TestFunction, x: number, y: number, eps = 1e-5): [number, number, number] {
-  const [gxp, gyp] = f.gradient(x + eps, y), [gxm, gym] = f.gradient(x - eps, y);
-  const [gxq, gyq] = f.gradient(x, y + eps), [gxr, gyr] = f.gradient(x, y - eps);
-  const a = (gxp - gxm) / (2 * eps), c = (gyq - gyr) / (2 * eps);
-  const b = ((gyp - gym) + (gxq - gxr)) / (4 * eps); // both mixed differences, averaged
+  const [gxp, gyp] = f.gradient(x + eps, y),
+    [gxm, gym] = f.gradient(x - eps, y);
+  const [gxq, gyq] = f.gradient(x, y + eps),
+    [gxr, gyr] = f.gradient(x, y - eps);
+  const a = (gxp - gxm) / (2 * eps),
+    c = (gyq - gyr) / (2 * eps);
+  const b = (gyp - gym + (gxq - gxr)) / (4 * eps); // both mixed differences, averaged
   return [a, b, c];
 }
 
@@ -34,10 +37,14 @@ export function pathDiagnostics(f: TestFunction, points: readonly (readonly [num
   const d = points.slice(1).map((p, k) => [p[0] - points[k][0], p[1] - points[k][1]] as const);
   return {
     sharpness: points.map(([x, y]) => sharpness2(f, x, y)),
-    updateRatio: d.map(([dx, dy], k) => { const w = Math.hypot(...points[k]); return w > 0 ? Math.hypot(dx, dy) / w : NaN; }),
+    updateRatio: d.map(([dx, dy], k) => {
+      const w = Math.hypot(...points[k]);
+      return w > 0 ? Math.hypot(dx, dy) / w : NaN;
+    }),
     cosPrevious: d.map(([dx, dy], k) => {
       if (k === 0) return NaN;
-      const [px, py] = d[k - 1], n = Math.hypot(dx, dy) * Math.hypot(px, py);
+      const [px, py] = d[k - 1],
+        n = Math.hypot(dx, dy) * Math.hypot(px, py);
       return n > 0 ? (dx * px + dy * py) / n : NaN;
     }),
   };

@@ -37,16 +37,30 @@ function checkSame(what: string, a: ArrayLike<number>, b: ArrayLike<number>): vo
 }
 
 /** w = origin + a·d1 (+ b·d2), into `out`. */
-function combine(out: Float32Array, origin: Float32Array, a: number, d1: Float32Array, b = 0, d2?: Float32Array): Float32Array {
+function combine(
+  out: Float32Array,
+  origin: Float32Array,
+  a: number,
+  d1: Float32Array,
+  b = 0,
+  d2?: Float32Array,
+): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = origin[i] + a * d1[i] + (d2 ? b * d2[i] : 0);
   return out;
 }
 
 /** The loss at (1 − α)·from + α·to for `points` values of α spread over `range` (default [−0.5, 1.5]). */
-export function interpolate(loss: PointLoss, from: Float32Array, to: Float32Array, { points = 41, range = [-0.5, 1.5] as [number, number] } = {}) {
+export function interpolate(
+  loss: PointLoss,
+  from: Float32Array,
+  to: Float32Array,
+  { points = 41, range = [-0.5, 1.5] as [number, number] } = {},
+) {
   checkSame("interpolate", from, to);
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`interpolate: points must be an integer ≥ 2, got ${points}`);
-  const d = to.map((x, i) => x - from[i]), w = new Float32Array(from.length);
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`interpolate: points must be an integer ≥ 2, got ${points}`);
+  const d = to.map((x, i) => x - from[i]),
+    w = new Float32Array(from.length);
   const alpha = Array.from({ length: points }, (_, k) => range[0] + ((range[1] - range[0]) * k) / (points - 1));
   return { alpha, loss: alpha.map((a) => loss(combine(w, from, a, d))) };
 }
@@ -63,20 +77,30 @@ export function unitAxis(p: { shape: readonly number[]; owner: string }): number
  * vectors (biases, normalization), as their code's default ignore="biasbn".
  */
 export function filterNormalizedDirection(model: Model, rng: Random): Float32Array {
-  const params = model.parameters, weights = params.flat();
+  const params = model.parameters,
+    weights = params.flat();
   const d = new Float32Array(weights.length);
   for (const p of params.params) {
     const axis = unitAxis(p);
     if (axis === null) continue;
-    const units = p.shape[axis], inner = p.shape.slice(axis + 1).reduce((s, x) => s * x, 1);
-    const index = (unit: number, k: number) => { // k runs over the unit's slice, in row-major order without the unit axis
-      const outer = Math.floor(k / inner), rest = k % inner;
+    const units = p.shape[axis],
+      inner = p.shape.slice(axis + 1).reduce((s, x) => s * x, 1);
+    const index = (unit: number, k: number) => {
+      // k runs over the unit's slice, in row-major order without the unit axis
+      const outer = Math.floor(k / inner),
+        rest = k % inner;
       return p.offset + (outer * units + unit) * inner + rest;
     };
     const per = p.size / units;
     for (let u = 0; u < units; u++) {
-      let dn = 0, wn = 0;
-      for (let k = 0; k < per; k++) { const i = index(u, k); d[i] = rng.normal(); dn += d[i] * d[i]; wn += weights[i] * weights[i]; }
+      let dn = 0,
+        wn = 0;
+      for (let k = 0; k < per; k++) {
+        const i = index(u, k);
+        d[i] = rng.normal();
+        dn += d[i] * d[i];
+        wn += weights[i] * weights[i];
+      }
       const scale = Math.sqrt(wn) / (Math.sqrt(dn) + 1e-10);
       for (let k = 0; k < per; k++) d[index(u, k)] *= scale;
     }
@@ -84,7 +108,11 @@ export function filterNormalizedDirection(model: Model, rng: Random): Float32Arr
   return d;
 }
 
-export interface Surface { x: number[]; y: number[]; /** values[j * x.length + i] at (x[i], y[j]) */ values: Float64Array }
+export interface Surface {
+  x: number[];
+  y: number[];
+  /** values[j * x.length + i] at (x[i], y[j]) */ values: Float64Array;
+}
 
 /** The loss at origin + a·d1 + b·d2, as a function of (a, b). */
 export type PlaneLoss = (a: number, b: number) => number;
@@ -98,15 +126,32 @@ export function planeLoss(loss: PointLoss, origin: Float32Array, d1: Float32Arra
 }
 
 /** The loss on a grid of the plane; `onProgress(done, total)` after each point. */
-export function surface(loss: PlaneLoss, { xRange = [-1, 1] as [number, number], yRange = [-1, 1] as [number, number], points = 31, onProgress }: { xRange?: [number, number]; yRange?: [number, number]; points?: number; onProgress?: (done: number, total: number) => void } = {}): Surface {
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`surface: points must be an integer ≥ 2, got ${points}`);
-  const axis = ([lo, hi]: [number, number]) => Array.from({ length: points }, (_, k) => lo + ((hi - lo) * k) / (points - 1));
-  const x = axis(xRange), y = axis(yRange);
+export function surface(
+  loss: PlaneLoss,
+  {
+    xRange = [-1, 1] as [number, number],
+    yRange = [-1, 1] as [number, number],
+    points = 31,
+    onProgress,
+  }: {
+    xRange?: [number, number];
+    yRange?: [number, number];
+    points?: number;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Surface {
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`surface: points must be an integer ≥ 2, got ${points}`);
+  const axis = ([lo, hi]: [number, number]) =>
+    Array.from({ length: points }, (_, k) => lo + ((hi - lo) * k) / (points - 1));
+  const x = axis(xRange),
+    y = axis(yRange);
   const values = new Float64Array(points * points);
-  for (let j = 0; j < points; j++) for (let i = 0; i < points; i++) {
-    values[j * points + i] = loss(x[i], y[j]);
-    onProgress?.(j * points + i + 1, points * points);
-  }
+  for (let j = 0; j < points; j++)
+    for (let i = 0; i < points; i++) {
+      values[j * points + i] = loss(x[i], y[j]);
+      onProgress?.(j * points + i + 1, points * points);
+    }
   return { x, y, values };
 }
 
@@ -122,27 +167,52 @@ export function pcaDirections(points: readonly Float32Array[], origin: Float32Ar
   const n = origin.length;
   const mean = new Float64Array(n);
   for (const p of points) for (let i = 0; i < n; i++) mean[i] += (p[i] - origin[i]) / k;
-  const rows = points.map((p) => { const r = new Float64Array(n); for (let i = 0; i < n; i++) r[i] = p[i] - origin[i] - mean[i]; return r; });
-  const gram = rows.map((a) => Float64Array.from(rows, (b) => { let s = 0; for (let i = 0; i < n; i++) s += a[i] * b[i]; return s; }));
+  const rows = points.map((p) => {
+    const r = new Float64Array(n);
+    for (let i = 0; i < n; i++) r[i] = p[i] - origin[i] - mean[i];
+    return r;
+  });
+  const gram = rows.map((a) =>
+    Float64Array.from(rows, (b) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a[i] * b[i];
+      return s;
+    }),
+  );
   const { values, vectors } = symmetricEigen(gram);
   const order = Array.from(values.keys()).sort((a, b) => values[b] - values[a]);
   const total = values.reduce((s, v) => s + Math.max(v, 0), 0);
   const direction = (idx: number) => {
-    const u = vectors[idx], d = new Float64Array(n);
-    rows.forEach((r, j) => { for (let i = 0; i < n; i++) d[i] += u[j] * r[i]; });
+    const u = vectors[idx],
+      d = new Float64Array(n);
+    rows.forEach((r, j) => {
+      for (let i = 0; i < n; i++) d[i] += u[j] * r[i];
+    });
     const norm = Math.sqrt(d.reduce((s, x) => s + x * x, 0));
     return Float32Array.from(d, (x) => x / norm);
   };
-  return { d1: direction(order[0]), d2: direction(order[1]), explained: [values[order[0]] / total, values[order[1]] / total] as [number, number] };
+  return {
+    d1: direction(order[0]),
+    d2: direction(order[1]),
+    explained: [values[order[0]] / total, values[order[1]] / total] as [number, number],
+  };
 }
 
 /** Coordinates (a, b) minimizing ‖w − origin − a·d1 − b·d2‖: the point projected onto the plane. */
 export function project(w: Float32Array, origin: Float32Array, d1: Float32Array, d2: Float32Array): [number, number] {
   checkSame("project", w, origin);
-  let g11 = 0, g12 = 0, g22 = 0, r1 = 0, r2 = 0;
+  let g11 = 0,
+    g12 = 0,
+    g22 = 0,
+    r1 = 0,
+    r2 = 0;
   for (let i = 0; i < w.length; i++) {
     const r = w[i] - origin[i];
-    g11 += d1[i] * d1[i]; g12 += d1[i] * d2[i]; g22 += d2[i] * d2[i]; r1 += d1[i] * r; r2 += d2[i] * r;
+    g11 += d1[i] * d1[i];
+    g12 += d1[i] * d2[i];
+    g22 += d2[i] * d2[i];
+    r1 += d1[i] * r;
+    r2 += d2[i] * r;
   }
   const det = g11 * g22 - g12 * g12;
   if (!(det > 0)) throw new RangeError("project: the two directions are parallel or zero");

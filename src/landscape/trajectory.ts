@@ -19,12 +19,18 @@ followCatalogue(() => {
 });
 
 /** An optimizer given by name and options, e.g. { name: "adam", options: { lr: 0.1 } }. */
-export interface NamedOptimizer { name: string; options?: Record<string, unknown> }
+export interface NamedOptimizer {
+  name: string;
+  options?: Record<string, unknown>;
+}
 
 /** Builds the named optimizer; throws the optimizer's own RangeError on a bad hyperparameter. */
 export function namedOptimizer({ name, options = {} }: NamedOptimizer): AnyOptimizer {
   const factory = optimizerFactories[name];
-  if (!factory) throw new RangeError(`landscape: unknown optimizer "${name}"; known: ${Object.keys(optimizerFactories).join(", ")}`);
+  if (!factory)
+    throw new RangeError(
+      `landscape: unknown optimizer "${name}"; known: ${Object.keys(optimizerFactories).join(", ")}`,
+    );
   return factory(options);
 }
 
@@ -59,13 +65,22 @@ export interface Trajectory {
 export function runTrajectory({ fn, optimizer, start, steps, track }: TrajectoryOptions): Trajectory {
   const f = typeof fn === "string" ? testFunction(fn) : fn;
   const opt: AnyOptimizer = "update" in optimizer ? (optimizer as AnyOptimizer) : namedOptimizer(optimizer);
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`runTrajectory: steps must be an integer ≥ 0, got ${steps}`);
-  if (track !== undefined && track !== 0 && track !== 1) throw new RangeError(`runTrajectory: track must be 0 or 1, got ${track}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new RangeError(`runTrajectory: steps must be an integer ≥ 0, got ${steps}`);
+  if (track !== undefined && track !== 0 && track !== 1)
+    throw new RangeError(`runTrajectory: track must be 0 or 1, got ${track}`);
   const [sx, sy] = start ?? f.starts[0];
   const w = new Float32Array([sx, sy]);
-  if (!Number.isFinite(w[0]) || !Number.isFinite(w[1])) throw new RangeError(`runTrajectory: start (${sx}, ${sy}) is not finite in f32`);
+  if (!Number.isFinite(w[0]) || !Number.isFinite(w[1]))
+    throw new RangeError(`runTrajectory: start (${sx}, ${sy}) is not finite in f32`);
 
-  const result: Trajectory = { optimizer: opt.name, fn: f.name, points: [[w[0], w[1]]], losses: [f.value(w[0], w[1])], divergedAt: null };
+  const result: Trajectory = {
+    optimizer: opt.name,
+    fn: f.name,
+    points: [[w[0], w[1]]],
+    losses: [f.value(w[0], w[1])],
+    divergedAt: null,
+  };
   const run = new ArrayOptimizer(opt, 2);
   const snapshot = (): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -77,7 +92,8 @@ export function runTrajectory({ fn, optimizer, start, steps, track }: Trajectory
   try {
     for (let k = 1; k <= steps; k++) {
       const [gx, gy] = f.gradient(w[0], w[1]);
-      g[0] = gx; g[1] = gy;
+      g[0] = gx;
+      g[1] = gy;
       if (!Number.isFinite(g[0]) || !Number.isFinite(g[1])) {
         result.divergedAt = k;
         result.divergence = `the gradient (${gx}, ${gy}) at (${w[0]}, ${w[1]}) is not finite in f32`;

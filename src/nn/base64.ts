@@ -12,8 +12,13 @@ export function encodeF32(data: Float32Array): string {
 
 export function decodeF32(text: string, where: string): Float32Array {
   let binary: string;
-  try { binary = atob(text); } catch { throw new RangeError(`${where}: the data is not valid base64`); }
-  if (binary.length % 4 !== 0) throw new RangeError(`${where}: ${binary.length} bytes is not a whole number of f32 values`);
+  try {
+    binary = atob(text);
+  } catch {
+    throw new RangeError(`${where}: the data is not valid base64`);
+  }
+  if (binary.length % 4 !== 0)
+    throw new RangeError(`${where}: ${binary.length} bytes is not a whole number of f32 values`);
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
   const out = new Float32Array(binary.length / 4);

@@ -1,5 +1,15 @@
 // Layers, losses, regularization, initializers and the Model wrapper.
-export { ParameterSet, BufferSet, Builder, Slot, type Parameter, type Buffer, type Region, type ParamSpec, type BufferSpec } from "./parameters.ts";
+export {
+  ParameterSet,
+  BufferSet,
+  Builder,
+  Slot,
+  type Parameter,
+  type Buffer,
+  type Region,
+  type ParamSpec,
+  type BufferSpec,
+} from "./parameters.ts";
 export { initialize, type Init, type InitName, type Fans } from "./init.ts";
 export type { Layer, LayerConfig, ForwardContext } from "./layer.ts";
 export { Linear, type LinearOptions } from "./layers/dense.ts";
@@ -17,4 +27,10 @@ export { fromConfig, registerLayer } from "./layers/registry.ts";
 export { mse, crossEntropy, binaryCrossEntropyWithLogits, type Loss } from "./losses.ts";
 export { l1Penalty, l2Penalty } from "./regularization.ts";
 export { Model, type ModelOptions, type StepOptions, type ModelJSON, type SavedTensor } from "./model.ts";
-export { modelToSafetensors, loadSafetensors, modelFromSafetensors, type WeightLayout, type SafetensorsOptions } from "./safetensors.ts";
+export {
+  modelToSafetensors,
+  loadSafetensors,
+  modelFromSafetensors,
+  type WeightLayout,
+  type SafetensorsOptions,
+} from "./safetensors.ts";

@@ -14,15 +14,26 @@ export type InitName = "glorotUniform" | "glorotNormal" | "heUniform" | "heNorma
 export type Init = InitName | { constant: number };
 
 /** Fan-in and fan-out of a weight: inputs and outputs per unit (times the kernel area for convolutions). */
-export interface Fans { fanIn: number; fanOut: number }
+export interface Fans {
+  fanIn: number;
+  fanOut: number;
+}
 
 const INIT_NAMES: readonly InitName[] = ["glorotUniform", "glorotNormal", "heUniform", "heNormal", "zeros", "ones"];
 
 /** Throws unless init is a known initializer. */
 export function checkInit(init: unknown, where: string): asserts init is Init {
   if (typeof init === "string" && (INIT_NAMES as readonly string[]).includes(init)) return;
-  if (typeof init === "object" && init !== null && typeof (init as { constant?: unknown }).constant === "number" && Number.isFinite((init as { constant: number }).constant)) return;
-  throw new RangeError(`${where}: unknown initializer ${JSON.stringify(init)}; expected one of ${INIT_NAMES.join(", ")} or { constant: number }`);
+  if (
+    typeof init === "object" &&
+    init !== null &&
+    typeof (init as { constant?: unknown }).constant === "number" &&
+    Number.isFinite((init as { constant: number }).constant)
+  )
+    return;
+  throw new RangeError(
+    `${where}: unknown initializer ${JSON.stringify(init)}; expected one of ${INIT_NAMES.join(", ")} or { constant: number }`,
+  );
 }
 
 function uniformFill(out: Float32Array, rng: Random, bound: number): void {
@@ -35,15 +46,26 @@ function normalFill(out: Float32Array, rng: Random, std: number): void {
 
 /** Fills out with init's values; consumes rng only for the random initializers. */
 export function initialize(init: Init, out: Float32Array, { fanIn, fanOut }: Fans, rng: Random): void {
-  if (typeof init === "object") { out.fill(init.constant); return; }
+  if (typeof init === "object") {
+    out.fill(init.constant);
+    return;
+  }
   const glorotVar = 2 / Math.max(1, fanIn + fanOut);
   const heVar = 2 / Math.max(1, fanIn);
   switch (init) {
-    case "glorotUniform": return uniformFill(out, rng, Math.sqrt(3 * glorotVar));
-    case "glorotNormal": return normalFill(out, rng, Math.sqrt(glorotVar));
-    case "heUniform": return uniformFill(out, rng, Math.sqrt(3 * heVar));
-    case "heNormal": return normalFill(out, rng, Math.sqrt(heVar));
-    case "zeros": out.fill(0); return;
-    case "ones": out.fill(1); return;
+    case "glorotUniform":
+      return uniformFill(out, rng, Math.sqrt(3 * glorotVar));
+    case "glorotNormal":
+      return normalFill(out, rng, Math.sqrt(glorotVar));
+    case "heUniform":
+      return uniformFill(out, rng, Math.sqrt(3 * heVar));
+    case "heNormal":
+      return normalFill(out, rng, Math.sqrt(heVar));
+    case "zeros":
+      out.fill(0);
+      return;
+    case "ones":
+      out.fill(1);
+      return;
   }
 }

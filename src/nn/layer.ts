@@ -18,7 +18,10 @@ export interface ForwardContext {
 }
 
 /** A layer as plain data: `type` names its constructor in the registry. */
-export interface LayerConfig { type: string; [key: string]: unknown }
+export interface LayerConfig {
+  type: string;
+  [key: string]: unknown;
+}
 
 export interface Layer {
   /** Declares this layer's parameters and buffers; called once, by the Model that owns it. */
@@ -41,6 +44,7 @@ export function expectShape(layer: Layer, x: Tensor, dims: (number | null)[], la
 
 /** Throws unless n is a positive integer (or, with zero allowed, non-negative). */
 export function checkCount(where: string, name: string, n: unknown, min = 1): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min) throw new RangeError(`${where}: ${name} must be an integer ≥ ${min}, got ${String(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min)
+    throw new RangeError(`${where}: ${name} must be an integer ≥ ${min}, got ${String(n)}`);
   return n;
 }

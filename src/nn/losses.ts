@@ -5,20 +5,37 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeStr } from "../tensor/shape.ts";
-import { abs, add, addScalar, exp, log, logSoftmax, mean, mul, mulScalar, neg, square, sub, sum, tensor } from "./ops.ts";
+import {
+  abs,
+  add,
+  addScalar,
+  exp,
+  log,
+  logSoftmax,
+  mean,
+  mul,
+  mulScalar,
+  neg,
+  square,
+  sub,
+  sum,
+  tensor,
+} from "./ops.ts";
 import { composite } from "../tensor/scope.ts";
 
 /** A loss: the model's output and the targets to a scalar tensor. */
 export type Loss<Y = Tensor | Int32Array> = (output: Tensor, target: Y) => Tensor;
 
 function checkBatch(name: string, x: Tensor): void {
-  if (x.rank === 0 || x.shape[0] === 0) throw new RangeError(`${name}: the batch is empty (output ${shapeStr(x.shape)})`);
+  if (x.rank === 0 || x.shape[0] === 0)
+    throw new RangeError(`${name}: the batch is empty (output ${shapeStr(x.shape)})`);
 }
 
 /** Mean squared error, ‖output − target‖² / (number of elements). */
 export function mse(output: Tensor, target: Tensor): Tensor {
   checkBatch("mse", output);
-  if (!sameShape(output.shape, target.shape)) throw new RangeError(`mse: output ${shapeStr(output.shape)} and target ${shapeStr(target.shape)} differ in shape`);
+  if (!sameShape(output.shape, target.shape))
+    throw new RangeError(`mse: output ${shapeStr(output.shape)} and target ${shapeStr(target.shape)} differ in shape`);
   return composite(() => mean(square(sub(output, target))));
 }
 
@@ -30,7 +47,8 @@ export function mse(output: Tensor, target: Tensor): Tensor {
  */
 export function crossEntropy(logits: Tensor, target: Tensor | Int32Array | readonly number[]): Tensor {
   checkBatch("crossEntropy", logits);
-  if (logits.rank !== 2) throw new RangeError(`crossEntropy: expects logits [batch, classes], got ${shapeStr(logits.shape)}`);
+  if (logits.rank !== 2)
+    throw new RangeError(`crossEntropy: expects logits [batch, classes], got ${shapeStr(logits.shape)}`);
   return composite(() => crossEntropyOf(logits, target));
 }
 
@@ -42,13 +60,17 @@ function crossEntropyOf(logits: Tensor, target: Tensor | Int32Array | readonly n
     const w = new Float32Array(n * c);
     for (let i = 0; i < n; i++) {
       const k = target[i];
-      if (!Number.isInteger(k) || k < 0 || k >= c) throw new RangeError(`crossEntropy: label ${k} at position ${i} is outside [0, ${c}) (${c} classes)`);
+      if (!Number.isInteger(k) || k < 0 || k >= c)
+        throw new RangeError(`crossEntropy: label ${k} at position ${i} is outside [0, ${c}) (${c} classes)`);
       w[i * c + k] = -1 / n;
     }
     weights = tensor(w, [n, c]);
   } else {
     const t = target as Tensor;
-    if (!sameShape(t.shape, logits.shape)) throw new RangeError(`crossEntropy: target ${shapeStr(t.shape)} does not match logits ${shapeStr(logits.shape)}; pass labels as an Int32Array or targets as [batch, classes]`);
+    if (!sameShape(t.shape, logits.shape))
+      throw new RangeError(
+        `crossEntropy: target ${shapeStr(t.shape)} does not match logits ${shapeStr(logits.shape)}; pass labels as an Int32Array or targets as [batch, classes]`,
+      );
     weights = mulScalar([t], -1 / n);
   }
   return sum(mul(logSoftmax(logits), weights));
@@ -62,7 +84,10 @@ function crossEntropyOf(logits: Tensor, target: Tensor | Int32Array | readonly n
  */
 export function binaryCrossEntropyWithLogits(z: Tensor, y: Tensor): Tensor {
   checkBatch("binaryCrossEntropyWithLogits", z);
-  if (!sameShape(z.shape, y.shape)) throw new RangeError(`binaryCrossEntropyWithLogits: logits ${shapeStr(z.shape)} and targets ${shapeStr(y.shape)} differ in shape`);
+  if (!sameShape(z.shape, y.shape))
+    throw new RangeError(
+      `binaryCrossEntropyWithLogits: logits ${shapeStr(z.shape)} and targets ${shapeStr(y.shape)} differ in shape`,
+    );
   return composite(() => {
     const a = abs(z);
     const positivePart = mulScalar([add(z, a)], 0.5);

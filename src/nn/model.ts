@@ -31,7 +31,11 @@ export interface StepOptions {
   l2?: number;
 }
 
-export interface SavedTensor { name: string; shape: number[]; data: string }
+export interface SavedTensor {
+  name: string;
+  shape: number[];
+  data: string;
+}
 export interface ModelJSON {
   format: "descent-model";
   version: 1;
@@ -47,9 +51,13 @@ export class Model {
   readonly parameters: ParameterSet;
   readonly buffers: BufferSet;
 
-  constructor(readonly layer: Layer, { seed = 0, rng }: ModelOptions = {}) {
+  constructor(
+    readonly layer: Layer,
+    { seed = 0, rng }: ModelOptions = {},
+  ) {
     const previous = owners.get(layer);
-    if (previous && !previous.freed) throw new Error(`${layer} already belongs to a live model: build a new layer (or free that model first)`);
+    if (previous && !previous.freed)
+      throw new Error(`${layer} already belongs to a live model: build a new layer (or free that model first)`);
     const b = new Builder();
     layer.declare(b);
     this.parameters = new ParameterSet(b.params, rng ?? new Random(seed));
@@ -64,21 +72,34 @@ export class Model {
 
   /** The layer tree applied to a batch; records for autodiff when parameters are tracked. Training mode by default. */
   forward(x: Tensor, ctx: Partial<ForwardContext> = {}): Tensor {
-    if (x.rank === 0 || x.shape[0] === 0) throw new RangeError(`${this.layer}: the batch is empty (input ${shapeStr(x.shape)})`);
+    if (x.rank === 0 || x.shape[0] === 0)
+      throw new RangeError(`${this.layer}: the batch is empty (input ${shapeStr(x.shape)})`);
     return this.layer.forward(x, { training: true, ...ctx });
   }
 
   /** The output in evaluation mode, without gradients; the caller frees it. */
   predict(x: Tensor, ctx: { adjacency?: Tensor } = {}): Tensor {
     // An identity model hands back its input: copy it, so the caller may free what it gets.
-    return scoped(() => noGrad(() => { const y = this.forward(x, { ...ctx, training: false }); return y === x ? copyOf(x) : y; }), (y) => [y]);
+    return scoped(
+      () =>
+        noGrad(() => {
+          const y = this.forward(x, { ...ctx, training: false });
+          return y === x ? copyOf(x) : y;
+        }),
+      (y) => [y],
+    );
   }
 
   /**
    * One training evaluation: the loss (plus penalties) in training mode, its gradient written into
    * `parameters.grads`, every temporary freed. Returns the loss value.
    */
-  lossAndGrad<Y>(x: Tensor, target: Y, loss: (output: Tensor, target: Y) => Tensor, { rng, adjacency, l1 = 0, l2 = 0 }: StepOptions = {}): number {
+  lossAndGrad<Y>(
+    x: Tensor,
+    target: Y,
+    loss: (output: Tensor, target: Y) => Tensor,
+    { rng, adjacency, l1 = 0, l2 = 0 }: StepOptions = {},
+  ): number {
     const objective = () => {
       let value = loss(this.forward(x, { training: true, rng, adjacency }), target);
       if (l1 > 0) value = add(value, l1Penalty(this.parameters, l1));
@@ -89,7 +110,11 @@ export class Model {
   }
 
   toJSON(): ModelJSON {
-    const save = (t: { name: string; shape: readonly number[]; tensor: Tensor }) => ({ name: t.name, shape: [...t.shape], data: encodeF32(t.tensor.toArray()) });
+    const save = (t: { name: string; shape: readonly number[]; tensor: Tensor }) => ({
+      name: t.name,
+      shape: [...t.shape],
+      data: encodeF32(t.tensor.toArray()),
+    });
     return {
       format: "descent-model",
       version: 1,
@@ -129,8 +154,12 @@ export class Model {
       ...matchTensors("parameter", this.parameters.params, data.parameters),
       ...matchTensors("buffer", this.buffers.buffers, data.buffers),
     ];
-    const mine = JSON.stringify(this.layer.toConfig()), theirs = JSON.stringify(data.architecture);
-    if (mine !== theirs) throw new RangeError(`loadJSON: the checkpoint's architecture differs from the model's${firstDifference(this.layer.toConfig(), data.architecture)}`);
+    const mine = JSON.stringify(this.layer.toConfig()),
+      theirs = JSON.stringify(data.architecture);
+    if (mine !== theirs)
+      throw new RangeError(
+        `loadJSON: the checkpoint's architecture differs from the model's${firstDifference(this.layer.toConfig(), data.architecture)}`,
+      );
     return values;
   }
 
@@ -143,32 +172,52 @@ export class Model {
 function parse(json: ModelJSON | string): ModelJSON {
   const data = typeof json === "string" ? (JSON.parse(json) as ModelJSON) : json;
   if (data?.format !== "descent-model" || data.version !== 1) {
-    throw new RangeError(`loadJSON: not a descent model checkpoint (format ${JSON.stringify(data?.format)}, version ${JSON.stringify(data?.version)})`);
+    throw new RangeError(
+      `loadJSON: not a descent model checkpoint (format ${JSON.stringify(data?.format)}, version ${JSON.stringify(data?.version)})`,
+    );
   }
-  if (!Array.isArray(data.parameters) || !Array.isArray(data.buffers)) throw new RangeError("loadJSON: the checkpoint lacks its parameters or buffers");
+  if (!Array.isArray(data.parameters) || !Array.isArray(data.buffers))
+    throw new RangeError("loadJSON: the checkpoint lacks its parameters or buffers");
   return data;
 }
 
 /** Pairs the model's tensors with the checkpoint's by name, checking shapes and lengths. */
-function matchTensors(kind: string, mine: readonly { name: string; shape: readonly number[]; tensor: Tensor; owner: string }[], saved: readonly SavedTensor[]) {
+function matchTensors(
+  kind: string,
+  mine: readonly { name: string; shape: readonly number[]; tensor: Tensor; owner: string }[],
+  saved: readonly SavedTensor[],
+) {
   const byName = new Map(saved.map((s) => [s.name, s]));
   const out = mine.map((p) => {
     const s = byName.get(p.name);
-    if (!s) throw new RangeError(`loadJSON: the checkpoint has no ${kind} ${p.name} (${p.owner}, shape ${shapeStr(p.shape)})`);
+    if (!s)
+      throw new RangeError(
+        `loadJSON: the checkpoint has no ${kind} ${p.name} (${p.owner}, shape ${shapeStr(p.shape)})`,
+      );
     if (!Array.isArray(s.shape) || !sameShape(s.shape, p.shape)) {
-      throw new RangeError(`loadJSON: ${kind} ${p.name} of ${p.owner} has shape ${shapeStr(s.shape ?? [])} in the checkpoint, the model expects ${shapeStr(p.shape)}`);
+      throw new RangeError(
+        `loadJSON: ${kind} ${p.name} of ${p.owner} has shape ${shapeStr(s.shape ?? [])} in the checkpoint, the model expects ${shapeStr(p.shape)}`,
+      );
     }
     const value = decodeF32(s.data, `loadJSON: ${kind} ${p.name}`);
-    if (value.length !== p.tensor.size) throw new RangeError(`loadJSON: ${kind} ${p.name} has ${value.length} values, its shape ${shapeStr(p.shape)} needs ${p.tensor.size}`);
+    if (value.length !== p.tensor.size)
+      throw new RangeError(
+        `loadJSON: ${kind} ${p.name} has ${value.length} values, its shape ${shapeStr(p.shape)} needs ${p.tensor.size}`,
+      );
     const bad = value.findIndex((v) => !Number.isFinite(v));
     // A model holding NaN or ±Inf would load and evaluate "successfully" to a meaningless score.
-    if (bad >= 0) throw new RangeError(`loadJSON: ${kind} ${p.name} of ${p.owner} holds ${value[bad]} at index ${bad} (${value.filter((v) => !Number.isFinite(v)).length} of ${value.length} values are not finite)`);
+    if (bad >= 0)
+      throw new RangeError(
+        `loadJSON: ${kind} ${p.name} of ${p.owner} holds ${value[bad]} at index ${bad} (${value.filter((v) => !Number.isFinite(v)).length} of ${value.length} values are not finite)`,
+      );
     byName.delete(p.name);
     return { tensor: p.tensor, value };
   });
   if (byName.size > 0) {
     const [name, s] = [...byName][0];
-    throw new RangeError(`loadJSON: the checkpoint has a ${kind} ${name} (shape ${shapeStr(s.shape ?? [])}) that the model does not`);
+    throw new RangeError(
+      `loadJSON: the checkpoint has a ${kind} ${name} (shape ${shapeStr(s.shape ?? [])}) that the model does not`,
+    );
   }
   return out;
 }
@@ -176,7 +225,8 @@ function matchTensors(kind: string, mine: readonly { name: string; shape: readon
 /** Where two layer configs first differ, for the message. */
 function firstDifference(a: LayerConfig, b: LayerConfig, path = "model"): string {
   if (a.type === "sequential" && b.type === "sequential") {
-    const la = a.layers as LayerConfig[], lb = b.layers as LayerConfig[];
+    const la = a.layers as LayerConfig[],
+      lb = b.layers as LayerConfig[];
     for (let i = 0; i < Math.max(la.length, lb.length); i++) {
       if (JSON.stringify(la[i]) !== JSON.stringify(lb[i])) {
         if (!la[i] || !lb[i]) return `: ${path} has ${la.length} layers, the checkpoint ${lb.length}`;

@@ -15,21 +15,41 @@ import { checkInit, initialize, type Fans, type Init } from "./init.ts";
 /** A layer's handle on one of its tensors; bound when the set that holds it is allocated. */
 export class Slot {
   private value: Tensor | null = null;
-  constructor(readonly name: string, readonly shape: Shape) {}
+  constructor(
+    readonly name: string,
+    readonly shape: Shape,
+  ) {}
 
   get tensor(): Tensor {
-    if (!this.value || this.value.freed) throw new Error(`${this.name} is not allocated: build a Model over its layer first (or its model was freed)`);
+    if (!this.value || this.value.freed)
+      throw new Error(`${this.name} is not allocated: build a Model over its layer first (or its model was freed)`);
     return this.value;
   }
 
   /** @internal */
-  bind(t: Tensor): void { this.value = t; }
+  bind(t: Tensor): void {
+    this.value = t;
+  }
 }
 
-export interface ParamSpec { name: string; shape: Shape; init: Init; fans: Fans; decay: boolean; owner: string; slot: Slot }
+export interface ParamSpec {
+  name: string;
+  shape: Shape;
+  init: Init;
+  fans: Fans;
+  decay: boolean;
+  owner: string;
+  slot: Slot;
+}
 /** Buffers start at a constant: they are statistics, not random draws. */
 export type BufferInit = "zeros" | "ones" | { constant: number };
-export interface BufferSpec { name: string; shape: Shape; init: BufferInit; owner: string; slot: Slot }
+export interface BufferSpec {
+  name: string;
+  shape: Shape;
+  init: BufferInit;
+  owner: string;
+  slot: Slot;
+}
 
 /** Collects the declarations of a tree of layers, each under its own name prefix ("0.", "1.weight"...). */
 export class Builder {
@@ -45,7 +65,11 @@ export class Builder {
   }
 
   /** Declares a trainable parameter. decay: whether weight decay and L1/L2 penalties apply (weights yes, biases and norms no). */
-  param(name: string, shape: Shape, { init, fans, decay, owner }: { init: Init; fans?: Fans; decay: boolean; owner: string }): Slot {
+  param(
+    name: string,
+    shape: Shape,
+    { init, fans, decay, owner }: { init: Init; fans?: Fans; decay: boolean; owner: string },
+  ): Slot {
     checkInit(init, `${owner}: ${name}`);
     const full = this.prefix + name;
     if (this.params.some((p) => p.name === full)) throw new Error(`${owner}: parameter ${full} declared twice`);
@@ -63,13 +87,19 @@ export class Builder {
   }
 }
 
-export interface Region { ptr: number; length: number }
+export interface Region {
+  ptr: number;
+  length: number;
+}
 
 /** Element offsets, each rounded up to 4 floats so every view starts 16-byte aligned (what the SIMD kernels assume). */
 function layout(shapes: Shape[]): { offsets: number[]; length: number } {
   const offsets: number[] = [];
   let length = 0;
-  for (const s of shapes) { offsets.push(length); length += Math.ceil(sizeOf(s) / 4) * 4; }
+  for (const s of shapes) {
+    offsets.push(length);
+    length += Math.ceil(sizeOf(s) / 4) * 4;
+  }
   return { offsets, length };
 }
 
@@ -80,7 +110,8 @@ function zeroed(length: number): number {
 }
 
 function checkLoad(what: string, expected: number, data: ArrayLike<number>): void {
-  if (data.length !== expected) throw new RangeError(`${what}.load: got ${data.length} values, the region holds ${expected}`);
+  if (data.length !== expected)
+    throw new RangeError(`${what}.load: got ${data.length} values, the region holds ${expected}`);
 }
 
 export interface Parameter {
@@ -121,26 +152,48 @@ export class ParameterSet {
       f32View(this.values.ptr + byte, size).set(init);
       const tensor = viewOf(this.values.ptr + byte, s.shape);
       s.slot.bind(tensor);
-      return { name: s.name, shape: s.shape, tensor, grad: viewOf(this.grads.ptr + byte, s.shape), offset: offsets[i], size, decay: s.decay, owner: s.owner };
+      return {
+        name: s.name,
+        shape: s.shape,
+        tensor,
+        grad: viewOf(this.grads.ptr + byte, s.shape),
+        offset: offsets[i],
+        size,
+        decay: s.decay,
+        owner: s.owner,
+      };
     });
   }
 
-  get freed(): boolean { return this.freedFlag; }
-  get tensors(): Tensor[] { return this.params.map((p) => p.tensor); }
-  get gradTensors(): Tensor[] { return this.params.map((p) => p.grad); }
+  get freed(): boolean {
+    return this.freedFlag;
+  }
+  get tensors(): Tensor[] {
+    return this.params.map((p) => p.tensor);
+  }
+  get gradTensors(): Tensor[] {
+    return this.params.map((p) => p.grad);
+  }
   /** Number of trainable scalars (without the alignment padding). */
-  get count(): number { return this.params.reduce((n, p) => n + p.size, 0); }
+  get count(): number {
+    return this.params.reduce((n, p) => n + p.size, 0);
+  }
 
   get(name: string): Parameter {
     const p = this.params.find((q) => q.name === name);
-    if (!p) throw new RangeError(`no parameter named ${name}; have ${this.params.map((q) => q.name).join(", ") || "none"}`);
+    if (!p)
+      throw new RangeError(`no parameter named ${name}; have ${this.params.map((q) => q.name).join(", ") || "none"}`);
     return p;
   }
 
   /** A copy of the whole value region (values.length floats, padding included). */
-  flat(): Float32Array { return f32View(this.values.ptr, this.values.length).slice(); }
+  flat(): Float32Array {
+    return f32View(this.values.ptr, this.values.length).slice();
+  }
   /** A copy of the whole gradient region. */
-  flatGrads(): Float32Array { return f32View(this.grads.ptr, this.grads.length).slice(); }
+  flatGrads(): Float32Array {
+    return f32View(this.grads.ptr, this.grads.length).slice();
+  }
 
   /** Overwrites the value region from a copy made by flat(). */
   load(data: ArrayLike<number>): void {
@@ -155,18 +208,30 @@ export class ParameterSet {
     return mask;
   }
 
-  zeroGrads(): void { if (this.grads.length > 0) kernels.fill(this.grads.ptr, 0, this.grads.length); }
+  zeroGrads(): void {
+    if (this.grads.length > 0) kernels.fill(this.grads.ptr, 0, this.grads.length);
+  }
 
   free(): void {
     if (this.freedFlag) return;
     this.freedFlag = true;
-    for (const p of this.params) { p.tensor.free(); p.grad.free(); }
+    for (const p of this.params) {
+      p.tensor.free();
+      p.grad.free();
+    }
     heap.release(this.values.ptr);
     heap.release(this.grads.ptr);
   }
 }
 
-export interface Buffer { name: string; shape: Shape; tensor: Tensor; offset: number; size: number; owner: string }
+export interface Buffer {
+  name: string;
+  shape: Shape;
+  tensor: Tensor;
+  offset: number;
+  size: number;
+  owner: string;
+}
 
 /** Non-trainable state (running statistics), in one region of its own. */
 export class BufferSet {
@@ -189,9 +254,13 @@ export class BufferSet {
     });
   }
 
-  get freed(): boolean { return this.freedFlag; }
+  get freed(): boolean {
+    return this.freedFlag;
+  }
 
-  flat(): Float32Array { return f32View(this.values.ptr, this.values.length).slice(); }
+  flat(): Float32Array {
+    return f32View(this.values.ptr, this.values.length).slice();
+  }
 
   load(data: ArrayLike<number>): void {
     checkLoad("BufferSet", this.values.length, data);

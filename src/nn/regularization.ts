@@ -9,7 +9,8 @@ import { abs, add, mulScalar, square, sum, zeros } from "./ops.ts";
 import type { ParameterSet } from "./parameters.ts";
 
 function penalty(name: string, set: ParameterSet, lambda: number, term: (p: Tensor) => Tensor): Tensor {
-  if (typeof lambda !== "number" || !(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`${name}: λ must be a finite non-negative number, got ${lambda}`);
+  if (typeof lambda !== "number" || !(lambda >= 0) || !Number.isFinite(lambda))
+    throw new RangeError(`${name}: λ must be a finite non-negative number, got ${lambda}`);
   let total: Tensor | null = null;
   for (const p of set.params) {
     if (!p.decay || p.size === 0) continue;

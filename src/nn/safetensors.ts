@@ -15,7 +15,13 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeStr } from "../tensor/shape.ts";
-import { parseSafetensors, serializeSafetensors, tensorValues, SafetensorsError, type TensorToWrite } from "../tensor/safetensors.ts";
+import {
+  parseSafetensors,
+  serializeSafetensors,
+  tensorValues,
+  SafetensorsError,
+  type TensorToWrite,
+} from "../tensor/safetensors.ts";
 import type { Layer } from "./layer.ts";
 import { Linear } from "./layers/dense.ts";
 import { Sequential } from "./layers/sequential.ts";
@@ -34,32 +40,61 @@ export interface SafetensorsOptions {
 const FORMAT = "descent-model";
 
 /** One tensor of the model as the file holds it. */
-interface Entry { name: string; owner: string; tensor: Tensor; shape: readonly number[]; transpose: boolean }
+interface Entry {
+  name: string;
+  owner: string;
+  tensor: Tensor;
+  shape: readonly number[];
+  transpose: boolean;
+}
 
-export function modelToSafetensors(model: Model, { layout = "descent", dtype = "F32" }: { layout?: WeightLayout; dtype?: "F32" | "F64" } = {}): Uint8Array {
+export function modelToSafetensors(
+  model: Model,
+  { layout = "descent", dtype = "F32" }: { layout?: WeightLayout; dtype?: "F32" | "F64" } = {},
+): Uint8Array {
   const tensors: TensorToWrite[] = entries(model, layout, "modelToSafetensors").map((e) => {
     const values = e.tensor.toArray();
-    return { name: e.name, shape: e.shape, data: e.transpose ? transpose(values, e.tensor.shape[0], e.tensor.shape[1]) : values };
+    return {
+      name: e.name,
+      shape: e.shape,
+      data: e.transpose ? transpose(values, e.tensor.shape[0], e.tensor.shape[1]) : values,
+    };
   });
-  const metadata = layout === "descent" ? { format: FORMAT, architecture: JSON.stringify(model.layer.toConfig()) } : undefined;
+  const metadata =
+    layout === "descent" ? { format: FORMAT, architecture: JSON.stringify(model.layer.toConfig()) } : undefined;
   return serializeSafetensors(tensors, { dtype, metadata });
 }
 
 /** Loads a file's weights into the model; throws, changing nothing, if any tensor is missing, extra or misshapen. */
-export function loadSafetensors(model: Model, bytes: Uint8Array, { layout = "descent", source = "safetensors" }: SafetensorsOptions = {}): void {
+export function loadSafetensors(
+  model: Model,
+  bytes: Uint8Array,
+  { layout = "descent", source = "safetensors" }: SafetensorsOptions = {},
+): void {
   const file = parseSafetensors(bytes, source);
-  const fail = (why: string): never => { throw new SafetensorsError(`${source}: ${why}`); };
+  const fail = (why: string): never => {
+    throw new SafetensorsError(`${source}: ${why}`);
+  };
   const mine = entries(model, layout, source);
   const values = mine.map((e) => {
     const stored = file.tensors.get(e.name);
-    if (!stored) fail(`no tensor ${JSON.stringify(e.name)} (${e.owner}, shape ${shapeStr(e.shape)}${layout === "pytorch" ? " in PyTorch's layout" : ""})`);
-    if (!sameShape(stored!.shape, e.shape)) fail(`tensor ${JSON.stringify(e.name)} has shape ${shapeStr(stored!.shape)}, ${e.owner} needs ${shapeStr(e.shape)}${layout === "pytorch" ? " (PyTorch's layout)" : ""}`);
+    if (!stored)
+      fail(
+        `no tensor ${JSON.stringify(e.name)} (${e.owner}, shape ${shapeStr(e.shape)}${layout === "pytorch" ? " in PyTorch's layout" : ""})`,
+      );
+    if (!sameShape(stored!.shape, e.shape))
+      fail(
+        `tensor ${JSON.stringify(e.name)} has shape ${shapeStr(stored!.shape)}, ${e.owner} needs ${shapeStr(e.shape)}${layout === "pytorch" ? " (PyTorch's layout)" : ""}`,
+      );
     const v = tensorValues(stored!, source);
     return e.transpose ? transpose(v, e.shape[0], e.shape[1]) : v;
   });
   const wanted = new Set(mine.map((e) => e.name));
   const extra = [...file.tensors.keys()].filter((name) => !wanted.has(name));
-  if (extra.length > 0) fail(`tensor ${JSON.stringify(extra[0])} belongs to no parameter of the model${extra.length > 1 ? ` (nor ${extra.length - 1} more)` : ""}`);
+  if (extra.length > 0)
+    fail(
+      `tensor ${JSON.stringify(extra[0])} belongs to no parameter of the model${extra.length > 1 ? ` (nor ${extra.length - 1} more)` : ""}`,
+    );
   mine.forEach((e, i) => e.tensor.write(values[i]));
 }
 
@@ -67,10 +102,16 @@ export function loadSafetensors(model: Model, bytes: Uint8Array, { layout = "des
 export function modelFromSafetensors(bytes: Uint8Array, source = "safetensors"): Model {
   const { metadata } = parseSafetensors(bytes, source);
   if (metadata.format !== FORMAT || metadata.architecture === undefined) {
-    throw new SafetensorsError(`${source}: no descent architecture in __metadata__ (format ${JSON.stringify(metadata.format)}); build the model yourself and use loadSafetensors`);
+    throw new SafetensorsError(
+      `${source}: no descent architecture in __metadata__ (format ${JSON.stringify(metadata.format)}); build the model yourself and use loadSafetensors`,
+    );
   }
   let architecture: unknown;
-  try { architecture = JSON.parse(metadata.architecture); } catch { throw new SafetensorsError(`${source}: __metadata__.architecture is not JSON`); }
+  try {
+    architecture = JSON.parse(metadata.architecture);
+  } catch {
+    throw new SafetensorsError(`${source}: __metadata__.architecture is not JSON`);
+  }
   const model = new Model(fromConfig(architecture as Parameters<typeof fromConfig>[0]));
   try {
     loadSafetensors(model, bytes, { source });
@@ -82,17 +123,30 @@ export function modelFromSafetensors(bytes: Uint8Array, source = "safetensors"):
 }
 
 function entries(model: Model, layout: WeightLayout, where: string): Entry[] {
-  const all = [...model.parameters.params, ...model.buffers.buffers].map((p) => ({ name: p.name, owner: p.owner, tensor: p.tensor, shape: p.shape, transpose: false }));
+  const all = [...model.parameters.params, ...model.buffers.buffers].map((p) => ({
+    name: p.name,
+    owner: p.owner,
+    tensor: p.tensor,
+    shape: p.shape,
+    transpose: false,
+  }));
   if (layout === "descent") return all;
-  if (layout !== "pytorch") throw new RangeError(`${where}: layout must be "descent" or "pytorch", got ${JSON.stringify(layout)}`);
+  if (layout !== "pytorch")
+    throw new RangeError(`${where}: layout must be "descent" or "pytorch", got ${JSON.stringify(layout)}`);
   const linearWeights = new Set<string>();
   const mapped = new Set<string>();
   (function walk(layer: Layer, prefix: string) {
     if (layer instanceof Sequential) layer.layers.forEach((child, i) => walk(child, `${prefix}${i}.`));
-    else if (layer instanceof Linear) { linearWeights.add(`${prefix}weight`); mapped.add(`${prefix}weight`).add(`${prefix}bias`); }
+    else if (layer instanceof Linear) {
+      linearWeights.add(`${prefix}weight`);
+      mapped.add(`${prefix}weight`).add(`${prefix}bias`);
+    }
   })(model.layer, "");
   return all.map((e) => {
-    if (!mapped.has(e.name)) throw new RangeError(`${where}: ${e.owner}'s ${e.name} has no PyTorch mapping; only Linear layers (in a Sequential) are mapped`);
+    if (!mapped.has(e.name))
+      throw new RangeError(
+        `${where}: ${e.owner}'s ${e.name} has no PyTorch mapping; only Linear layers (in a Sequential) are mapped`,
+      );
     return linearWeights.has(e.name) ? { ...e, shape: [e.shape[1], e.shape[0]], transpose: true } : e;
   });
 }

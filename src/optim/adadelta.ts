@@ -29,13 +29,28 @@ const family: Family<AdadeltaOptions> = {
   },
   buffers: () => ["squareAvg", "deltaAvg"],
   apply({ o, lr, w, g, buf, n }) {
-    kernels.adadelta(w, g, buf.squareAvg, buf.deltaAvg, n, lr, o.rho, 1 - o.rho, o.eps, o.weightDecay, o.denominator === "previous" ? 1 : 0);
+    kernels.adadelta(
+      w,
+      g,
+      buf.squareAvg,
+      buf.deltaAvg,
+      n,
+      lr,
+      o.rho,
+      1 - o.rho,
+      o.eps,
+      o.weightDecay,
+      o.denominator === "previous" ? 1 : 0,
+    );
   },
 };
 
 const tfjs: Partial<AdadeltaOptions> = { lr: 1e-3, rho: 0.95, eps: 1e-7, denominator: "previous" };
 
-export function adadelta(options: Partial<AdadeltaOptions> & { compat?: "pytorch" | "tfjs" } = {}, groups: readonly GroupSpec<AdadeltaOptions>[] = []): Optimizer<AdadeltaOptions> {
+export function adadelta(
+  options: Partial<AdadeltaOptions> & { compat?: "pytorch" | "tfjs" } = {},
+  groups: readonly GroupSpec<AdadeltaOptions>[] = [],
+): Optimizer<AdadeltaOptions> {
   const { compat = "pytorch", ...rest } = options;
   oneOf("adadelta", "compat", compat, ["pytorch", "tfjs"]);
   return makeOptimizer(family, { ...(compat === "tfjs" ? tfjs : {}), ...rest }, groups);

@@ -20,7 +20,13 @@ export interface AdagradOptions extends BaseOptions {
 }
 
 const pytorch: AdagradOptions = {
-  lr: 1e-2, onNonFinite: "throw", eps: 1e-10, epsilonPlacement: "outside", initialAccumulator: 0, lrDecay: 0, weightDecay: 0,
+  lr: 1e-2,
+  onNonFinite: "throw",
+  eps: 1e-10,
+  epsilonPlacement: "outside",
+  initialAccumulator: 0,
+  lrDecay: 0,
+  weightDecay: 0,
 };
 const tfjs: Partial<AdagradOptions> = { eps: 1e-7, epsilonPlacement: "inside", initialAccumulator: 0.1 };
 
@@ -38,11 +44,23 @@ const family: Family<AdagradOptions> = {
   initialValue: (_name, o) => o.initialAccumulator,
   apply({ o, lr, t, w, g, buf, n }) {
     const inside = o.epsilonPlacement === "inside";
-    kernels.adagrad(w, g, buf.sum, n, lr / (1 + (t - 1) * o.lrDecay), inside ? o.eps : 0, inside ? 0 : o.eps, o.weightDecay);
+    kernels.adagrad(
+      w,
+      g,
+      buf.sum,
+      n,
+      lr / (1 + (t - 1) * o.lrDecay),
+      inside ? o.eps : 0,
+      inside ? 0 : o.eps,
+      o.weightDecay,
+    );
   },
 };
 
-export function adagrad(options: Partial<AdagradOptions> & { compat?: "pytorch" | "tfjs" } = {}, groups: readonly GroupSpec<AdagradOptions>[] = []): Optimizer<AdagradOptions> {
+export function adagrad(
+  options: Partial<AdagradOptions> & { compat?: "pytorch" | "tfjs" } = {},
+  groups: readonly GroupSpec<AdagradOptions>[] = [],
+): Optimizer<AdagradOptions> {
   const { compat = "pytorch", ...rest } = options;
   oneOf("adagrad", "compat", compat, ["pytorch", "tfjs"]);
   return makeOptimizer(family, { ...(compat === "tfjs" ? tfjs : {}), ...rest }, groups);

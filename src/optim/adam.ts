@@ -53,20 +53,52 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
       oneOf(name, "epsilonHat", o.epsilonHat, [true, false]);
       oneOf(name, "betaPowers", o.betaPowers, ["exact", "f32-product"]);
       if (o.epsilonHat && (o.amsgrad === "reddi" || o.amsgrad === "corrected")) {
-        throw new RangeError(`${name}: epsilonHat = true is outside the valid range for amsgrad = "${o.amsgrad}" (only with amsgrad false or "pytorch")`);
+        throw new RangeError(
+          `${name}: epsilonHat = true is outside the valid range for amsgrad = "${o.amsgrad}" (only with amsgrad false or "pytorch")`,
+        );
       }
     },
     buffers: (o) => (o.amsgrad ? ["m", "v", "vmax"] : ["m", "v"]),
     apply({ o, lr, t, w, g, buf, n, scalars }) {
       const [p1, p2] = o.betaPowers === "exact" ? [o.beta1 ** t, o.beta2 ** t] : f32Powers(o, scalars);
-      const bc1 = 1 - p1, bc2 = 1 - p2;
+      const bc1 = 1 - p1,
+        bc2 = 1 - p2;
       const wd = o.decoupledWeightDecay ? 0 : o.weightDecay;
       const decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
-      let s = lr / bc1, r = 1 / Math.sqrt(bc2), k = 1;
-      if (o.epsilonHat) { s = (lr * Math.sqrt(bc2)) / bc1; r = 1; }
-      if (o.amsgrad === "reddi") { s = lr; r = 1; }
-      if (o.amsgrad === "corrected") { k = 1 / bc2; r = 1; }
-      if (o.amsgrad) kernels.amsgrad(w, g, buf.m, buf.v, buf.vmax, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, k, s, r, o.eps, wd, decay);
+      let s = lr / bc1,
+        r = 1 / Math.sqrt(bc2),
+        k = 1;
+      if (o.epsilonHat) {
+        s = (lr * Math.sqrt(bc2)) / bc1;
+        r = 1;
+      }
+      if (o.amsgrad === "reddi") {
+        s = lr;
+        r = 1;
+      }
+      if (o.amsgrad === "corrected") {
+        k = 1 / bc2;
+        r = 1;
+      }
+      if (o.amsgrad)
+        kernels.amsgrad(
+          w,
+          g,
+          buf.m,
+          buf.v,
+          buf.vmax,
+          n,
+          o.beta1,
+          1 - o.beta1,
+          o.beta2,
+          1 - o.beta2,
+          k,
+          s,
+          r,
+          o.eps,
+          wd,
+          decay,
+        );
       else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, s, r, o.eps, wd, decay);
     },
   };
@@ -81,7 +113,16 @@ function f32Powers(o: AdamOptions, scalars: Record<string, number>): [number, nu
 }
 
 const base: AdamOptions = {
-  lr: 1e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, amsgrad: false, epsilonHat: false, betaPowers: "exact",
+  lr: 1e-3,
+  onNonFinite: "throw",
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0,
+  decoupledWeightDecay: false,
+  amsgrad: false,
+  epsilonHat: false,
+  betaPowers: "exact",
 };
 const adamFamily = makeFamily("adam", base);
 const adamwFamily = makeFamily("adamw", { ...base, weightDecay: 1e-2, decoupledWeightDecay: true });
@@ -93,7 +134,11 @@ type AdamInput = Omit<WithCompat<AdamOptions, AdamCompat>, "amsgrad"> & { amsgra
 function withCompat(name: string, options: AdamInput): Partial<AdamOptions> {
   const { compat = "pytorch", amsgrad, ...rest } = options;
   oneOf(name, "compat", compat, ["pytorch", "tfjs", "keras"]);
-  return { ...compats[compat], ...rest, ...(amsgrad === undefined ? {} : { amsgrad: amsgrad === true ? "pytorch" : amsgrad }) };
+  return {
+    ...compats[compat],
+    ...rest,
+    ...(amsgrad === undefined ? {} : { amsgrad: amsgrad === true ? "pytorch" : amsgrad }),
+  };
 }
 
 export function adam(options: AdamInput = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
@@ -106,6 +151,9 @@ export function adamw(options: AdamInput = {}, groups: readonly GroupSpec<AdamOp
 }
 
 /** AMSGrad: Adam with `amsgrad` set, PyTorch's form unless another is named. */
-export function amsgrad(options: AdamInput = {}, groups: readonly GroupSpec<AdamOptions>[] = []): Optimizer<AdamOptions> {
+export function amsgrad(
+  options: AdamInput = {},
+  groups: readonly GroupSpec<AdamOptions>[] = [],
+): Optimizer<AdamOptions> {
   return adam({ amsgrad: "pytorch", ...options }, groups);
 }

@@ -18,7 +18,15 @@ export interface AdamaxOptions extends BaseOptions {
 
 const family: Family<AdamaxOptions> = {
   name: "adamax",
-  defaults: { lr: 2e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, epsilonPlacement: "max", weightDecay: 0 },
+  defaults: {
+    lr: 2e-3,
+    onNonFinite: "throw",
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    epsilonPlacement: "max",
+    weightDecay: 0,
+  },
   validate(o) {
     unitInterval("adamax", "beta1", o.beta1);
     unitInterval("adamax", "beta2", o.beta2);
@@ -29,12 +37,33 @@ const family: Family<AdamaxOptions> = {
   buffers: () => ["m", "u"],
   apply({ o, lr, t, w, g, buf, n }) {
     const inMax = o.epsilonPlacement === "max";
-    kernels.adamax(w, g, buf.m, buf.u, n, o.beta1, 1 - o.beta1, o.beta2, lr / (1 - o.beta1 ** t), inMax ? o.eps : 0, inMax ? 0 : o.eps, o.weightDecay, 1);
+    kernels.adamax(
+      w,
+      g,
+      buf.m,
+      buf.u,
+      n,
+      o.beta1,
+      1 - o.beta1,
+      o.beta2,
+      lr / (1 - o.beta1 ** t),
+      inMax ? o.eps : 0,
+      inMax ? 0 : o.eps,
+      o.weightDecay,
+      1,
+    );
   },
 };
 
-export function adamax(options: Partial<AdamaxOptions> & { compat?: "pytorch" | "tfjs" } = {}, groups: readonly GroupSpec<AdamaxOptions>[] = []): Optimizer<AdamaxOptions> {
+export function adamax(
+  options: Partial<AdamaxOptions> & { compat?: "pytorch" | "tfjs" } = {},
+  groups: readonly GroupSpec<AdamaxOptions>[] = [],
+): Optimizer<AdamaxOptions> {
   const { compat = "pytorch", ...rest } = options;
   oneOf("adamax", "compat", compat, ["pytorch", "tfjs"]);
-  return makeOptimizer(family, { ...(compat === "tfjs" ? { eps: 1e-7, epsilonPlacement: "denominator" as const } : {}), ...rest }, groups);
+  return makeOptimizer(
+    family,
+    { ...(compat === "tfjs" ? { eps: 1e-7, epsilonPlacement: "denominator" as const } : {}), ...rest },
+    groups,
+  );
 }

@@ -64,42 +64,188 @@ export interface SecondOrderEntry {
 
 export type CatalogueEntry = StepEntry | SecondOrderEntry;
 
-const make = <O extends BaseOptions>(build: (o: Partial<O>, groups?: readonly GroupSpec<O>[]) => Optimizer<O>, fixed: Partial<O> = {}) =>
+const make =
+  <O extends BaseOptions>(
+    build: (o: Partial<O>, groups?: readonly GroupSpec<O>[]) => Optimizer<O>,
+    fixed: Partial<O> = {},
+  ) =>
   (options: Record<string, unknown> = {}, groups?: readonly GroupSpec<BaseOptions>[]) =>
-    build({ ...fixed, ...options } as Partial<O>, groups as readonly GroupSpec<O>[] | undefined) as unknown as Optimizer<BaseOptions>;
+    build(
+      { ...fixed, ...options } as Partial<O>,
+      groups as readonly GroupSpec<O>[] | undefined,
+    ) as unknown as Optimizer<BaseOptions>;
 
 function muonRunGroups({ parameters }: RunShape): readonly GroupSpec<BaseOptions>[] {
   if (!parameters) throw new RangeError("muon: this run gives no parameter shapes, and Muon needs them");
   return muonGroups(parameters) as readonly GroupSpec<BaseOptions>[];
 }
 
-const adaptive = (lr: number, extra: Record<string, number> = {}) => ({ options: { lr, beta1: 0.9, beta2: 0.999, ...extra } });
+const adaptive = (lr: number, extra: Record<string, number> = {}) => ({
+  options: { lr, beta1: 0.9, beta2: 0.999, ...extra },
+});
 
 const entries: CatalogueEntry[] = [
   { kind: "first-order", name: "gd", label: "GD (full batch)", create: make(sgd), batch: "full", step: "gradient" },
-  { kind: "first-order", name: "sgd", label: "SGD (batch 1)", create: make(sgd), batch: "stochastic", step: "gradient", landscape: { options: { lr: 0.001, momentum: 0 }, featured: 1 } },
+  {
+    kind: "first-order",
+    name: "sgd",
+    label: "SGD (batch 1)",
+    create: make(sgd),
+    batch: "stochastic",
+    step: "gradient",
+    landscape: { options: { lr: 0.001, momentum: 0 }, featured: 1 },
+  },
   { kind: "first-order", name: "minibatch", label: "Mini-batch GD", create: make(sgd), step: "gradient" },
-  { kind: "first-order", name: "momentum", label: "Momentum (0.9)", create: make(sgd, { momentum: 0.9 }), step: "gradient", landscape: { options: { lr: 0.001, momentum: 0.9 } } },
-  { kind: "first-order", name: "nesterov", label: "Nesterov (0.9)", create: make(sgd, { momentum: 0.9, nesterov: true }), step: "gradient", landscape: { options: { lr: 0.001, momentum: 0.9 } } },
-  { kind: "first-order", name: "adagrad", label: "AdaGrad", create: make(adagrad), step: "normalized", landscape: { options: { lr: 0.5, eps: 1e-10 } } },
-  { kind: "first-order", name: "rmsprop", label: "RMSProp", create: make(rmsprop), step: "normalized", landscape: { options: { lr: 0.01, alpha: 0.99, momentum: 0 }, featured: 3 } },
-  { kind: "first-order", name: "adadelta", label: "AdaDelta", create: make(adadelta), step: "normalized", landscape: { options: { lr: 1, rho: 0.9 } } },
-  { kind: "first-order", name: "adam", label: "Adam", create: make(adam), step: "normalized", landscape: { options: { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, featured: 2 } },
-  { kind: "first-order", name: "adamw", label: "AdamW", create: make(adamw), step: "normalized", landscape: adaptive(0.05, { weightDecay: 0.01 }) },
-  { kind: "first-order", name: "amsgrad", label: "AMSGrad", create: make(amsgrad), step: "normalized", landscape: adaptive(0.05) },
-  { kind: "first-order", name: "adamax", label: "AdaMax", create: make(adamax), step: "normalized", landscape: adaptive(0.05) },
-  { kind: "first-order", name: "nadam", label: "NAdam", create: make(nadam), step: "normalized", landscape: adaptive(0.05) },
-  { kind: "first-order", name: "radam", label: "RAdam", create: make(radam), step: "normalized", landscape: adaptive(0.05) },
-  { kind: "first-order", name: "lion", label: "Lion", create: make(lion), step: "normalized", landscape: { options: { lr: 0.01, beta1: 0.9, beta2: 0.99 }, featured: 4 } },
+  {
+    kind: "first-order",
+    name: "momentum",
+    label: "Momentum (0.9)",
+    create: make(sgd, { momentum: 0.9 }),
+    step: "gradient",
+    landscape: { options: { lr: 0.001, momentum: 0.9 } },
+  },
+  {
+    kind: "first-order",
+    name: "nesterov",
+    label: "Nesterov (0.9)",
+    create: make(sgd, { momentum: 0.9, nesterov: true }),
+    step: "gradient",
+    landscape: { options: { lr: 0.001, momentum: 0.9 } },
+  },
+  {
+    kind: "first-order",
+    name: "adagrad",
+    label: "AdaGrad",
+    create: make(adagrad),
+    step: "normalized",
+    landscape: { options: { lr: 0.5, eps: 1e-10 } },
+  },
+  {
+    kind: "first-order",
+    name: "rmsprop",
+    label: "RMSProp",
+    create: make(rmsprop),
+    step: "normalized",
+    landscape: { options: { lr: 0.01, alpha: 0.99, momentum: 0 }, featured: 3 },
+  },
+  {
+    kind: "first-order",
+    name: "adadelta",
+    label: "AdaDelta",
+    create: make(adadelta),
+    step: "normalized",
+    landscape: { options: { lr: 1, rho: 0.9 } },
+  },
+  {
+    kind: "first-order",
+    name: "adam",
+    label: "Adam",
+    create: make(adam),
+    step: "normalized",
+    landscape: { options: { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, featured: 2 },
+  },
+  {
+    kind: "first-order",
+    name: "adamw",
+    label: "AdamW",
+    create: make(adamw),
+    step: "normalized",
+    landscape: adaptive(0.05, { weightDecay: 0.01 }),
+  },
+  {
+    kind: "first-order",
+    name: "amsgrad",
+    label: "AMSGrad",
+    create: make(amsgrad),
+    step: "normalized",
+    landscape: adaptive(0.05),
+  },
+  {
+    kind: "first-order",
+    name: "adamax",
+    label: "AdaMax",
+    create: make(adamax),
+    step: "normalized",
+    landscape: adaptive(0.05),
+  },
+  {
+    kind: "first-order",
+    name: "nadam",
+    label: "NAdam",
+    create: make(nadam),
+    step: "normalized",
+    landscape: adaptive(0.05),
+  },
+  {
+    kind: "first-order",
+    name: "radam",
+    label: "RAdam",
+    create: make(radam),
+    step: "normalized",
+    landscape: adaptive(0.05),
+  },
+  {
+    kind: "first-order",
+    name: "lion",
+    label: "Lion",
+    create: make(lion),
+    step: "normalized",
+    landscape: { options: { lr: 0.01, beta1: 0.9, beta2: 0.99 }, featured: 4 },
+  },
   // TM-SGD switches from SGD to the Taylor multi-step after one epoch (docs/optimizers.md).
-  { kind: "first-order", name: "tmsgd", label: "TM-SGD", create: make(tmsgd), runOptions: ({ stepsPerEpoch }) => ({ switchStep: stepsPerEpoch }), step: "gradient", landscape: { options: { lr: 0.001, switchStep: 100 } } },
-  { kind: "first-order", name: "tmsgd-m", label: "TM-SGD-M (0.9)", create: make(tmsgd, { momentum: 0.9 }), runOptions: ({ stepsPerEpoch }) => ({ switchStep: stepsPerEpoch }), step: "gradient", landscape: { options: { lr: 0.001, momentum: 0.9, switchStep: 100 } } },
-  { kind: "first-order", name: "schedule-free-sgd", label: "Schedule-free SGD", create: make(scheduleFreeSgd), step: "gradient", landscape: { options: { lr: 0.001, beta: 0.9 } } },
-  { kind: "first-order", name: "schedule-free-adamw", label: "Schedule-free AdamW", create: make(scheduleFreeAdamw), step: "normalized", landscape: adaptive(0.05) },
+  {
+    kind: "first-order",
+    name: "tmsgd",
+    label: "TM-SGD",
+    create: make(tmsgd),
+    runOptions: ({ stepsPerEpoch }) => ({ switchStep: stepsPerEpoch }),
+    step: "gradient",
+    landscape: { options: { lr: 0.001, switchStep: 100 } },
+  },
+  {
+    kind: "first-order",
+    name: "tmsgd-m",
+    label: "TM-SGD-M (0.9)",
+    create: make(tmsgd, { momentum: 0.9 }),
+    runOptions: ({ stepsPerEpoch }) => ({ switchStep: stepsPerEpoch }),
+    step: "gradient",
+    landscape: { options: { lr: 0.001, momentum: 0.9, switchStep: 100 } },
+  },
+  {
+    kind: "first-order",
+    name: "schedule-free-sgd",
+    label: "Schedule-free SGD",
+    create: make(scheduleFreeSgd),
+    step: "gradient",
+    landscape: { options: { lr: 0.001, beta: 0.9 } },
+  },
+  {
+    kind: "first-order",
+    name: "schedule-free-adamw",
+    label: "Schedule-free AdamW",
+    create: make(scheduleFreeAdamw),
+    step: "normalized",
+    landscape: adaptive(0.05),
+  },
   // Without groups (2-D landscapes) the point (x, y) is one 1×2 matrix: Muon's step is then normalized momentum descent.
   // A training run gives one group per parameter; the base shape must then be null so vectors stay AdamW.
-  { kind: "first-order", name: "muon", label: "Muon (AdamW for non-matrices)", create: (options, groups) => make(muon, { shape: groups ? null : [1, 2] })(options, groups), runGroups: muonRunGroups, step: "normalized", landscape: { options: { lr: 0.05, momentum: 0.95 } } },
-  { kind: "composed", name: "adopt", label: "ADOPT", create: make(adopt), step: "normalized", landscape: { options: { lr: 0.05, beta1: 0.9, beta2: 0.9999, eps: 1e-6 } } },
+  {
+    kind: "first-order",
+    name: "muon",
+    label: "Muon (AdamW for non-matrices)",
+    create: (options, groups) => make(muon, { shape: groups ? null : [1, 2] })(options, groups),
+    runGroups: muonRunGroups,
+    step: "normalized",
+    landscape: { options: { lr: 0.05, momentum: 0.95 } },
+  },
+  {
+    kind: "composed",
+    name: "adopt",
+    label: "ADOPT",
+    create: make(adopt),
+    step: "normalized",
+    landscape: { options: { lr: 0.05, beta1: 0.9, beta2: 0.9999, eps: 1e-6 } },
+  },
   { kind: "second-order", name: "lbfgs", label: "L-BFGS", usesLr: false },
   { kind: "second-order", name: "newton-cg", label: "Newton-CG (Hessian-free)", usesLr: false },
   { kind: "second-order", name: "adahessian", label: "AdaHessian", usesLr: true },
@@ -123,13 +269,24 @@ export function followCatalogue(refresh: () => void): void {
 /** Adds an optimizer everywhere: the CLI, the studies (`--optimizers <name>`), the landscape and the playground. */
 export function register(entry: StepEntry): void {
   const owner = "register";
-  if (!entry || typeof entry !== "object") throw new TypeError(`${owner}: expects an entry object, got ${String(entry)}`);
-  if (typeof entry.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) throw new RangeError(`${owner}: name ${JSON.stringify(entry.name)} must be lower-case letters, digits and dashes`);
-  if (entries.some((e) => e.name === entry.name)) throw new RangeError(`${owner}: an optimizer named "${entry.name}" is already in the catalogue`);
-  if (entry.kind !== "first-order" && entry.kind !== "composed") throw new RangeError(`${owner} ${entry.name}: kind ${JSON.stringify(entry.kind)} must be "first-order" or "composed"`);
-  if (typeof entry.label !== "string" || entry.label === "") throw new RangeError(`${owner} ${entry.name}: needs a label`);
-  if (typeof entry.create !== "function") throw new TypeError(`${owner} ${entry.name}: create must be a function of the options`);
-  if (entry.step !== "gradient" && entry.step !== "normalized") throw new RangeError(`${owner} ${entry.name}: step ${JSON.stringify(entry.step)} must be "gradient" or "normalized"`);
+  if (!entry || typeof entry !== "object")
+    throw new TypeError(`${owner}: expects an entry object, got ${String(entry)}`);
+  if (typeof entry.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(entry.name))
+    throw new RangeError(`${owner}: name ${JSON.stringify(entry.name)} must be lower-case letters, digits and dashes`);
+  if (entries.some((e) => e.name === entry.name))
+    throw new RangeError(`${owner}: an optimizer named "${entry.name}" is already in the catalogue`);
+  if (entry.kind !== "first-order" && entry.kind !== "composed")
+    throw new RangeError(
+      `${owner} ${entry.name}: kind ${JSON.stringify(entry.kind)} must be "first-order" or "composed"`,
+    );
+  if (typeof entry.label !== "string" || entry.label === "")
+    throw new RangeError(`${owner} ${entry.name}: needs a label`);
+  if (typeof entry.create !== "function")
+    throw new TypeError(`${owner} ${entry.name}: create must be a function of the options`);
+  if (entry.step !== "gradient" && entry.step !== "normalized")
+    throw new RangeError(
+      `${owner} ${entry.name}: step ${JSON.stringify(entry.step)} must be "gradient" or "normalized"`,
+    );
   // Its own hyperparameter checks run now, not at the first study run.
   entry.create(entry.landscape?.options ?? {});
   entries.push(Object.freeze({ ...entry }));
@@ -147,6 +304,8 @@ export const isStepEntry = (e: CatalogueEntry): e is StepEntry => e.kind !== "se
 
 /** The catalogue as docs/optimizers.md prints it (a test holds the file to it). */
 export function catalogueTable(): string {
-  const rows = entries.map((e) => `| \`${e.name}\` | ${e.label} | ${e.kind} | ${isStepEntry(e) ? (e.batch ?? "the study's") : "full"} |`);
+  const rows = entries.map(
+    (e) => `| \`${e.name}\` | ${e.label} | ${e.kind} | ${isStepEntry(e) ? (e.batch ?? "the study's") : "full"} |`,
+  );
   return ["| Name | Label | Kind | Batch |", "|---|---|---|---|", ...rows].join("\n");
 }

@@ -14,19 +14,28 @@ import { f32View, kernels } from "../wasm/module.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { UPDATES, type Transformation } from "./transforms.ts";
 
-export type ComposedOptimizer<O extends BaseOptions> = (options?: Partial<O>, groups?: readonly GroupSpec<O>[]) => Optimizer<O>;
+export type ComposedOptimizer<O extends BaseOptions> = (
+  options?: Partial<O>,
+  groups?: readonly GroupSpec<O>[],
+) => Optimizer<O>;
 
 /** The optimizer built from `recipe`; `name` is its state's owner and error prefix. */
-export function composed<O extends BaseOptions>(name: string, defaults: O, recipe: (o: O) => Transformation): ComposedOptimizer<O> {
+export function composed<O extends BaseOptions>(
+  name: string,
+  defaults: O,
+  recipe: (o: O) => Transformation,
+): ComposedOptimizer<O> {
   if (typeof name !== "string" || name === "") throw new TypeError(`composed: needs a name, got ${String(name)}`);
-  if (typeof recipe !== "function") throw new TypeError(`composed ${name}: recipe must be a function of the options, got ${String(recipe)}`);
+  if (typeof recipe !== "function")
+    throw new TypeError(`composed ${name}: recipe must be a function of the options, got ${String(recipe)}`);
   // One chain per complete options object (each group's options are frozen once by makeOptimizer).
   const built = new WeakMap<O, Transformation>();
   const chainOf = (o: O): Transformation => {
     let tr = built.get(o);
     if (!tr) {
       tr = recipe(o);
-      if (!tr || typeof tr.update !== "function") throw new TypeError(`composed ${name}: the recipe returned ${String(tr)}, not a transformation`);
+      if (!tr || typeof tr.update !== "function")
+        throw new TypeError(`composed ${name}: the recipe returned ${String(tr)}, not a transformation`);
       built.set(o, tr);
     }
     return tr;
@@ -35,7 +44,9 @@ export function composed<O extends BaseOptions>(name: string, defaults: O, recip
     name,
     defaults: Object.freeze({ ...defaults }),
     // Building the chain validates every hyperparameter it uses; makeOptimizer freezes this same o.
-    validate: (o) => { chainOf(o); },
+    validate: (o) => {
+      chainOf(o);
+    },
     buffers: (o) => [UPDATES, ...chainOf(o).buffers],
     apply({ o, lr, t, w, g, buf, n, scalars }) {
       const u = buf[UPDATES];

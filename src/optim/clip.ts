@@ -11,8 +11,17 @@ import { positive } from "./validate.ts";
 function checkRanges(owner: string, ranges: readonly F32Buffer[]): void {
   const memory = kernels.memory.buffer.byteLength;
   ranges.forEach(({ ptr, length }, i) => {
-    if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0 || !Number.isInteger(length) || length < 0 || ptr + length * 4 > memory) {
-      throw new RangeError(`${owner}: range ${i} (pointer ${ptr}, ${length} values) is not a 4-aligned range inside WASM memory (${memory} bytes)`);
+    if (
+      !Number.isInteger(ptr) ||
+      ptr < 0 ||
+      ptr % 4 !== 0 ||
+      !Number.isInteger(length) ||
+      length < 0 ||
+      ptr + length * 4 > memory
+    ) {
+      throw new RangeError(
+        `${owner}: range ${i} (pointer ${ptr}, ${length} values) is not a 4-aligned range inside WASM memory (${memory} bytes)`,
+      );
     }
   });
 }

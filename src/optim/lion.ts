@@ -29,6 +29,9 @@ const family: Family<LionOptions> = {
   },
 };
 
-export function lion(options: Partial<LionOptions> = {}, groups: readonly GroupSpec<LionOptions>[] = []): Optimizer<LionOptions> {
+export function lion(
+  options: Partial<LionOptions> = {},
+  groups: readonly GroupSpec<LionOptions>[] = [],
+): Optimizer<LionOptions> {
   return makeOptimizer(family, options, groups);
 }

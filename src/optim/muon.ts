@@ -37,9 +37,13 @@ export const NEWTON_SCHULZ = [3.4445, -4.775, 2.0315] as const;
  * by its Frobenius norm). Scratch is allocated here and released before returning.
  */
 export function newtonSchulz(x: number, rows: number, cols: number, steps: number): void {
-  const n = rows * cols, k = Math.min(rows, cols), wide = rows <= cols;
+  const n = rows * cols,
+    k = Math.min(rows, cols),
+    wide = rows <= cols;
   const [a, b, c] = NEWTON_SCHULZ;
-  const gram = heap.alloc(k * k * 4), poly = heap.alloc(k * k * 4), next = heap.alloc(n * 4);
+  const gram = heap.alloc(k * k * 4),
+    poly = heap.alloc(k * k * 4),
+    next = heap.alloc(n * 4);
   try {
     const work = gemmWorkspace();
     for (let s = 0; s < steps; s++) {
@@ -48,7 +52,8 @@ export function newtonSchulz(x: number, rows: number, cols: number, steps: numbe
       else kernels.gemm(gram, x, x, k, k, rows, 1, 0, 0, work);
       // B = b·A + c·A², then X ← a·X + B·X (or X·B), accumulated onto a·X.
       kernels.gemm(poly, gram, gram, k, k, k, 0, 0, 0, work);
-      const A = f32View(gram, k * k), B = f32View(poly, k * k);
+      const A = f32View(gram, k * k),
+        B = f32View(poly, k * k);
       for (let i = 0; i < k * k; i++) B[i] = b * A[i] + c * B[i];
       f32View(next, n).set(f32View(x, n));
       kernels.scaleBy(next, n, a);
@@ -57,20 +62,39 @@ export function newtonSchulz(x: number, rows: number, cols: number, steps: numbe
       f32View(x, n).set(f32View(next, n));
     }
   } finally {
-    heap.release(next); heap.release(poly); heap.release(gram);
+    heap.release(next);
+    heap.release(poly);
+    heap.release(gram);
   }
 }
 
 const family: Family<MuonOptions> = {
   name: "muon",
-  defaults: { lr: 0.02, onNonFinite: "throw", shape: null, momentum: 0.95, nesterov: true, steps: 5, weightDecay: 0, beta1: 0.9, beta2: 0.95, eps: 1e-8 },
+  defaults: {
+    lr: 0.02,
+    onNonFinite: "throw",
+    shape: null,
+    momentum: 0.95,
+    nesterov: true,
+    steps: 5,
+    weightDecay: 0,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+  },
   validate(o) {
-    if (o.shape !== null && !(Array.isArray(o.shape) && o.shape.length === 2 && o.shape.every((d) => Number.isInteger(d) && d >= 1))) {
-      throw new RangeError(`muon: shape = ${JSON.stringify(o.shape)} is outside the valid range [rows, cols] of integers ≥ 1, or null`);
+    if (
+      o.shape !== null &&
+      !(Array.isArray(o.shape) && o.shape.length === 2 && o.shape.every((d) => Number.isInteger(d) && d >= 1))
+    ) {
+      throw new RangeError(
+        `muon: shape = ${JSON.stringify(o.shape)} is outside the valid range [rows, cols] of integers ≥ 1, or null`,
+      );
     }
     unitInterval("muon", "momentum", o.momentum);
     oneOf("muon", "nesterov", o.nesterov, [true, false]);
-    if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`muon: steps = ${o.steps} is outside the valid range the integers ≥ 1`);
+    if (!Number.isInteger(o.steps) || o.steps < 1)
+      throw new RangeError(`muon: steps = ${o.steps} is outside the valid range the integers ≥ 1`);
     nonNegative("muon", "weightDecay", o.weightDecay);
     unitInterval("muon", "beta1", o.beta1);
     unitInterval("muon", "beta2", o.beta2);
@@ -79,14 +103,33 @@ const family: Family<MuonOptions> = {
   buffers: (o) => (o.shape ? ["m"] : ["m", "v"]),
   apply({ o, lr, t, w, g, buf, n }) {
     if (!o.shape) {
-      const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
-      kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, lr / bc1, 1 / Math.sqrt(bc2), o.eps, 0, 1 - lr * o.weightDecay);
+      const bc1 = 1 - o.beta1 ** t,
+        bc2 = 1 - o.beta2 ** t;
+      kernels.adam(
+        w,
+        g,
+        buf.m,
+        buf.v,
+        n,
+        o.beta1,
+        1 - o.beta1,
+        o.beta2,
+        1 - o.beta2,
+        lr / bc1,
+        1 / Math.sqrt(bc2),
+        o.eps,
+        0,
+        1 - lr * o.weightDecay,
+      );
       return;
     }
     const [rows, cols] = o.shape;
     const x = heap.alloc(n * 4);
     try {
-      const G = f32View(g, n), M = f32View(buf.m, n), X = f32View(x, n), mu = o.momentum;
+      const G = f32View(g, n),
+        M = f32View(buf.m, n),
+        X = f32View(x, n),
+        mu = o.momentum;
       for (let i = 0; i < n; i++) {
         const m = Math.fround(mu * M[i] + G[i]);
         M[i] = m;
@@ -105,19 +148,29 @@ const family: Family<MuonOptions> = {
 };
 
 /** Muon over parameter groups; a group's `shape` makes it a Muon group, and rows·cols must be its length. */
-export function muon(options: Partial<MuonOptions> = {}, groups: readonly GroupSpec<MuonOptions>[] = []): Optimizer<MuonOptions> {
+export function muon(
+  options: Partial<MuonOptions> = {},
+  groups: readonly GroupSpec<MuonOptions>[] = [],
+): Optimizer<MuonOptions> {
   groups.forEach((gr, i) => {
     const shape = gr.shape ?? options.shape;
     if (shape && Array.isArray(shape) && shape.length === 2 && shape[0] * shape[1] !== gr.length) {
-      throw new RangeError(`muon: groups[${i}] has shape [${shape.join(", ")}] (${shape[0] * shape[1]} values) but length ${gr.length}`);
+      throw new RangeError(
+        `muon: groups[${i}] has shape [${shape.join(", ")}] (${shape[0] * shape[1]} values) but length ${gr.length}`,
+      );
     }
   });
   return makeOptimizer(family, options, groups);
 }
 
 /** One group per parameter: 2-D parameters as Muon groups, the others AdamW with `adamLr` (if given). */
-export function muonGroups(params: readonly { offset: number; size: number; shape: readonly number[] }[], adamLr?: number): GroupSpec<MuonOptions>[] {
-  return params.map((p) => p.shape.length === 2
-    ? { offset: p.offset, length: p.size, shape: [p.shape[0], p.shape[1]] as const }
-    : { offset: p.offset, length: p.size, ...(adamLr === undefined ? {} : { lr: adamLr }) });
+export function muonGroups(
+  params: readonly { offset: number; size: number; shape: readonly number[] }[],
+  adamLr?: number,
+): GroupSpec<MuonOptions>[] {
+  return params.map((p) =>
+    p.shape.length === 2
+      ? { offset: p.offset, length: p.size, shape: [p.shape[0], p.shape[1]] as const }
+      : { offset: p.offset, length: p.size, ...(adamLr === undefined ? {} : { lr: adamLr }) },
+  );
 }

@@ -25,7 +25,16 @@ export function nadamMu(beta1: number, momentumDecay: number, t: number): number
 
 const family: Family<NadamOptions> = {
   name: "nadam",
-  defaults: { lr: 2e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, momentumDecay: 4e-3 },
+  defaults: {
+    lr: 2e-3,
+    onNonFinite: "throw",
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weightDecay: 0,
+    decoupledWeightDecay: false,
+    momentumDecay: 4e-3,
+  },
   validate(o) {
     unitInterval("nadam", "beta1", o.beta1);
     unitInterval("nadam", "beta2", o.beta2);
@@ -36,16 +45,22 @@ const family: Family<NadamOptions> = {
   },
   buffers: () => ["m", "v"],
   apply({ o, lr, t, w, g, buf, n, scalars }) {
-    const mu = nadamMu(o.beta1, o.momentumDecay, t), muNext = nadamMu(o.beta1, o.momentumDecay, t + 1);
+    const mu = nadamMu(o.beta1, o.momentumDecay, t),
+      muNext = nadamMu(o.beta1, o.momentumDecay, t + 1);
     const product = (scalars.muProduct ?? 1) * mu;
     scalars.muProduct = product;
-    const cg = (lr * (1 - mu)) / (1 - product), cm = (lr * muNext) / (1 - product * muNext);
+    const cg = (lr * (1 - mu)) / (1 - product),
+      cm = (lr * muNext) / (1 - product * muNext);
     const r = 1 / Math.sqrt(1 - o.beta2 ** t);
-    const wd = o.decoupledWeightDecay ? 0 : o.weightDecay, decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
+    const wd = o.decoupledWeightDecay ? 0 : o.weightDecay,
+      decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
     kernels.nadam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, cg, cm, r, o.eps, wd, decay);
   },
 };
 
-export function nadam(options: Partial<NadamOptions> = {}, groups: readonly GroupSpec<NadamOptions>[] = []): Optimizer<NadamOptions> {
+export function nadam(
+  options: Partial<NadamOptions> = {},
+  groups: readonly GroupSpec<NadamOptions>[] = [],
+): Optimizer<NadamOptions> {
   return makeOptimizer(family, options, groups);
 }

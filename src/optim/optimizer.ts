@@ -22,7 +22,10 @@ export type OnNonFinite = "throw" | "skip" | "stop";
 export type StepResult = "updated" | "skipped" | "stopped";
 
 /** An f32 buffer in WASM memory: a byte pointer and an element count. */
-export interface F32Buffer { readonly ptr: number; readonly length: number }
+export interface F32Buffer {
+  readonly ptr: number;
+  readonly length: number;
+}
 
 /** Every optimizer's options include these. */
 export interface BaseOptions {
@@ -33,11 +36,21 @@ export interface BaseOptions {
 /** A parameter group: elements [offset, offset + length) of the flat buffer with their own options. */
 export type GroupSpec<O> = { offset: number; length: number } & Partial<O>;
 
-export interface Group<O> { readonly offset: number; readonly length: number; readonly options: Readonly<O> }
+export interface Group<O> {
+  readonly offset: number;
+  readonly length: number;
+  readonly options: Readonly<O>;
+}
 
 export class NonFiniteGradientError extends Error {
-  constructor(readonly optimizer: string, readonly step: number, readonly group: number) {
-    super(`${optimizer}: non-finite gradient (NaN or Inf) in group ${group} at step ${step}; parameters left untouched`);
+  constructor(
+    readonly optimizer: string,
+    readonly step: number,
+    readonly group: number,
+  ) {
+    super(
+      `${optimizer}: non-finite gradient (NaN or Inf) in group ${group} at step ${step}; parameters left untouched`,
+    );
     this.name = "NonFiniteGradientError";
   }
 }
@@ -96,7 +109,11 @@ export interface Optimizer<O extends BaseOptions> {
 }
 
 /** Builds an optimizer from its family, user options and optional parameter groups. */
-export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options: Partial<O>, groups: readonly GroupSpec<O>[] = []): Optimizer<O> {
+export function makeOptimizer<O extends BaseOptions>(
+  family: Family<O>,
+  options: Partial<O>,
+  groups: readonly GroupSpec<O>[] = [],
+): Optimizer<O> {
   const complete = (extra: Partial<O>): O => {
     const o = { ...family.defaults, ...strip(options), ...strip(extra) } as O;
     checkLearningRate(family.name, o.lr);
@@ -115,32 +132,39 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
   const groupsFor = (n: number): readonly Group<O>[] => {
     if (groupSpecs.length === 0) return [{ offset: 0, length: n, options: base }];
     for (const [i, gr] of groupSpecs.entries()) {
-      if (gr.offset + gr.length > n) throw new RangeError(`${family.name}: groups[${i}] = [${gr.offset}, ${gr.offset + gr.length}) passes the end of ${n} parameters`);
+      if (gr.offset + gr.length > n)
+        throw new RangeError(
+          `${family.name}: groups[${i}] = [${gr.offset}, ${gr.offset + gr.length}) passes the end of ${n} parameters`,
+        );
     }
     return groupSpecs;
   };
   const lrOf = (o: O, step: number): number => {
     const lr = typeof o.lr === "function" ? o.lr(step) : o.lr;
-    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`${family.name}: the lr schedule gave ${lr} at step ${step}; it must be finite and ≥ 0`);
+    if (!Number.isFinite(lr) || lr < 0)
+      throw new RangeError(`${family.name}: the lr schedule gave ${lr} at step ${step}; it must be finite and ≥ 0`);
     return lr;
   };
 
   // Swapping is its own inverse, so the way back is the same swap; before the first update the
   // evaluation buffer is not filled yet and the parameters already are the evaluation point.
-  const swapWithEvaluationPoint = (buffer: string) => (params: number | F32Buffer, state: OptimState): () => void => {
-    const w = pointerOf(family.name, "params", params, state.n);
-    const swap = (): void => {
-      if (state.step === 0) return;
-      for (const gr of groupsFor(state.n)) {
-        const mine = f32View(w + gr.offset * 4, gr.length), other = f32View(state.buffers[buffer] + gr.offset * 4, gr.length);
-        const held = mine.slice();
-        mine.set(other);
-        other.set(held);
-      }
+  const swapWithEvaluationPoint =
+    (buffer: string) =>
+    (params: number | F32Buffer, state: OptimState): (() => void) => {
+      const w = pointerOf(family.name, "params", params, state.n);
+      const swap = (): void => {
+        if (state.step === 0) return;
+        for (const gr of groupsFor(state.n)) {
+          const mine = f32View(w + gr.offset * 4, gr.length),
+            other = f32View(state.buffers[buffer] + gr.offset * 4, gr.length);
+          const held = mine.slice();
+          mine.set(other);
+          other.set(held);
+        }
+      };
+      swap();
+      return swap;
     };
-    swap();
-    return swap;
-  };
 
   return {
     name: family.name,
@@ -161,7 +185,8 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
       return state;
     },
     update(params, grads, state): StepResult {
-      if (state.optimizer !== family.name) throw new TypeError(`${family.name}: given a state made by ${state.optimizer}`);
+      if (state.optimizer !== family.name)
+        throw new TypeError(`${family.name}: given a state made by ${state.optimizer}`);
       const w = pointerOf(family.name, "params", params, state.n);
       const g = pointerOf(family.name, "grads", grads, state.n);
       if (state.stopped) return "stopped";
@@ -170,7 +195,10 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
         if (kernels.allFinite(g + gr.offset * 4, gr.length)) continue;
         const policy = gr.options.onNonFinite;
         if (policy === "throw") throw new NonFiniteGradientError(family.name, state.step, i);
-        if (policy === "skip") { state.skipped++; return "skipped"; }
+        if (policy === "skip") {
+          state.skipped++;
+          return "skipped";
+        }
         state.stopped = true;
         return "stopped";
       }
@@ -179,7 +207,16 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
         const at = gr.offset * 4;
         const buf: Record<string, number> = {};
         for (const name of family.buffers(gr.options)) buf[name] = state.buffers[name] + at;
-        family.apply({ o: gr.options, lr: lrOf(gr.options, state.step), t, w: w + at, g: g + at, buf, n: gr.length, scalars: state.scalars[i] });
+        family.apply({
+          o: gr.options,
+          lr: lrOf(gr.options, state.step),
+          t,
+          w: w + at,
+          g: g + at,
+          buf,
+          n: gr.length,
+          scalars: state.scalars[i],
+        });
       }
       state.step = t;
       return "updated";
@@ -194,18 +231,22 @@ export function makeOptimizer<O extends BaseOptions>(family: Family<O>, options:
 
 function pointerOf(owner: string, what: string, b: number | F32Buffer, n: number): number {
   const ptr = typeof b === "number" ? b : b.ptr;
-  if (typeof b !== "number" && b.length !== n) throw new RangeError(`${owner}: ${what} has ${b.length} elements, the state has ${n}`);
-  if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0) throw new RangeError(`${owner}: ${what} pointer ${ptr} is not a 4-aligned byte offset`);
+  if (typeof b !== "number" && b.length !== n)
+    throw new RangeError(`${owner}: ${what} has ${b.length} elements, the state has ${n}`);
+  if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0)
+    throw new RangeError(`${owner}: ${what} pointer ${ptr} is not a 4-aligned byte offset`);
   // A range past the end of memory would trap inside the kernel: refuse it here, with the numbers.
   const memory = kernels.memory.buffer.byteLength;
-  if (ptr + n * 4 > memory) throw new RangeError(`${owner}: ${what} [${ptr}, ${ptr + n * 4}) passes the end of WASM memory (${memory} bytes)`);
+  if (ptr + n * 4 > memory)
+    throw new RangeError(`${owner}: ${what} [${ptr}, ${ptr + n * 4}) passes the end of WASM memory (${memory} bytes)`);
   return ptr;
 }
 
 function checkDisjoint<O>(owner: string, groups: readonly Group<O>[]): void {
   const sorted = groups.map((gr, i) => ({ ...gr, i })).sort((a, b) => a.offset - b.offset);
   for (let k = 1; k < sorted.length; k++) {
-    const a = sorted[k - 1], b = sorted[k];
+    const a = sorted[k - 1],
+      b = sorted[k];
     if (a.offset + a.length > b.offset) throw new RangeError(`${owner}: groups[${a.i}] and groups[${b.i}] overlap`);
   }
 }

@@ -29,7 +29,15 @@ export function radamRectification(beta2: number, t: number): number {
 
 const family: Family<RadamOptions> = {
   name: "radam",
-  defaults: { lr: 1e-3, onNonFinite: "throw", beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false },
+  defaults: {
+    lr: 1e-3,
+    onNonFinite: "throw",
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weightDecay: 0,
+    decoupledWeightDecay: false,
+  },
   validate(o) {
     unitInterval("radam", "beta1", o.beta1);
     unitInterval("radam", "beta2", o.beta2);
@@ -39,14 +47,35 @@ const family: Family<RadamOptions> = {
   },
   buffers: () => ["m", "v"],
   apply({ o, lr, t, w, g, buf, n }) {
-    const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t;
+    const bc1 = 1 - o.beta1 ** t,
+      bc2 = 1 - o.beta2 ** t;
     const rect = radamRectification(o.beta2, t);
-    const wd = o.decoupledWeightDecay ? 0 : o.weightDecay, decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
-    if (rect > 0) kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, (lr * rect * Math.sqrt(bc2)) / bc1, 1, o.eps, wd, decay);
+    const wd = o.decoupledWeightDecay ? 0 : o.weightDecay,
+      decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
+    if (rect > 0)
+      kernels.adam(
+        w,
+        g,
+        buf.m,
+        buf.v,
+        n,
+        o.beta1,
+        1 - o.beta1,
+        o.beta2,
+        1 - o.beta2,
+        (lr * rect * Math.sqrt(bc2)) / bc1,
+        1,
+        o.eps,
+        wd,
+        decay,
+      );
     else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, lr / bc1, 0, 1, wd, decay);
   },
 };
 
-export function radam(options: Partial<RadamOptions> = {}, groups: readonly GroupSpec<RadamOptions>[] = []): Optimizer<RadamOptions> {
+export function radam(
+  options: Partial<RadamOptions> = {},
+  groups: readonly GroupSpec<RadamOptions>[] = [],
+): Optimizer<RadamOptions> {
   return makeOptimizer(family, options, groups);
 }

@@ -27,7 +27,15 @@ export interface RmspropOptions extends BaseOptions {
 }
 
 const pytorch: RmspropOptions = {
-  lr: 1e-2, onNonFinite: "throw", alpha: 0.99, eps: 1e-8, epsilonPlacement: "outside", momentum: 0, centered: false, lrInMomentum: false, weightDecay: 0,
+  lr: 1e-2,
+  onNonFinite: "throw",
+  alpha: 0.99,
+  eps: 1e-8,
+  epsilonPlacement: "outside",
+  momentum: 0,
+  centered: false,
+  lrInMomentum: false,
+  weightDecay: 0,
 };
 const tfjs: Partial<RmspropOptions> = { alpha: 0.9, eps: 1e-7, epsilonPlacement: "inside", lrInMomentum: true };
 
@@ -46,19 +54,44 @@ const family: Family<RmspropOptions> = {
   buffers: (o) => ["v", ...(o.centered ? ["meanGrad"] : []), ...(o.momentum > 0 ? ["momentum"] : [])],
   apply({ o, lr, w, g, buf, n }) {
     const place = o.epsilonPlacement;
-    const e1 = place === "inside" ? o.eps : place === "subtracted" ? -o.eps : 0, e2 = place === "outside" ? o.eps : 0, wd = o.weightDecay;
-    const c = o.lrInMomentum ? lr : 1, k = o.lrInMomentum ? 1 : lr;
+    const e1 = place === "inside" ? o.eps : place === "subtracted" ? -o.eps : 0,
+      e2 = place === "outside" ? o.eps : 0,
+      wd = o.weightDecay;
+    const c = o.lrInMomentum ? lr : 1,
+      k = o.lrInMomentum ? 1 : lr;
     if (o.momentum > 0) {
-      if (o.centered) kernels.rmspropCenteredMomentum(w, g, buf.v, buf.meanGrad, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
+      if (o.centered)
+        kernels.rmspropCenteredMomentum(
+          w,
+          g,
+          buf.v,
+          buf.meanGrad,
+          buf.momentum,
+          n,
+          o.alpha,
+          1 - o.alpha,
+          e1,
+          e2,
+          wd,
+          o.momentum,
+          c,
+          k,
+        );
       else kernels.rmspropMomentum(w, g, buf.v, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
     } else if (o.centered) kernels.rmspropCentered(w, g, buf.v, buf.meanGrad, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
     else kernels.rmsprop(w, g, buf.v, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
   },
 };
 
-export function rmsprop(options: Partial<RmspropOptions> & { compat?: "pytorch" | "tfjs" } = {}, groups: readonly GroupSpec<RmspropOptions>[] = []): Optimizer<RmspropOptions> {
+export function rmsprop(
+  options: Partial<RmspropOptions> & { compat?: "pytorch" | "tfjs" } = {},
+  groups: readonly GroupSpec<RmspropOptions>[] = [],
+): Optimizer<RmspropOptions> {
   const { compat = "pytorch", ...rest } = options;
   oneOf("rmsprop", "compat", compat, ["pytorch", "tfjs"]);
-  const preset = compat === "tfjs" ? { ...tfjs, epsilonPlacement: rest.centered ? "subtracted" as const : "inside" as const } : {};
+  const preset =
+    compat === "tfjs"
+      ? { ...tfjs, epsilonPlacement: rest.centered ? ("subtracted" as const) : ("inside" as const) }
+      : {};
   return makeOptimizer(family, { ...preset, ...rest }, groups);
 }

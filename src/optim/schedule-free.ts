@@ -29,7 +29,14 @@ export interface ScheduleFreeAdamwOptions extends ScheduleFreeSgdOptions {
 }
 
 /** At the first update, z and x start at the parameters; then c_{t+1} from the running Σγ². */
-function averagingWeight(w: number, buf: Record<string, number>, n: number, t: number, gamma: number, scalars: Record<string, number>): number {
+function averagingWeight(
+  w: number,
+  buf: Record<string, number>,
+  n: number,
+  t: number,
+  gamma: number,
+  scalars: Record<string, number>,
+): number {
   if (t === 1) {
     const start = f32View(w, n);
     f32View(buf.z, n).set(start);
@@ -68,14 +75,37 @@ const adamwFamily: Family<ScheduleFreeAdamwOptions> = {
   apply({ o, lr, t, w, g, buf, n, scalars }) {
     const gamma = lr * Math.sqrt(1 - o.beta2 ** t);
     const c = averagingWeight(w, buf, n, t, gamma, scalars);
-    kernels.scheduleFreeAdamw(w, g, buf.z, buf.x, buf.v, n, gamma, o.weightDecay, c, 1 - c, o.beta, 1 - o.beta, o.beta2, 1 - o.beta2, 1, o.eps);
+    kernels.scheduleFreeAdamw(
+      w,
+      g,
+      buf.z,
+      buf.x,
+      buf.v,
+      n,
+      gamma,
+      o.weightDecay,
+      c,
+      1 - c,
+      o.beta,
+      1 - o.beta,
+      o.beta2,
+      1 - o.beta2,
+      1,
+      o.eps,
+    );
   },
 };
 
-export function scheduleFreeSgd(options: Partial<ScheduleFreeSgdOptions> = {}, groups: readonly GroupSpec<ScheduleFreeSgdOptions>[] = []): Optimizer<ScheduleFreeSgdOptions> {
+export function scheduleFreeSgd(
+  options: Partial<ScheduleFreeSgdOptions> = {},
+  groups: readonly GroupSpec<ScheduleFreeSgdOptions>[] = [],
+): Optimizer<ScheduleFreeSgdOptions> {
   return makeOptimizer(sgdFamily, options, groups);
 }
 
-export function scheduleFreeAdamw(options: Partial<ScheduleFreeAdamwOptions> = {}, groups: readonly GroupSpec<ScheduleFreeAdamwOptions>[] = []): Optimizer<ScheduleFreeAdamwOptions> {
+export function scheduleFreeAdamw(
+  options: Partial<ScheduleFreeAdamwOptions> = {},
+  groups: readonly GroupSpec<ScheduleFreeAdamwOptions>[] = [],
+): Optimizer<ScheduleFreeAdamwOptions> {
   return makeOptimizer(adamwFamily, options, groups);
 }

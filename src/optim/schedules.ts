@@ -20,7 +20,8 @@ export function constant(lr: number): Schedule {
 /** lr·γ^⌊step / stepSize⌋ (PyTorch StepLR). */
 export function stepDecay(lr: number, stepSize: number, gamma: number): Schedule {
   positive("stepDecay", "lr", lr);
-  if (!Number.isInteger(stepSize) || stepSize < 1) throw new RangeError(`stepDecay: stepSize = ${stepSize} is outside the valid range the integers ≥ 1`);
+  if (!Number.isInteger(stepSize) || stepSize < 1)
+    throw new RangeError(`stepDecay: stepSize = ${stepSize} is outside the valid range the integers ≥ 1`);
   positive("stepDecay", "gamma", gamma);
   return (step) => lr * gamma ** Math.floor(step / stepSize);
 }
@@ -33,7 +34,8 @@ export function exponentialDecay(lr: number, gamma: number): Schedule {
 }
 
 function positiveInteger(owner: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${owner}: ${name} = ${value} is outside the valid range the integers ≥ 1`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${owner}: ${name} = ${value} is outside the valid range the integers ≥ 1`);
 }
 
 function floorAtMost(owner: string, minLr: number, lr: number): void {
@@ -42,7 +44,8 @@ function floorAtMost(owner: string, minLr: number, lr: number): void {
 }
 
 /** From hi at pct = 0 down (or up) to lo at pct = 1 along half a cosine. */
-const cosineBetween = (hi: number, lo: number, pct: number): number => lo + ((hi - lo) * (1 + Math.cos(Math.PI * pct))) / 2;
+const cosineBetween = (hi: number, lo: number, pct: number): number =>
+  lo + ((hi - lo) * (1 + Math.cos(Math.PI * pct))) / 2;
 
 /**
  * minLr + (lr − minLr)·(1 + cos(π·step/period))/2 (the closed form of PyTorch's CosineAnnealingLR).
@@ -70,8 +73,12 @@ export function cosineWarmRestarts(lr: number, period: number, periodMult = 1, m
   floorAtMost("cosineWarmRestarts", minLr, lr);
   return (step) => {
     if (periodMult === 1) return cosineBetween(lr, minLr, (step % period) / period);
-    let start = 0, length = period;
-    while (step >= start + length) { start += length; length *= periodMult; }
+    let start = 0,
+      length = period;
+    while (step >= start + length) {
+      start += length;
+      length *= periodMult;
+    }
     return cosineBetween(lr, minLr, (step - start) / length);
   };
 }
@@ -95,26 +102,44 @@ export interface OneCycleOptions {
  * A step at or past totalSteps throws, as PyTorch does.
  */
 export function oneCycle(maxLr: number, totalSteps: number, options: Partial<OneCycleOptions> = {}): Schedule {
-  const o: OneCycleOptions = { pctStart: 0.3, anneal: "cos", divFactor: 25, finalDivFactor: 1e4, threePhase: false, ...options };
+  const o: OneCycleOptions = {
+    pctStart: 0.3,
+    anneal: "cos",
+    divFactor: 25,
+    finalDivFactor: 1e4,
+    threePhase: false,
+    ...options,
+  };
   positive("oneCycle", "maxLr", maxLr);
   positiveInteger("oneCycle", "totalSteps", totalSteps);
-  if (!(o.pctStart > 0 && o.pctStart < 1)) throw new RangeError(`oneCycle: pctStart = ${o.pctStart} is outside the valid range (0, 1)`);
+  if (!(o.pctStart > 0 && o.pctStart < 1))
+    throw new RangeError(`oneCycle: pctStart = ${o.pctStart} is outside the valid range (0, 1)`);
   oneOf("oneCycle", "anneal", o.anneal, ["cos", "linear"]);
   positive("oneCycle", "divFactor", o.divFactor);
   positive("oneCycle", "finalDivFactor", o.finalDivFactor);
   oneOf("oneCycle", "threePhase", o.threePhase, [true, false]);
-  const initial = maxLr / o.divFactor, final = initial / o.finalDivFactor;
+  const initial = maxLr / o.divFactor,
+    final = initial / o.finalDivFactor;
   const rise = o.pctStart * totalSteps - 1;
   // Each phase: the step it ends at, and the lr it goes from and to (PyTorch's phase table).
   const phases = o.threePhase
-    ? [{ end: rise, from: initial, to: maxLr }, { end: 2 * o.pctStart * totalSteps - 2, from: maxLr, to: initial }, { end: totalSteps - 1, from: initial, to: final }]
-    : [{ end: rise, from: initial, to: maxLr }, { end: totalSteps - 1, from: maxLr, to: final }];
-  const anneal = o.anneal === "cos" ? cosineBetween : (from: number, to: number, pct: number) => from + (to - from) * pct;
+    ? [
+        { end: rise, from: initial, to: maxLr },
+        { end: 2 * o.pctStart * totalSteps - 2, from: maxLr, to: initial },
+        { end: totalSteps - 1, from: initial, to: final },
+      ]
+    : [
+        { end: rise, from: initial, to: maxLr },
+        { end: totalSteps - 1, from: maxLr, to: final },
+      ];
+  const anneal =
+    o.anneal === "cos" ? cosineBetween : (from: number, to: number, pct: number) => from + (to - from) * pct;
   return (step) => {
     if (step >= totalSteps) throw new RangeError(`oneCycle: step ${step} is past totalSteps = ${totalSteps}`);
     const found = phases.findIndex((phase) => step <= phase.end);
     const k = found === -1 ? phases.length - 1 : found;
-    const start = k === 0 ? 0 : phases[k - 1].end, { end, from, to } = phases[k];
+    const start = k === 0 ? 0 : phases[k - 1].end,
+      { end, from, to } = phases[k];
     return anneal(from, to, (step - start) / (end - start));
   };
 }
@@ -161,7 +186,13 @@ export interface PlateauOptions {
   eps: number;
 }
 
-export interface PlateauState { lr: number; best: number; badEpochs: number; cooldownLeft: number; epochs: number }
+export interface PlateauState {
+  lr: number;
+  best: number;
+  badEpochs: number;
+  cooldownLeft: number;
+  epochs: number;
+}
 
 /**
  * Reduce the learning rate when a metric stops improving (PyTorch ReduceLROnPlateau semantics).
@@ -175,7 +206,17 @@ export class ReduceOnPlateau {
   private s: PlateauState;
 
   constructor(lr: number, options: Partial<PlateauOptions> = {}) {
-    const o: PlateauOptions = { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: "rel", cooldown: 0, minLr: 0, eps: 1e-8, ...options };
+    const o: PlateauOptions = {
+      mode: "min",
+      factor: 0.1,
+      patience: 10,
+      threshold: 1e-4,
+      thresholdMode: "rel",
+      cooldown: 0,
+      minLr: 0,
+      eps: 1e-8,
+      ...options,
+    };
     positive("reduceOnPlateau", "lr", lr);
     oneOf("reduceOnPlateau", "mode", o.mode, ["min", "max"]);
     unitInterval("reduceOnPlateau", "factor", o.factor);
@@ -190,18 +231,26 @@ export class ReduceOnPlateau {
     this.s = { lr, best: o.mode === "min" ? Infinity : -Infinity, badEpochs: 0, cooldownLeft: 0, epochs: 0 };
   }
 
-  get lr(): number { return this.s.lr; }
+  get lr(): number {
+    return this.s.lr;
+  }
 
   /** A schedule reading the current lr, to give an optimizer (composable with linearWarmup). */
   readonly schedule: Schedule = () => this.s.lr;
 
   /** Records one epoch's metric; returns the lr to use from now on. */
   observe(metric: number): number {
-    const s = this.s, o = this.options;
+    const s = this.s,
+      o = this.options;
     s.epochs++;
-    if (this.improves(metric)) { s.best = metric; s.badEpochs = 0; }
-    else s.badEpochs++;
-    if (s.cooldownLeft > 0) { s.cooldownLeft--; s.badEpochs = 0; }
+    if (this.improves(metric)) {
+      s.best = metric;
+      s.badEpochs = 0;
+    } else s.badEpochs++;
+    if (s.cooldownLeft > 0) {
+      s.cooldownLeft--;
+      s.badEpochs = 0;
+    }
     if (s.badEpochs > o.patience) {
       const next = Math.max(s.lr * o.factor, o.minLr);
       if (s.lr - next > o.eps) s.lr = next;
@@ -212,20 +261,29 @@ export class ReduceOnPlateau {
   }
 
   private improves(metric: number): boolean {
-    const { mode, threshold, thresholdMode } = this.options, best = this.s.best;
+    const { mode, threshold, thresholdMode } = this.options,
+      best = this.s.best;
     if (mode === "min") return thresholdMode === "rel" ? metric < best * (1 - threshold) : metric < best - threshold;
     return thresholdMode === "rel" ? metric > best * (1 + threshold) : metric > best + threshold;
   }
 
   /** Plain, JSON-able state (±Infinity best is stored as a string by JSON; use toJSON/fromJSON). */
-  getState(): PlateauState { return { ...this.s }; }
-  setState(state: PlateauState): void { this.s = { ...state }; }
+  getState(): PlateauState {
+    return { ...this.s };
+  }
+  setState(state: PlateauState): void {
+    this.s = { ...state };
+  }
 
   /** JSON-safe: the initial ±Infinity best becomes null. */
   toJSON(): Omit<PlateauState, "best"> & { best: number | null } {
     return { ...this.s, best: Number.isFinite(this.s.best) ? this.s.best : null };
   }
-  static fromJSON(lr: number, options: Partial<PlateauOptions>, json: Omit<PlateauState, "best"> & { best: number | null }): ReduceOnPlateau {
+  static fromJSON(
+    lr: number,
+    options: Partial<PlateauOptions>,
+    json: Omit<PlateauState, "best"> & { best: number | null },
+  ): ReduceOnPlateau {
     const p = new ReduceOnPlateau(lr, options);
     p.setState({ ...json, best: json.best ?? (p.options.mode === "min" ? Infinity : -Infinity) });
     return p;

@@ -31,8 +31,14 @@ export interface SgdOptions extends BaseOptions {
 const family: Family<SgdOptions> = {
   name: "sgd",
   defaults: {
-    lr: 1e-3, onNonFinite: "throw",
-    momentum: 0, dampening: 0, nesterov: false, convention: "pytorch", firstStepCopiesGradient: true, weightDecay: 0,
+    lr: 1e-3,
+    onNonFinite: "throw",
+    momentum: 0,
+    dampening: 0,
+    nesterov: false,
+    convention: "pytorch",
+    firstStepCopiesGradient: true,
+    weightDecay: 0,
   },
   validate(o) {
     unitInterval("sgd", "momentum", o.momentum);
@@ -42,10 +48,14 @@ const family: Family<SgdOptions> = {
     oneOf("sgd", "nesterov", o.nesterov, [true, false]);
     oneOf("sgd", "firstStepCopiesGradient", o.firstStepCopiesGradient, [true, false]);
     if (o.nesterov && (!inRange(OPEN_UNIT_INTERVAL, o.momentum) || o.dampening !== 0)) {
-      throw new RangeError(`sgd: nesterov = true needs momentum in (0, 1) and dampening = 0, got momentum = ${o.momentum}, dampening = ${o.dampening}`);
+      throw new RangeError(
+        `sgd: nesterov = true needs momentum in (0, 1) and dampening = 0, got momentum = ${o.momentum}, dampening = ${o.dampening}`,
+      );
     }
     if (o.dampening !== 0 && o.convention !== "pytorch") {
-      throw new RangeError(`sgd: dampening = ${o.dampening} is outside the valid range [0, 0] for convention "${o.convention}" (only "pytorch" has dampening)`);
+      throw new RangeError(
+        `sgd: dampening = ${o.dampening} is outside the valid range [0, 0] for convention "${o.convention}" (only "pytorch" has dampening)`,
+      );
     }
   },
   buffers: (o) => (o.momentum > 0 ? ["v"] : []),
@@ -54,15 +64,28 @@ const family: Family<SgdOptions> = {
     const mu = o.momentum;
     // v ← μ'v + a·g';  w ← w − (p·g' + q·v)
     let a: number, p: number, q: number;
-    if (o.convention === "pytorch") { a = 1 - o.dampening; p = o.nesterov ? lr : 0; q = o.nesterov ? lr * mu : lr; }
-    else if (o.convention === "lr-in-buffer") { a = lr; p = o.nesterov ? lr : 0; q = o.nesterov ? mu : 1; }
-    else { a = 1 - mu; p = o.nesterov ? lr * (1 - mu) : 0; q = o.nesterov ? lr * mu : lr; }
+    if (o.convention === "pytorch") {
+      a = 1 - o.dampening;
+      p = o.nesterov ? lr : 0;
+      q = o.nesterov ? lr * mu : lr;
+    } else if (o.convention === "lr-in-buffer") {
+      a = lr;
+      p = o.nesterov ? lr : 0;
+      q = o.nesterov ? mu : 1;
+    } else {
+      a = 1 - mu;
+      p = o.nesterov ? lr * (1 - mu) : 0;
+      q = o.nesterov ? lr * mu : lr;
+    }
     const first = t === 1 && o.firstStepCopiesGradient;
     if (first) a = o.convention === "lr-in-buffer" ? lr : 1;
     kernels.sgdMomentum(w, g, buf.v, n, first ? 0 : mu, a, p, q, o.weightDecay);
   },
 };
 
-export function sgd(options: Partial<SgdOptions> = {}, groups: readonly GroupSpec<SgdOptions>[] = []): Optimizer<SgdOptions> {
+export function sgd(
+  options: Partial<SgdOptions> = {},
+  groups: readonly GroupSpec<SgdOptions>[] = [],
+): Optimizer<SgdOptions> {
   return makeOptimizer(family, options, groups);
 }

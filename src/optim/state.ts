@@ -46,7 +46,15 @@ export function allocState(optimizer: string, n: number, names: readonly string[
     for (const ptr of Object.values(buffers)) heap.release(ptr); // out of memory part way: release the rest
     throw err;
   }
-  return { optimizer, n, step: 0, skipped: 0, stopped: false, buffers, scalars: Array.from({ length: groups }, () => ({})) };
+  return {
+    optimizer,
+    n,
+    step: 0,
+    skipped: 0,
+    stopped: false,
+    buffers,
+    scalars: Array.from({ length: groups }, () => ({})),
+  };
 }
 
 /** Releases the state's WASM memory; the state must not be used afterwards. */
@@ -65,8 +73,13 @@ export function saveState(state: OptimState): SavedState {
   const buffers: Record<string, string> = {};
   for (const [name, ptr] of Object.entries(state.buffers)) buffers[name] = toBase64(f32View(ptr, state.n));
   return {
-    optimizer: state.optimizer, n: state.n, step: state.step, skipped: state.skipped, stopped: state.stopped,
-    buffers, scalars: state.scalars.map((s) => ({ ...s })),
+    optimizer: state.optimizer,
+    n: state.n,
+    step: state.step,
+    skipped: state.skipped,
+    stopped: state.stopped,
+    buffers,
+    scalars: state.scalars.map((s) => ({ ...s })),
   };
 }
 
@@ -102,7 +115,8 @@ function toBase64(values: Float32Array): string {
 
 function fromBase64(text: string): Float32Array {
   const binary = atob(text);
-  if (binary.length % 4 !== 0) throw new RangeError(`loadState: ${binary.length} bytes is not a whole number of f32 values`);
+  if (binary.length % 4 !== 0)
+    throw new RangeError(`loadState: ${binary.length} bytes is not a whole number of f32 values`);
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
   const out = new Float32Array(binary.length / 4);

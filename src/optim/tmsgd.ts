@@ -52,6 +52,9 @@ const family: Family<TmsgdOptions> = {
   },
 };
 
-export function tmsgd(options: Partial<TmsgdOptions> = {}, groups: readonly GroupSpec<TmsgdOptions>[] = []): Optimizer<TmsgdOptions> {
+export function tmsgd(
+  options: Partial<TmsgdOptions> = {},
+  groups: readonly GroupSpec<TmsgdOptions>[] = [],
+): Optimizer<TmsgdOptions> {
   return makeOptimizer(family, options, groups);
 }

@@ -44,8 +44,12 @@ export interface Transformation {
   update(ctx: StepContext): void;
 }
 
-const primitive = (name: string, update: Transformation["update"], buffers: string[] = [], reads: string[] = []): Transformation =>
-  ({ name, buffers, reads, update });
+const primitive = (
+  name: string,
+  update: Transformation["update"],
+  buffers: string[] = [],
+  reads: string[] = [],
+): Transformation => ({ name, buffers, reads, update });
 
 /** The name of the buffer the chain copies the gradient into and subtracts from the parameters. */
 export const UPDATES = "updates";
@@ -54,30 +58,39 @@ export const UPDATES = "updates";
 export function chain(...transformations: Transformation[]): Transformation {
   const owner = new Map<string, string>();
   for (const [i, tr] of transformations.entries()) {
-    if (!tr || typeof tr.update !== "function") throw new TypeError(`chain: argument ${i} is not a transformation (got ${String(tr)})`);
+    if (!tr || typeof tr.update !== "function")
+      throw new TypeError(`chain: argument ${i} is not a transformation (got ${String(tr)})`);
     for (const name of tr.buffers) {
       if (name === UPDATES || owner.has(name)) {
-        throw new RangeError(`chain: ${tr.name} keeps a buffer named "${name}", which ${name === UPDATES ? "is reserved for the updates" : `${owner.get(name)} already keeps`}; pass another { name }`);
+        throw new RangeError(
+          `chain: ${tr.name} keeps a buffer named "${name}", which ${name === UPDATES ? "is reserved for the updates" : `${owner.get(name)} already keeps`}; pass another { name }`,
+        );
       }
       owner.set(name, tr.name);
     }
   }
   for (const tr of transformations) {
     for (const name of tr.reads) {
-      if (!owner.has(name)) throw new RangeError(`chain: ${tr.name} reads a buffer "${name}" that no transformation in the chain keeps (kept: ${[...owner.keys()].join(", ") || "none"})`);
+      if (!owner.has(name))
+        throw new RangeError(
+          `chain: ${tr.name} reads a buffer "${name}" that no transformation in the chain keeps (kept: ${[...owner.keys()].join(", ") || "none"})`,
+        );
     }
   }
   return {
     name: `chain(${transformations.map((t) => t.name).join(", ")})`,
     buffers: [...owner.keys()],
     reads: [],
-    update(ctx) { for (const tr of transformations) tr.update(ctx); },
+    update(ctx) {
+      for (const tr of transformations) tr.update(ctx);
+    },
   };
 }
 
 /** u ← s·u. */
 export function scale(s: number): Transformation {
-  if (typeof s !== "number" || !Number.isFinite(s)) throw new RangeError(`scale: s = ${s} is outside the valid range (−∞, ∞)`);
+  if (typeof s !== "number" || !Number.isFinite(s))
+    throw new RangeError(`scale: s = ${s} is outside the valid range (−∞, ∞)`);
   return primitive("scale", ({ u, n }) => kernels.scaleBy(u, n, s));
 }
 
@@ -88,10 +101,12 @@ export function scaleByLearningRate(): Transformation {
 
 /** u ← schedule(t − 1)·u: a factor that follows its own schedule (a function of the updates already applied). */
 export function scaleBySchedule(schedule: Schedule): Transformation {
-  if (typeof schedule !== "function") throw new TypeError(`scaleBySchedule: schedule must be a function of the step, got ${String(schedule)}`);
+  if (typeof schedule !== "function")
+    throw new TypeError(`scaleBySchedule: schedule must be a function of the step, got ${String(schedule)}`);
   return primitive("scaleBySchedule", ({ u, n, t }) => {
     const s = schedule(t - 1);
-    if (!Number.isFinite(s)) throw new RangeError(`scaleBySchedule: the schedule gave ${s} at step ${t - 1}; it must be finite`);
+    if (!Number.isFinite(s))
+      throw new RangeError(`scaleBySchedule: the schedule gave ${s} at step ${t - 1}; it must be finite`);
     kernels.scaleBy(u, n, s);
   });
 }
@@ -99,7 +114,9 @@ export function scaleBySchedule(schedule: Schedule): Transformation {
 /** u ← u + wd·w: coupled L2 decay (PyTorch's weight_decay). Put it first, so the moments see it. */
 export function addWeightDecay(wd: number): Transformation {
   nonNegative("addWeightDecay", "wd", wd);
-  return primitive("addWeightDecay", ({ u, w, n }) => { if (wd !== 0) kernels.axpy(u, wd, w, n); });
+  return primitive("addWeightDecay", ({ u, w, n }) => {
+    if (wd !== 0) kernels.axpy(u, wd, w, n);
+  });
 }
 
 /**
@@ -108,7 +125,9 @@ export function addWeightDecay(wd: number): Transformation {
  */
 export function decoupledWeightDecay(lambda: number): Transformation {
   nonNegative("decoupledWeightDecay", "lambda", lambda);
-  return primitive("decoupledWeightDecay", ({ u, w, n }) => { if (lambda !== 0) kernels.axpy(u, lambda, w, n); });
+  return primitive("decoupledWeightDecay", ({ u, w, n }) => {
+    if (lambda !== 0) kernels.axpy(u, lambda, w, n);
+  });
 }
 
 export interface EmaSquareOptions {
@@ -127,10 +146,14 @@ export function emaSquare(beta: number, o: EmaSquareOptions = {}): Transformatio
   oneOf("emaSquare", "input", input, ["updates", "gradient"]);
   oneOf("emaSquare", "firstStep", firstStep, ["ema", "copy"]);
   const c = 1 - beta;
-  return primitive("emaSquare", ({ u, g, n, t, buf }) => {
-    const copy = firstStep === "copy" && t === 1;
-    kernels.emaSquare(buf[name], input === "gradient" ? g : u, n, copy ? 0 : beta, copy ? 1 : c);
-  }, [name]);
+  return primitive(
+    "emaSquare",
+    ({ u, g, n, t, buf }) => {
+      const copy = firstStep === "copy" && t === 1;
+      kernels.emaSquare(buf[name], input === "gradient" ? g : u, n, copy ? 0 : beta, copy ? 1 : c);
+    },
+    [name],
+  );
 }
 
 export interface EmaOptions {
@@ -145,7 +168,9 @@ export function ema(beta: number, o: EmaOptions = {}): Transformation {
   unitInterval("ema", "beta", beta);
   const { name = "m", lookAhead = beta } = o;
   unitInterval("ema", "lookAhead", lookAhead);
-  return primitive("ema", ({ u, n, buf }) => kernels.ema(buf[name], u, n, lookAhead, 1 - lookAhead, beta, 1 - beta), [name]);
+  return primitive("ema", ({ u, n, buf }) => kernels.ema(buf[name], u, n, lookAhead, 1 - lookAhead, beta, 1 - beta), [
+    name,
+  ]);
 }
 
 /** u ← u / (1 − βᵗ): Adam's bias correction of an EMA started at zero. */
@@ -170,11 +195,18 @@ export function divideByRoot(o: DivideByRootOptions): Transformation {
   positive("divideByRoot", "eps", eps);
   oneOf("divideByRoot", "epsilon", epsilon, ["outside", "inside", "floor"]);
   if (beta2 !== undefined) unitInterval("divideByRoot", "biasCorrection", beta2);
-  const e1 = epsilon === "inside" ? eps : 0, e2 = epsilon === "outside" ? eps : 0, floor = epsilon === "floor" ? eps : 0;
-  return primitive("divideByRoot", ({ u, n, t, buf }) => {
-    const r = beta2 === undefined ? 1 : 1 / Math.sqrt(1 - beta2 ** t);
-    kernels.divideByRoot(u, buf[of], n, r, e1, e2, floor);
-  }, [], [of]);
+  const e1 = epsilon === "inside" ? eps : 0,
+    e2 = epsilon === "outside" ? eps : 0,
+    floor = epsilon === "floor" ? eps : 0;
+  return primitive(
+    "divideByRoot",
+    ({ u, n, t, buf }) => {
+      const r = beta2 === undefined ? 1 : 1 / Math.sqrt(1 - beta2 ** t);
+      kernels.divideByRoot(u, buf[of], n, r, e1, e2, floor);
+    },
+    [],
+    [of],
+  );
 }
 
 /** u ← sign(u) (0 stays 0): Lion's and signSGD's step. */
@@ -187,7 +219,8 @@ export function clip(c: number | Schedule): Transformation {
   if (typeof c !== "function") positive("clip", "c", c);
   return primitive("clip", ({ u, n, t }) => {
     const limit = typeof c === "function" ? c(t - 1) : c;
-    if (!(limit >= 0)) throw new RangeError(`clip: the schedule gave c = ${limit} at step ${t - 1}; it must be ≥ 0 (∞: no clipping)`);
+    if (!(limit >= 0))
+      throw new RangeError(`clip: the schedule gave c = ${limit} at step ${t - 1}; it must be ≥ 0 (∞: no clipping)`);
     kernels.clipByValue(u, n, -limit, limit);
   });
 }
@@ -220,9 +253,14 @@ export interface MaxAccumulatorOptions {
 export function maxAccumulator(o: MaxAccumulatorOptions = {}): Transformation {
   const { of = "v", name = "vmax", biasCorrection: beta2 } = o;
   if (beta2 !== undefined) unitInterval("maxAccumulator", "biasCorrection", beta2);
-  return primitive("maxAccumulator", ({ n, t, buf }) => {
-    kernels.maxAccumulate(buf[name], buf[of], n, beta2 === undefined ? 1 : 1 / (1 - beta2 ** t));
-  }, [name], [of]);
+  return primitive(
+    "maxAccumulator",
+    ({ n, t, buf }) => {
+      kernels.maxAccumulate(buf[name], buf[of], n, beta2 === undefined ? 1 : 1 / (1 - beta2 ** t));
+    },
+    [name],
+    [of],
+  );
 }
 
 export interface TraceOptions {
@@ -237,7 +275,9 @@ export function trace(mu: number, o: TraceOptions = {}): Transformation {
   unitInterval("trace", "mu", mu);
   const { name = "momentum", nesterov: look = false } = o;
   oneOf("trace", "nesterov", look, [true, false]);
-  return primitive(look ? "nesterov" : "trace", ({ u, n, buf }) => kernels.trace(buf[name], u, n, mu, look ? 1 : 0), [name]);
+  return primitive(look ? "nesterov" : "trace", ({ u, n, buf }) => kernels.trace(buf[name], u, n, mu, look ? 1 : 0), [
+    name,
+  ]);
 }
 
 /** Nesterov's look-ahead momentum: v ← μ·v + u;  u ← u + μ·v. */
@@ -260,13 +300,23 @@ export interface ViewContext {
  * A transformation written in TypeScript over Float32Array views, for an idea the primitives do not
  * cover. A plain JS loop: slower than a kernel, and the views are valid only during the call.
  */
-export function jsTransformation(name: string, spec: { buffers?: string[]; reads?: string[]; update(v: ViewContext): void }): Transformation {
-  if (typeof name !== "string" || name === "") throw new TypeError(`jsTransformation: needs a name, got ${String(name)}`);
-  if (typeof spec?.update !== "function") throw new TypeError(`jsTransformation ${name}: needs an update(views) function`);
+export function jsTransformation(
+  name: string,
+  spec: { buffers?: string[]; reads?: string[]; update(v: ViewContext): void },
+): Transformation {
+  if (typeof name !== "string" || name === "")
+    throw new TypeError(`jsTransformation: needs a name, got ${String(name)}`);
+  if (typeof spec?.update !== "function")
+    throw new TypeError(`jsTransformation ${name}: needs an update(views) function`);
   const { buffers = [], reads = [] } = spec;
-  return primitive(name, ({ u, w, g, n, t, lr, buf, scalars }) => {
-    const views: Record<string, Float32Array> = {};
-    for (const b of [...buffers, ...reads]) views[b] = f32View(buf[b], n);
-    spec.update({ u: f32View(u, n), w: f32View(w, n), g: f32View(g, n), buf: views, t, lr, scalars });
-  }, buffers, reads);
+  return primitive(
+    name,
+    ({ u, w, g, n, t, lr, buf, scalars }) => {
+      const views: Record<string, Float32Array> = {};
+      for (const b of [...buffers, ...reads]) views[b] = f32View(buf[b], n);
+      spec.update({ u: f32View(u, n), w: f32View(w, n), g: f32View(g, n), buf: views, t, lr, scalars });
+    },
+    buffers,
+    reads,
+  );
 }

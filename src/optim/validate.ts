@@ -49,9 +49,12 @@ function check(range: Range, owner: string, name: string, value: number): void {
 }
 
 export const positive = (owner: string, name: string, value: number): void => check(POSITIVE, owner, name, value);
-export const nonNegative = (owner: string, name: string, value: number): void => check(NON_NEGATIVE, owner, name, value);
-export const unitInterval = (owner: string, name: string, value: number): void => check(UNIT_INTERVAL, owner, name, value);
-export const closedUnitInterval = (owner: string, name: string, value: number): void => check(CLOSED_UNIT_INTERVAL, owner, name, value);
+export const nonNegative = (owner: string, name: string, value: number): void =>
+  check(NON_NEGATIVE, owner, name, value);
+export const unitInterval = (owner: string, name: string, value: number): void =>
+  check(UNIT_INTERVAL, owner, name, value);
+export const closedUnitInterval = (owner: string, name: string, value: number): void =>
+  check(CLOSED_UNIT_INTERVAL, owner, name, value);
 
 /** An integer ≥ 0 (step counts). */
 export function count(owner: string, name: string, value: number): void {

@@ -54,7 +54,8 @@ export function formatNumber(x: number, digits = 4): string {
  */
 export function formatMeanStd(mean: number, std: number, stdDigits = 2): string {
   checkDigits("formatMeanStd", stdDigits, 1);
-  if (!Number.isFinite(mean)) return `${nonFinite(mean)} ± ${Number.isFinite(std) ? formatNumber(std, stdDigits) : nonFinite(std)}`;
+  if (!Number.isFinite(mean))
+    return `${nonFinite(mean)} ± ${Number.isFinite(std) ? formatNumber(std, stdDigits) : nonFinite(std)}`;
   if (!Number.isFinite(std) || std === 0) return `${formatNumber(mean)} ± ${std === 0 ? "0" : nonFinite(std)}`;
   const s = Math.abs(std);
   if (s < SCI_BELOW || s >= SCI_FROM || Math.abs(mean) >= SCI_FROM) {
@@ -82,7 +83,8 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
 
 /** The cell for a run whose loss became non-finite: "diverged at epoch 7". */
 export function divergedCell(epoch: number, unit = "epoch"): string {
-  if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`divergedCell: epoch must be a non-negative integer, got ${epoch}`);
+  if (!Number.isInteger(epoch) || epoch < 0)
+    throw new RangeError(`divergedCell: epoch must be a non-negative integer, got ${epoch}`);
   return `diverged at ${unit} ${epoch}`;
 }
 

@@ -7,7 +7,9 @@ import { markdownToHtml } from "./markdown.ts";
 import { cellText, resolveColumns, type Table } from "./table.ts";
 import { escapeXml as escape } from "./svg/xml.ts";
 
-export interface ReportTable extends Table { caption?: string }
+export interface ReportTable extends Table {
+  caption?: string;
+}
 
 export interface ReportSection {
   heading: string;
@@ -43,15 +45,21 @@ export function htmlTable(t: ReportTable): string {
   const columns = resolveColumns(t);
   const style = (j: number) => ` style="text-align:${columns[j].align}"`;
   const head = columns.map((c, j) => `<th${style(j)}>${escape(c.header)}</th>`).join("");
-  const body = t.rows.map((r) => `<tr>${r.map((v, j) => `<td${style(j)}>${escape(cellText(v, columns[j]))}</td>`).join("")}</tr>`).join("\n");
+  const body = t.rows
+    .map((r) => `<tr>${r.map((v, j) => `<td${style(j)}>${escape(cellText(v, columns[j]))}</td>`).join("")}</tr>`)
+    .join("\n");
   const caption = t.caption ? `<caption>${escape(t.caption)}</caption>` : "";
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** An SVG document ready to inline: any XML declaration or doctype dropped; anything not an <svg> refused. */
 function inlineSvg(svg: string, where: string): string {
-  const body = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, "").replace(/^\s*<!DOCTYPE[^>]*>\s*/i, "").trim();
-  if (!body.startsWith("<svg") || !body.endsWith("</svg>")) throw new RangeError(`htmlReport: ${where} is not an <svg> document`);
+  const body = svg
+    .replace(/^\s*<\?xml[^>]*\?>\s*/, "")
+    .replace(/^\s*<!DOCTYPE[^>]*>\s*/i, "")
+    .trim();
+  if (!body.startsWith("<svg") || !body.endsWith("</svg>"))
+    throw new RangeError(`htmlReport: ${where} is not an <svg> document`);
   if (/<script|\son\w+\s*=/i.test(body)) throw new RangeError(`htmlReport: ${where} contains script`);
   return body;
 }
@@ -61,27 +69,36 @@ export function htmlReport(spec: ReportSpec): string {
     const parts = [`<section id="s${k + 1}">`, `<h2>${escape(s.heading)}</h2>`];
     if (s.markdown) parts.push(markdownToHtml(s.markdown));
     for (const t of s.tables ?? []) parts.push(htmlTable(t));
-    (s.svgs ?? []).forEach((svg, j) => parts.push(`<figure>${inlineSvg(svg, `section "${s.heading}" svg ${j}`)}</figure>`));
+    (s.svgs ?? []).forEach((svg, j) =>
+      parts.push(`<figure>${inlineSvg(svg, `section "${s.heading}" svg ${j}`)}</figure>`),
+    );
     parts.push("</section>");
     return parts.join("\n");
   });
-  const nav = spec.sections.length > 1
-    ? `<nav><ol>${spec.sections.map((s, k) => `<li><a href="#s${k + 1}">${escape(s.heading)}</a></li>`).join("")}</ol></nav>`
-    : "";
-  const config = spec.config === undefined ? ""
-    : `<section id="config"><h2>Configuration</h2><pre><code>${escape(JSON.stringify(spec.config, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) ?? "")}</code></pre></section>`;
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    '<head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>',
-    `<title>${escape(spec.title)}</title><style>${CSS}</style></head>`,
-    "<body>",
-    `<h1>${escape(spec.title)}</h1>`,
-    nav,
-    ...sections,
-    config,
-    "</body>",
-    "</html>",
-    "",
-  ].filter((line) => line !== "").join("\n") + "\n";
+  const nav =
+    spec.sections.length > 1
+      ? `<nav><ol>${spec.sections.map((s, k) => `<li><a href="#s${k + 1}">${escape(s.heading)}</a></li>`).join("")}</ol></nav>`
+      : "";
+  const config =
+    spec.config === undefined
+      ? ""
+      : `<section id="config"><h2>Configuration</h2><pre><code>${escape(JSON.stringify(spec.config, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) ?? "")}</code></pre></section>`;
+  return (
+    [
+      "<!DOCTYPE html>",
+      '<html lang="en">',
+      '<head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>',
+      `<title>${escape(spec.title)}</title><style>${CSS}</style></head>`,
+      "<body>",
+      `<h1>${escape(spec.title)}</h1>`,
+      nav,
+      ...sections,
+      config,
+      "</body>",
+      "</html>",
+      "",
+    ]
+      .filter((line) => line !== "")
+      .join("\n") + "\n"
+  );
 }

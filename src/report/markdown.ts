@@ -12,14 +12,19 @@ function safeUrl(url: string): boolean {
 
 /** Inline markup of one line or paragraph; code spans are taken out first so nothing inside them is interpreted. */
 export function inlineMarkdown(s: string): string {
-  return s.split(/(`[^`]+`)/).map((part) => {
-    if (/^`[^`]+`$/.test(part)) return `<code>${escape(part.slice(1, -1))}</code>`;
-    return escape(part)
-      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => (safeUrl(url) ? `<a href="${url}">${label}</a>` : whole))
-      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-      .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, "$1<em>$2</em>")
-      .replace(/(^|[^\w])_([^_\s][^_]*?)_(?!\w)/g, "$1<em>$2</em>");
-  }).join("");
+  return s
+    .split(/(`[^`]+`)/)
+    .map((part) => {
+      if (/^`[^`]+`$/.test(part)) return `<code>${escape(part.slice(1, -1))}</code>`;
+      return escape(part)
+        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) =>
+          safeUrl(url) ? `<a href="${url}">${label}</a>` : whole,
+        )
+        .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+        .replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, "$1<em>$2</em>")
+        .replace(/(^|[^\w])_([^_\s][^_]*?)_(?!\w)/g, "$1<em>$2</em>");
+    })
+    .join("");
 }
 
 function splitRow(line: string): string[] {
@@ -38,7 +43,10 @@ export function markdownToHtml(md: string, headingOffset = 2): string {
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
-    if (line.trim() === "") { i++; continue; }
+    if (line.trim() === "") {
+      i++;
+      continue;
+    }
     const fence = /^\s*```/.exec(line);
     if (fence) {
       const body: string[] = [];
@@ -56,14 +64,21 @@ export function markdownToHtml(md: string, headingOffset = 2): string {
     }
     if (line.includes("|") && i + 1 < lines.length && DELIMITER.test(lines[i + 1])) {
       const head = splitRow(line);
-      const aligns = splitRow(lines[i + 1]).map((d) => (d.startsWith(":") && d.endsWith(":") ? "center" : d.endsWith(":") ? "right" : "left"));
+      const aligns = splitRow(lines[i + 1]).map((d) =>
+        d.startsWith(":") && d.endsWith(":") ? "center" : d.endsWith(":") ? "right" : "left",
+      );
       const rows: string[][] = [];
-      for (i += 2; i < lines.length && lines[i].includes("|") && lines[i].trim() !== ""; i++) rows.push(splitRow(lines[i]));
-      const cell = (tag: string, text: string, j: number) => `<${tag} style="text-align:${aligns[j] ?? "left"}">${inlineMarkdown(text)}</${tag}>`;
-      out.push(`<table><thead><tr>${head.map((h, j) => cell("th", h, j)).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${head.map((_, j) => cell("td", r[j] ?? "", j)).join("")}</tr>`).join("")}</tbody></table>`);
+      for (i += 2; i < lines.length && lines[i].includes("|") && lines[i].trim() !== ""; i++)
+        rows.push(splitRow(lines[i]));
+      const cell = (tag: string, text: string, j: number) =>
+        `<${tag} style="text-align:${aligns[j] ?? "left"}">${inlineMarkdown(text)}</${tag}>`;
+      out.push(
+        `<table><thead><tr>${head.map((h, j) => cell("th", h, j)).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${head.map((_, j) => cell("td", r[j] ?? "", j)).join("")}</tr>`).join("")}</tbody></table>`,
+      );
       continue;
     }
-    const bullet = /^\s*[-*+]\s+/, numbered = /^\s*\d+[.)]\s+/;
+    const bullet = /^\s*[-*+]\s+/,
+      numbered = /^\s*\d+[.)]\s+/;
     if (bullet.test(line) || numbered.test(line)) {
       const marker = bullet.test(line) ? bullet : numbered;
       const items: string[] = [];
@@ -73,7 +88,8 @@ export function markdownToHtml(md: string, headingOffset = 2): string {
       continue;
     }
     const para: string[] = [];
-    for (; i < lines.length && lines[i].trim() !== "" && !/^\s*(```|#{1,6}\s|[-*+]\s|\d+[.)]\s)/.test(lines[i]); i++) para.push(lines[i].trim());
+    for (; i < lines.length && lines[i].trim() !== "" && !/^\s*(```|#{1,6}\s|[-*+]\s|\d+[.)]\s)/.test(lines[i]); i++)
+      para.push(lines[i].trim());
     out.push(`<p>${inlineMarkdown(para.join(" "))}</p>`);
   }
   return out.join("\n");

@@ -23,13 +23,18 @@ export interface Table {
 export function resolveColumns(table: Table): Required<Column>[] {
   const n = table.columns.length;
   table.rows.forEach((row, i) => {
-    if (row.length !== n) throw new RangeError(`table: row ${i} has ${row.length} cells, expected ${n} (one per column)`);
+    if (row.length !== n)
+      throw new RangeError(`table: row ${i} has ${row.length} cells, expected ${n} (one per column)`);
   });
   return table.columns.map((c, j) => {
     const column = typeof c === "string" ? { header: c } : c;
     const filled = table.rows.map((r) => r[j]).filter((v) => v !== null && v !== undefined && v !== "");
     const numeric = filled.length > 0 && filled.every((v) => typeof v === "number");
-    return { header: column.header, align: column.align ?? (numeric ? "right" : "left"), format: column.format ?? ((x: number) => formatNumber(x)) };
+    return {
+      header: column.header,
+      align: column.align ?? (numeric ? "right" : "left"),
+      format: column.format ?? ((x: number) => formatNumber(x)),
+    };
   });
 }
 
@@ -83,8 +88,7 @@ export function csv(table: Table): string {
  * silently becoming null (a diverged run must stay visible).
  */
 export function jsonl(records: readonly object[]): string {
-  const keepNonFinite = (_key: string, v: unknown) =>
-    typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  const keepNonFinite = (_key: string, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
   return records.map((r) => JSON.stringify(r, keepNonFinite)).join("\n") + (records.length ? "\n" : "");
 }
 

@@ -16,7 +16,10 @@ import { decodeHistogram, encodeHistogram, type Histogram } from "./histogram.ts
 
 export const FILE_VERSION = "brain.Event:2";
 
-export interface Scalar { tag: string; value: number }
+export interface Scalar {
+  tag: string;
+  value: number;
+}
 export interface Event {
   /** Seconds since the Unix epoch. */
   wallTime: number;
@@ -34,7 +37,8 @@ export interface Event {
  * than letters, digits, `.`, `_`, `-` in the host are replaced by `_` so the name stays one path segment.
  */
 export function eventFileName(host: string, time: number): string {
-  if (!Number.isFinite(time) || time < 0) throw new RangeError(`eventFileName: time must be seconds since the epoch, got ${time}`);
+  if (!Number.isFinite(time) || time < 0)
+    throw new RangeError(`eventFileName: time must be seconds since the epoch, got ${time}`);
   if (time > 1e11) throw new RangeError(`eventFileName: time ${time} looks like milliseconds; pass seconds`);
   const safeHost = host.replace(/[^A-Za-z0-9._-]/g, "_") || "localhost";
   return `events.out.tfevents.${Math.floor(time)}.${safeHost}`;
@@ -59,11 +63,14 @@ export function readRecords(bytes: Uint8Array): Uint8Array[] {
   let at = 0;
   while (at < bytes.length) {
     if (at + 12 > bytes.length) throw new RangeError(`tfrecord: truncated header at byte ${at}`);
-    if (view.getUint32(at + 8, true) !== maskCrc(crc32c(bytes, at, at + 8))) throw new RangeError(`tfrecord: length CRC mismatch at byte ${at}`);
+    if (view.getUint32(at + 8, true) !== maskCrc(crc32c(bytes, at, at + 8)))
+      throw new RangeError(`tfrecord: length CRC mismatch at byte ${at}`);
     const length = view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
     const end = at + 12 + length;
-    if (end + 4 > bytes.length) throw new RangeError(`tfrecord: record at byte ${at} claims ${length} bytes, past the end`);
-    if (view.getUint32(end, true) !== maskCrc(crc32c(bytes, at + 12, end))) throw new RangeError(`tfrecord: data CRC mismatch in record at byte ${at}`);
+    if (end + 4 > bytes.length)
+      throw new RangeError(`tfrecord: record at byte ${at} claims ${length} bytes, past the end`);
+    if (view.getUint32(end, true) !== maskCrc(crc32c(bytes, at + 12, end)))
+      throw new RangeError(`tfrecord: data CRC mismatch in record at byte ${at}`);
     records.push(bytes.subarray(at + 12, end));
     at = end + 4;
   }
@@ -98,30 +105,41 @@ export class EventWriter {
 
   /** Several scalars of one step in a single event. */
   scalars(values: Record<string, number>, step: number, wallTime?: number): this {
-    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`EventWriter: step must be a non-negative integer, got ${step}`);
+    if (!Number.isSafeInteger(step) || step < 0)
+      throw new RangeError(`EventWriter: step must be a non-negative integer, got ${step}`);
     const entries = Object.entries(values);
     if (entries.length === 0) throw new RangeError("EventWriter: no values to write");
     for (const [tag] of entries) if (tag === "") throw new RangeError("EventWriter: empty tag");
-    this.chunks.push(encodeEvent(wallTime ?? this.clock(), step, (w) => {
-      for (const [tag, value] of entries) {
-        w.bytes(5, new ProtoWriter().bytes(1, new ProtoWriter().string(1, tag).float(2, value).finish()).finish());
-      }
-    }));
+    this.chunks.push(
+      encodeEvent(wallTime ?? this.clock(), step, (w) => {
+        for (const [tag, value] of entries) {
+          w.bytes(5, new ProtoWriter().bytes(1, new ProtoWriter().string(1, tag).float(2, value).finish()).finish());
+        }
+      }),
+    );
     return this;
   }
 
   /** One histogram at a step: Summary.Value { tag = 1; HistogramProto histo = 5 } (see histogram.ts). */
   histogram(tag: string, h: Histogram, step: number, wallTime?: number): this {
-    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`EventWriter: step must be a non-negative integer, got ${step}`);
+    if (!Number.isSafeInteger(step) || step < 0)
+      throw new RangeError(`EventWriter: step must be a non-negative integer, got ${step}`);
     if (tag === "") throw new RangeError("EventWriter: empty tag");
-    this.chunks.push(encodeEvent(wallTime ?? this.clock(), step, (w) => {
-      w.bytes(5, new ProtoWriter().bytes(1, new ProtoWriter().string(1, tag).bytes(5, encodeHistogram(h)).finish()).finish());
-    }));
+    this.chunks.push(
+      encodeEvent(wallTime ?? this.clock(), step, (w) => {
+        w.bytes(
+          5,
+          new ProtoWriter().bytes(1, new ProtoWriter().string(1, tag).bytes(5, encodeHistogram(h)).finish()).finish(),
+        );
+      }),
+    );
     return this;
   }
 
   /** Every record so far: the whole file. */
-  bytes(): Uint8Array { return concat(this.chunks); }
+  bytes(): Uint8Array {
+    return concat(this.chunks);
+  }
 
   /** The records added since the last call (the first call includes the file_version record): for appending to a file. */
   takeNew(): Uint8Array {
@@ -153,7 +171,8 @@ function decodeSummary(summary: Uint8Array): Scalar[] {
   const out: Scalar[] = [];
   for (const v of readFields(summary)) {
     if (v.field !== 1 || v.wire !== WIRE_BYTES) continue;
-    let tag = "", value: number | null = null;
+    let tag = "",
+      value: number | null = null;
     for (const f of readFields(v.bytes)) {
       if (f.field === 1 && f.wire === WIRE_BYTES) tag = new TextDecoder().decode(f.bytes);
       else if (f.field === 2 && f.wire === WIRE_FIXED32) value = f.view.getFloat32(f.offset, true);
@@ -167,7 +186,8 @@ function decodeHistograms(summary: Uint8Array): { tag: string; histogram: Histog
   const out: { tag: string; histogram: Histogram }[] = [];
   for (const v of readFields(summary)) {
     if (v.field !== 1 || v.wire !== WIRE_BYTES) continue;
-    let tag = "", histogram: Histogram | null = null;
+    let tag = "",
+      histogram: Histogram | null = null;
     for (const f of readFields(v.bytes)) {
       if (f.field === 1 && f.wire === WIRE_BYTES) tag = new TextDecoder().decode(f.bytes);
       else if (f.field === 5 && f.wire === WIRE_BYTES) histogram = decodeHistogram(f.bytes);
@@ -180,6 +200,9 @@ function decodeHistograms(summary: Uint8Array): { tag: string; histogram: Histog
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }

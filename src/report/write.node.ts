@@ -19,7 +19,11 @@ const nodeIo: ReportIo = { writeFile, rename };
  * Writes every file under `dir` (created if missing) and returns their paths. Names are relative
  * paths ("plots/loss.svg" creates plots/); names that would leave `dir` are refused.
  */
-export async function writeReport(dir: string, files: Record<string, string | Uint8Array>, io: ReportIo = nodeIo): Promise<string[]> {
+export async function writeReport(
+  dir: string,
+  files: Record<string, string | Uint8Array>,
+  io: ReportIo = nodeIo,
+): Promise<string[]> {
   const targets = Object.entries(files).map(([name, content]) => {
     const clean = normalize(name);
     if (name === "" || isAbsolute(name) || clean === ".." || clean.startsWith(`..${sep}`) || clean === ".") {
@@ -56,19 +60,27 @@ export interface KeptReport {
  * every file goes to a fresh directory under the system's temporary folder. Throws only if that
  * fails too, naming both places.
  */
-export async function keepReport(dir: string, files: Record<string, string | Uint8Array>, io: ReportIo = nodeIo): Promise<KeptReport> {
+export async function keepReport(
+  dir: string,
+  files: Record<string, string | Uint8Array>,
+  io: ReportIo = nodeIo,
+): Promise<KeptReport> {
   try {
     return { dir, files: await writeReport(dir, files, io) };
   } catch (err) {
     if (err instanceof RangeError) throw err; // a bad file name is a bug, not a fault of the disk
     const at = (err as NodeJS.ErrnoException).path;
-    const reason = (err as NodeJS.ErrnoException).code ? `${reasonOf(err)}${at ? ` (${at})` : ""}` : (err as Error).message;
+    const reason = (err as NodeJS.ErrnoException).code
+      ? `${reasonOf(err)}${at ? ` (${at})` : ""}`
+      : (err as Error).message;
     let rescue = "";
     try {
       rescue = rescueDirectory(dir);
       return { dir: rescue, files: await writeReport(rescue, files), rescued: { from: dir, reason } };
     } catch (again) {
-      throw new Error(`could not write the results to '${dir}' (${reason}) nor to '${rescue || "a temporary directory"}' (${reasonOf(again)})`);
+      throw new Error(
+        `could not write the results to '${dir}' (${reason}) nor to '${rescue || "a temporary directory"}' (${reasonOf(again)})`,
+      );
     }
   }
 }

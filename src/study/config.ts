@@ -8,8 +8,20 @@ import type { Study, StudyConfig } from "./study.ts";
 
 /** Options every study has: the seed that fixes its runs and the small setting for tests. */
 export const COMMON_STUDY_OPTIONS = [
-  { name: "seed", type: "int", help: "the seed of data splits, initial weights and batches", default: 0, min: 0, max: 2 ** 31 - 1 },
-  { name: "quick", type: "boolean", help: "the small setting (seconds, for tests and smoke runs); an explicit option wins over it", default: false },
+  {
+    name: "seed",
+    type: "int",
+    help: "the seed of data splits, initial weights and batches",
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+  },
+  {
+    name: "quick",
+    type: "boolean",
+    help: "the small setting (seconds, for tests and smoke runs); an explicit option wins over it",
+    default: false,
+  },
 ] as const satisfies readonly OptionSpec[];
 
 export function studyOptions(study: Study<unknown>): OptionSpec[] {
@@ -21,7 +33,10 @@ export function studyOptions(study: Study<unknown>): OptionSpec[] {
  * `given` holds raw values (numbers, strings, lists, booleans); each is validated with the option
  * table (convertConfigValue), so a config file and the command line fail alike.
  */
-export function resolveStudyConfig<O extends readonly OptionSpec[]>(study: Study<unknown, O>, given: Record<string, unknown> = {}): StudyConfig<O> {
+export function resolveStudyConfig<O extends readonly OptionSpec[]>(
+  study: Study<unknown, O>,
+  given: Record<string, unknown> = {},
+): StudyConfig<O> {
   const options = studyOptions(study);
   const spec = { name: `study ${study.name}`, options };
   const values: Record<string, unknown> = {};
@@ -36,7 +51,8 @@ export function resolveStudyConfig<O extends readonly OptionSpec[]>(study: Study
     else if (quick && o.quickDefault !== undefined) config[o.name] = copy(o.quickDefault);
     else if (o.default !== undefined) config[o.name] = copy(o.default);
   }
-  if (typeof config.seed !== "number" || typeof config.quick !== "boolean") throw new UsageError(`study ${study.name}: seed and quick must be set`);
+  if (typeof config.seed !== "number" || typeof config.quick !== "boolean")
+    throw new UsageError(`study ${study.name}: seed and quick must be set`);
   return config as StudyConfig<O>;
 }
 

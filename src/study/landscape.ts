@@ -25,7 +25,17 @@ import { CATALOGUE, followCatalogue, isStepEntry } from "../optim/catalogue.ts";
 const FUNCTIONS = ["rosenbrock", "beale", "himmelblau", "saddle", "ill-conditioned"] as const;
 const OPTIMIZERS = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lbfgs", "newton", "sophia"] as const;
 type OptimizerName = (typeof OPTIMIZERS)[number];
-const LABEL: Record<OptimizerName, string> = { sgd: "GD", momentum: "Momentum", nesterov: "Nesterov", adagrad: "AdaGrad", rmsprop: "RMSProp", adam: "Adam", lbfgs: "L-BFGS", newton: "Newton", sophia: "Sophia" };
+const LABEL: Record<OptimizerName, string> = {
+  sgd: "GD",
+  momentum: "Momentum",
+  nesterov: "Nesterov",
+  adagrad: "AdaGrad",
+  rmsprop: "RMSProp",
+  adam: "Adam",
+  lbfgs: "L-BFGS",
+  newton: "Newton",
+  sophia: "Sophia",
+};
 
 /**
  * Learning rates per function: `plain` for GD, momentum and Nesterov (chosen near the stability
@@ -41,19 +51,43 @@ export const LEARNING_RATES: Record<string, { plain: number; adaptive: number }>
 };
 
 export const landscapeOptions = [
-  { name: "functions", type: "list", choices: testFunctions.map((f) => f.name), default: [...FUNCTIONS], help: "2-D test functions" },
+  {
+    name: "functions",
+    type: "list",
+    choices: testFunctions.map((f) => f.name),
+    default: [...FUNCTIONS],
+    help: "2-D test functions",
+  },
   { name: "optimizers", type: "list", choices: OPTIMIZERS, default: [...OPTIMIZERS], help: "optimizers to trace" },
   { name: "steps", type: "int", min: 1, default: 500, quickDefault: 100, help: "updates of the first-order methods" },
-  { name: "second-order-steps", type: "int", min: 1, default: 100, quickDefault: 30, help: "iterations of L-BFGS and Newton at most" },
+  {
+    name: "second-order-steps",
+    type: "int",
+    min: 1,
+    default: 100,
+    quickDefault: 30,
+    help: "iterations of L-BFGS and Newton at most",
+  },
   { name: "momentum", type: "number", ...OPEN_UNIT_INTERVAL, default: 0.9, help: "momentum of Momentum and Nesterov" },
-  { name: "lr-scale", type: "number", ...POSITIVE, default: 1, help: "multiplies every learning rate of the built-in table" },
+  {
+    name: "lr-scale",
+    type: "number",
+    ...POSITIVE,
+    default: 1,
+    help: "multiplies every learning rate of the built-in table",
+  },
 ] as const satisfies readonly OptionSpec[];
 
 type Config = StudyConfig<typeof landscapeOptions>;
 /** What one path reads. */
 export type PathSettings = Pick<Config, "steps" | "second-order-steps" | "momentum" | "lr-scale">;
 
-export interface PathResult { points: [number, number][]; values: number[]; lr: number | null; divergedAt: number | null }
+export interface PathResult {
+  points: [number, number][];
+  values: number[];
+  lr: number | null;
+  divergedAt: number | null;
+}
 
 /**
  * The one divergence rule of every row: a path diverged at the first step whose point lies farther
@@ -63,9 +97,12 @@ export interface PathResult { points: [number, number][]; values: number[]; lr: 
 export const DIVERGED_BEYOND = 1e6;
 
 function cutAtDivergence(r: PathResult): PathResult {
-  const k = r.points.findIndex(([x, y], i) => !(Math.abs(x) <= DIVERGED_BEYOND && Math.abs(y) <= DIVERGED_BEYOND && Number.isFinite(r.values[i])));
+  const k = r.points.findIndex(
+    ([x, y], i) => !(Math.abs(x) <= DIVERGED_BEYOND && Math.abs(y) <= DIVERGED_BEYOND && Number.isFinite(r.values[i])),
+  );
   if (k < 0) return r;
-  if (k === 0) throw new RangeError(`landscape: the start (${r.points[0].join(", ")}) is already beyond ±${DIVERGED_BEYOND}`);
+  if (k === 0)
+    throw new RangeError(`landscape: the start (${r.points[0].join(", ")}) is already beyond ±${DIVERGED_BEYOND}`);
   // The point that crossed the line is kept when finite, so the path is drawn leaving the frame.
   const keep = Number.isFinite(r.values[k]) && r.points[k].every(Number.isFinite) ? k + 1 : k;
   return { ...r, points: r.points.slice(0, keep), values: r.values.slice(0, keep), divergedAt: k };
@@ -77,24 +114,41 @@ function objectiveOf(f: TestFunction): Required<Objective> {
     dim: 2,
     valueAndGrad: (w) => ({ value: f.value(w[0], w[1]), grad: Float64Array.from(f.gradient(w[0], w[1])) }),
     hvp: (w, v) => {
-      const p = f.gradient(w[0] + eps * v[0], w[1] + eps * v[1]), m = f.gradient(w[0] - eps * v[0], w[1] - eps * v[1]);
+      const p = f.gradient(w[0] + eps * v[0], w[1] + eps * v[1]),
+        m = f.gradient(w[0] - eps * v[0], w[1] - eps * v[1]);
       return Float64Array.of((p[0] - m[0]) / (2 * eps), (p[1] - m[1]) / (2 * eps));
     },
   };
 }
 
-function secondOrderPath(f: TestFunction, make: (o: Objective, w0: number[]) => Minimizer, maxSteps: number): PathResult {
+function secondOrderPath(
+  f: TestFunction,
+  make: (o: Objective, w0: number[]) => Minimizer,
+  maxSteps: number,
+): PathResult {
   const m = make(objectiveOf(f), [...f.starts[0]]);
-  const points: [number, number][] = [[m.w[0], m.w[1]]], values = [m.value];
+  const points: [number, number][] = [[m.w[0], m.w[1]]],
+    values = [m.value];
   let divergedAt: number | null = null;
   while (m.iteration < maxSteps && Math.hypot(...m.grad) > 1e-10) {
     let moved: boolean;
-    try { moved = m.step(); } catch { moved = false; }
+    try {
+      moved = m.step();
+    } catch {
+      moved = false;
+    }
     if (!moved) break;
     const w = m.w;
     points.push([w[0], w[1]]);
     values.push(m.value);
-    if (!Number.isFinite(m.value) || !w.every(Number.isFinite) || Math.max(Math.abs(w[0]), Math.abs(w[1])) > DIVERGED_BEYOND) { divergedAt = m.iteration; break; }
+    if (
+      !Number.isFinite(m.value) ||
+      !w.every(Number.isFinite) ||
+      Math.max(Math.abs(w[0]), Math.abs(w[1])) > DIVERGED_BEYOND
+    ) {
+      divergedAt = m.iteration;
+      break;
+    }
   }
   return cutAtDivergence({ points, values, lr: null, divergedAt });
 }
@@ -105,12 +159,19 @@ export function tracePath(fnName: string, optimizer: OptimizerName, config: Path
   if (optimizer === "newton") return secondOrderPath(f, (o, w0) => new Newton(o, w0), config["second-order-steps"]);
   const rates = LEARNING_RATES[fnName] ?? { plain: 1e-3, adaptive: 0.05 };
   // Sophia steps like an adaptive first-order method (at most lr per coordinate), on the f64 path.
-  if (optimizer === "sophia") return { ...secondOrderPath(f, (o, w0) => new Sophia(o, w0, { lr: rates.adaptive * config["lr-scale"] }), config.steps), lr: rates.adaptive * config["lr-scale"] };
+  if (optimizer === "sophia")
+    return {
+      ...secondOrderPath(f, (o, w0) => new Sophia(o, w0, { lr: rates.adaptive * config["lr-scale"] }), config.steps),
+      lr: rates.adaptive * config["lr-scale"],
+    };
   const adaptive = optimizer === "adagrad" || optimizer === "rmsprop" || optimizer === "adam";
   const lr = (adaptive ? rates.adaptive : rates.plain) * config["lr-scale"];
-  const spec = optimizer === "momentum" ? { name: "sgd", options: { lr, momentum: config.momentum } }
-    : optimizer === "nesterov" ? { name: "sgd", options: { lr, momentum: config.momentum, nesterov: true } }
-    : { name: optimizer, options: { lr } };
+  const spec =
+    optimizer === "momentum"
+      ? { name: "sgd", options: { lr, momentum: config.momentum } }
+      : optimizer === "nesterov"
+        ? { name: "sgd", options: { lr, momentum: config.momentum, nesterov: true } }
+        : { name: optimizer, options: { lr } };
   const t = runTrajectory({ fn: f, optimizer: spec, steps: config.steps });
   return cutAtDivergence({ points: t.points, values: t.losses, lr, divergedAt: t.divergedAt });
 }
@@ -118,12 +179,22 @@ export function tracePath(fnName: string, optimizer: OptimizerName, config: Path
 /** What happened, in words: judged from the end point against the function's minima and stationary points. */
 export function outcome(f: TestFunction, r: PathResult): { distance: number | null; verdict: string } {
   const [x, y] = r.points[r.points.length - 1];
-  const nearest = (ps: readonly (readonly [number, number])[]) => Math.min(...ps.map(([a, b]) => Math.hypot(x - a, y - b)));
+  const nearest = (ps: readonly (readonly [number, number])[]) =>
+    Math.min(...ps.map(([a, b]) => Math.hypot(x - a, y - b)));
   const distance = f.minima.length ? nearest(f.minima) : null;
-  if (r.divergedAt !== null) return { distance, verdict: f.minima.length ? `diverged at step ${r.divergedAt}` : `ran off to −∞ (step ${r.divergedAt})` };
+  if (r.divergedAt !== null)
+    return {
+      distance,
+      verdict: f.minima.length ? `diverged at step ${r.divergedAt}` : `ran off to −∞ (step ${r.divergedAt})`,
+    };
   if (distance !== null && distance < 1e-3) return { distance, verdict: "converged" };
-  if (f.stationary.length && nearest(f.stationary) < 1e-2) return { distance, verdict: f.minima.length ? "stuck at a stationary point" : "stuck at the saddle" };
-  if (!f.minima.length) return { distance, verdict: f.value(x, y) < f.value(...f.starts[0]) - 1 ? "escaped the saddle" : "still near the start" };
+  if (f.stationary.length && nearest(f.stationary) < 1e-2)
+    return { distance, verdict: f.minima.length ? "stuck at a stationary point" : "stuck at the saddle" };
+  if (!f.minima.length)
+    return {
+      distance,
+      verdict: f.value(x, y) < f.value(...f.starts[0]) - 1 ? "escaped the saddle" : "still near the start",
+    };
   return { distance, verdict: distance !== null && distance < 0.1 ? "close, not converged" : "not converged" };
 }
 
@@ -131,10 +202,13 @@ type Spec = RunSpec & { fn: string; optimizer: OptimizerName };
 
 export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = {
   name: "landscape",
-  summary: "Optimizer trajectories on Rosenbrock, Beale, Himmelblau, the saddle x² − y² and an ill-conditioned quadratic, over contour plots (deterministic from fixed start points, so no --seeds)",
+  summary:
+    "Optimizer trajectories on Rosenbrock, Beale, Himmelblau, the saddle x² − y² and an ill-conditioned quadratic, over contour plots (deterministic from fixed start points, so no --seeds)",
   options: landscapeOptions,
   plan(config) {
-    return config.functions.flatMap((fn) => config.optimizers.map((optimizer) => ({ id: `${fn}/${optimizer}`, fn, optimizer })));
+    return config.functions.flatMap((fn) =>
+      config.optimizers.map((optimizer) => ({ id: `${fn}/${optimizer}`, fn, optimizer })),
+    );
   },
   async run(spec, config, ctx) {
     const r = tracePath(spec.fn, spec.optimizer, config);
@@ -150,30 +224,66 @@ export const landscapeStudy: Study<PathResult, typeof landscapeOptions, Spec> = 
       if (!runs.length) continue;
       for (const { spec, result } of runs) {
         const o = outcome(f, result);
-        rows.push([f.label, LABEL[spec.optimizer], result.lr ?? "line search", result.points.length - 1, result.values[result.values.length - 1], o.distance ?? "—", result.divergedAt !== null ? "yes" : "no", o.verdict]);
+        rows.push([
+          f.label,
+          LABEL[spec.optimizer],
+          result.lr ?? "line search",
+          result.points.length - 1,
+          result.values[result.values.length - 1],
+          o.distance ?? "—",
+          result.divergedAt !== null ? "yes" : "no",
+          o.verdict,
+        ]);
         result.values.forEach((v, k) => report.metrics.push({ run: spec.id, step: k, value: v }));
       }
       const contour = contourPlot({
-        title: `${f.label}: ${f.formula}`, xLabel: "x", yLabel: "y", f: (x, y) => f.value(x, y),
-        xRange: [...f.view.x] as [number, number], yRange: [...f.view.y] as [number, number],
+        title: `${f.label}: ${f.formula}`,
+        xLabel: "x",
+        yLabel: "y",
+        f: (x, y) => f.value(x, y),
+        xRange: [...f.view.x] as [number, number],
+        yRange: [...f.view.y] as [number, number],
         trajectories: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer], points: result.points })),
-        minimum: f.minima.length ? [...f.minima[0]] as [number, number] : undefined,
+        minimum: f.minima.length ? ([...f.minima[0]] as [number, number]) : undefined,
       });
       const positive = runs.every(({ result }) => result.values.every((v) => !(v < 0)));
       const values = lineChart({
-        title: `${f.label}: f along the path`, xLabel: "step", yLabel: positive ? "f (log)" : "f", logY: positive,
-        series: runs.map(({ spec, result }) => ({ name: LABEL[spec.optimizer], points: result.values.map((v, k) => [k, positive ? Math.max(v, 1e-16) : v] as [number, number]) })),
+        title: `${f.label}: f along the path`,
+        xLabel: "step",
+        yLabel: positive ? "f (log)" : "f",
+        logY: positive,
+        series: runs.map(({ spec, result }) => ({
+          name: LABEL[spec.optimizer],
+          points: result.values.map((v, k) => [k, positive ? Math.max(v, 1e-16) : v] as [number, number]),
+        })),
       });
-      report.sections.push({ heading: f.label, markdown: `${f.formula}; start (${f.starts[0].join(", ")}).`, svgs: [{ name: `landscape-${fn}`, svg: contour }, { name: `landscape-${fn}-values`, svg: values }] });
+      report.sections.push({
+        heading: f.label,
+        markdown: `${f.formula}; start (${f.starts[0].join(", ")}).`,
+        svgs: [
+          { name: `landscape-${fn}`, svg: contour },
+          { name: `landscape-${fn}-values`, svg: values },
+        ],
+      });
     }
     const table: Table & { caption: string } = {
       caption: `Where each optimizer ended: first-order methods ${config.steps} steps (f32), L-BFGS and Newton at most ${config["second-order-steps"]} iterations (f64); momentum ${config.momentum}. Diverged, the same rule for every row: the path reached a point beyond ±${DIVERGED_BEYOND.toExponential().replace("e+", "e")} in x or y (every view and minimum lies within 10 of the origin), or a non-finite point or value; it ends at that step, and on the saddle (unbounded below) that is running off to −∞`,
-      columns: ["Function", "Optimizer", "Learning rate", { header: "Steps", format: String }, "Final f", "Distance to nearest minimum", "Diverged", "Outcome"],
+      columns: [
+        "Function",
+        "Optimizer",
+        "Learning rate",
+        { header: "Steps", format: String },
+        "Final f",
+        "Distance to nearest minimum",
+        "Diverged",
+        "Outcome",
+      ],
       rows,
     };
     report.sections.unshift({
       heading: "Summary",
-      markdown: "GD's learning rate on the ill-conditioned quadratic is 0.019, just under 2/λmax = 0.02: the y coordinate flips sign every step while x crawls at rate 1 − 0.019. " +
+      markdown:
+        "GD's learning rate on the ill-conditioned quadratic is 0.019, just under 2/λmax = 0.02: the y coordinate flips sign every step while x crawls at rate 1 − 0.019. " +
         "Heavy-ball momentum μ is stable on a quadratic mode while lr·λ < 2(1 + μ), Nesterov only while lr·λ < 2(1 + μ)/(1 + 2μ) (3.8 and ≈ 1.36 for μ = 0.9): at the same learning rate Nesterov can diverge where momentum converges. " +
         "On the saddle (start 0.001 off the x axis) the gradient methods escape, the y component growing by (1 + 2lr) per step; the pure Newton step −H⁻¹∇f would land exactly on the saddle point, but our Newton is damped (H + λI must be positive definite) so on the indefinite Hessian it falls back towards gradient steps and escapes too.\n\n" +
         "The learning rates are fixed per function (a table in the source, scaled by --lr-scale), not tuned: the table says where each method ended with them, nothing more.\n\n" +

@@ -46,21 +46,33 @@ export function order(a: Coefficients): { order: number; leadingConstant: number
 
 /** Roots of z³ + b z² + c z + d (Durand–Kerner; enough for the cubics here), as [re, im] pairs. */
 export function cubicRoots(b: number, c: number, d: number): [number, number][] {
-  let roots: [number, number][] = [[0.4, 0.9], [-0.65, 0.72], [0.1, -0.98]];
-  const mul = (p: [number, number], q: [number, number]): [number, number] => [p[0] * q[0] - p[1] * q[1], p[0] * q[1] + p[1] * q[0]];
+  let roots: [number, number][] = [
+    [0.4, 0.9],
+    [-0.65, 0.72],
+    [0.1, -0.98],
+  ];
+  const mul = (p: [number, number], q: [number, number]): [number, number] => [
+    p[0] * q[0] - p[1] * q[1],
+    p[0] * q[1] + p[1] * q[0],
+  ];
   const evalAt = (z: [number, number]): [number, number] => {
     let v: [number, number] = [1, 0];
     v = [v[0] * z[0] - v[1] * z[1] + b, v[0] * z[1] + v[1] * z[0]];
-    v = mul(v, z); v[0] += c;
-    v = mul(v, z); v[0] += d;
+    v = mul(v, z);
+    v[0] += c;
+    v = mul(v, z);
+    v[0] += d;
     return v;
   };
   for (let iter = 0; iter < 500; iter++) {
     let moved = 0;
     roots = roots.map((z, i) => {
       let den: [number, number] = [1, 0];
-      roots.forEach((w, j) => { if (j !== i) den = mul(den, [z[0] - w[0], z[1] - w[1]]); });
-      const num = evalAt(z), m = den[0] ** 2 + den[1] ** 2;
+      roots.forEach((w, j) => {
+        if (j !== i) den = mul(den, [z[0] - w[0], z[1] - w[1]]);
+      });
+      const num = evalAt(z),
+        m = den[0] ** 2 + den[1] ** 2;
       const step: [number, number] = [(num[0] * den[0] + num[1] * den[1]) / m, (num[1] * den[0] - num[0] * den[1]) / m];
       moved = Math.max(moved, Math.hypot(step[0], step[1]));
       return [z[0] - step[0], z[1] - step[1]];
@@ -87,9 +99,17 @@ export const spectralRadius = (roots: [number, number][]) => Math.max(...roots.m
  */
 export function stabilityLimit(a: Coefficients): number {
   const stable = (x: number) => spectralRadius(stabilityRoots(a, x)) < 1 - 1e-12;
-  let lo = 1e-6, hi = lo;
-  while (stable(hi) && hi < 100) { lo = hi; hi += 0.01; }
-  for (let i = 0; i < 60; i++) { const mid = (lo + hi) / 2; if (stable(mid)) lo = mid; else hi = mid; }
+  let lo = 1e-6,
+    hi = lo;
+  while (stable(hi) && hi < 100) {
+    lo = hi;
+    hi += 0.01;
+  }
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (stable(mid)) lo = mid;
+    else hi = mid;
+  }
   return lo;
 }
 
@@ -98,7 +118,11 @@ export class QuadraticFlow {
   readonly q: Float64Array[];
   readonly coords: Float64Array;
 
-  constructor(readonly eigenvalues: readonly number[], readonly w0: Float64Array, seed: number) {
+  constructor(
+    readonly eigenvalues: readonly number[],
+    readonly w0: Float64Array,
+    seed: number,
+  ) {
     const d = eigenvalues.length;
     if (w0.length !== d) throw new RangeError(`QuadraticFlow: W₀ has ${w0.length} values, expected ${d}`);
     const rng = new Random(seed);
@@ -106,7 +130,10 @@ export class QuadraticFlow {
     this.q = [];
     for (let j = 0; j < d; j++) {
       const v = Float64Array.from({ length: d }, () => rng.normal());
-      for (const u of this.q) { const c = dotf(v, u); for (let i = 0; i < d; i++) v[i] -= c * u[i]; }
+      for (const u of this.q) {
+        const c = dotf(v, u);
+        for (let i = 0; i < d; i++) v[i] -= c * u[i];
+      }
       const n = Math.sqrt(dotf(v, v));
       this.q.push(v.map((x) => x / n));
     }
@@ -116,23 +143,44 @@ export class QuadraticFlow {
   /** ∇L(W) = AW. */
   gradient(w: Float64Array): Float64Array {
     const out = new Float64Array(w.length);
-    this.q.forEach((u, j) => { const c = this.eigenvalues[j] * dotf(u, w); for (let i = 0; i < w.length; i++) out[i] += c * u[i]; });
+    this.q.forEach((u, j) => {
+      const c = this.eigenvalues[j] * dotf(u, w);
+      for (let i = 0; i < w.length; i++) out[i] += c * u[i];
+    });
     return out;
   }
 
   /** W(t) = Q e^{−Λt} Qᵀ W₀ (any real t: negative t gives the history before the start). */
   exact(t: number): Float64Array {
     const out = new Float64Array(this.w0.length);
-    this.q.forEach((u, j) => { const c = Math.exp(-this.eigenvalues[j] * t) * this.coords[j]; for (let i = 0; i < out.length; i++) out[i] += c * u[i]; });
+    this.q.forEach((u, j) => {
+      const c = Math.exp(-this.eigenvalues[j] * t) * this.coords[j];
+      for (let i = 0; i < out.length; i++) out[i] += c * u[i];
+    });
     return out;
   }
 }
 
-function dotf(a: ArrayLike<number>, b: ArrayLike<number>): number { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
-const distance = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2; return Math.sqrt(s); };
+function dotf(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+const distance = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+};
 
 /** One step of the scheme from (W_k, W_{k−1}, W_{k−2}). */
-export function multistep(flow: QuadraticFlow, a: Coefficients, h: number, wk: Float64Array, wk1: Float64Array, wk2: Float64Array): Float64Array {
+export function multistep(
+  flow: QuadraticFlow,
+  a: Coefficients,
+  h: number,
+  wk: Float64Array,
+  wk1: Float64Array,
+  wk2: Float64Array,
+): Float64Array {
   const g = flow.gradient(wk);
   return wk.map((x, i) => a[0] * x + a[1] * wk1[i] + a[2] * wk2[i] - h * g[i]);
 }
@@ -146,20 +194,38 @@ export function localError(flow: QuadraticFlow, a: Coefficients, h: number, t: n
  * ‖W_N − W(T)‖ after N = T/h steps. `start`: "exact" seeds W_{−1}, W_{−2} with the exact flow
  * backwards; "optimizer" seeds both with W₀, as the tmsgd optimizer does at its first update.
  */
-export function globalError(flow: QuadraticFlow, a: Coefficients, h: number, horizon: number, start: "exact" | "optimizer"): number {
+export function globalError(
+  flow: QuadraticFlow,
+  a: Coefficients,
+  h: number,
+  horizon: number,
+  start: "exact" | "optimizer",
+): number {
   const steps = Math.round(horizon / h);
   let w2: Float64Array = start === "exact" ? flow.exact(-2 * h) : flow.w0.slice();
   let w1: Float64Array = start === "exact" ? flow.exact(-h) : flow.w0.slice();
   let w: Float64Array = flow.w0.slice();
-  for (let k = 0; k < steps; k++) { const next = multistep(flow, a, h, w, w1, w2); w2 = w1; w1 = w; w = next; }
+  for (let k = 0; k < steps; k++) {
+    const next = multistep(flow, a, h, w, w1, w2);
+    w2 = w1;
+    w1 = w;
+    w = next;
+  }
   return distance(w, flow.exact(steps * h));
 }
 
 /** Least-squares slope of log(err) against log(h): the measured order of the error. */
 export function logLogSlope(hs: readonly number[], errors: readonly number[]): number {
-  const x = hs.map(Math.log), y = errors.map(Math.log), n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let num = 0, den = 0;
-  for (let i = 0; i < n; i++) { num += (x[i] - mx) * (y[i] - my); den += (x[i] - mx) ** 2; }
+  const x = hs.map(Math.log),
+    y = errors.map(Math.log),
+    n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n,
+    my = y.reduce((s, v) => s + v, 0) / n;
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (x[i] - mx) * (y[i] - my);
+    den += (x[i] - mx) ** 2;
+  }
   return num / den;
 }

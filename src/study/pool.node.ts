@@ -11,7 +11,9 @@ import type { Execute } from "./runner.ts";
 /** Where the worker module is: next to the bundle (build/cli/), or the last build when running from source. */
 function workerUrl(): URL {
   const here = import.meta.url;
-  const url = here.endsWith(".ts") ? new URL("../../build/cli/study-worker.mjs", here) : new URL("./study-worker.mjs", here);
+  const url = here.endsWith(".ts")
+    ? new URL("../../build/cli/study-worker.mjs", here)
+    : new URL("./study-worker.mjs", here);
   if (!existsSync(url)) throw new Error(`--workers needs the built worker ${url.pathname}; run \`npm run build:cli\``);
   return url;
 }
@@ -22,18 +24,36 @@ export type WorkerReply =
   | { type: "done"; result: unknown }
   | { type: "error"; message: string; name: string };
 
-export interface Pool { execute: Execute; close(): Promise<void> }
+export interface Pool {
+  execute: Execute;
+  close(): Promise<void>;
+}
 
 export function workerPool(size: number, study: string, config: StudyConfig, signal?: AbortSignal): Pool {
   const url = workerUrl();
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   const waiting: ((w: Worker) => void)[] = [];
-  for (let i = 0; i < size; i++) { const w = new Worker(url); all.add(w); idle.push(w); }
-  const acquire = () => new Promise<Worker>((resolve) => { const w = idle.pop(); if (w) resolve(w); else waiting.push(resolve); });
-  const release = (w: Worker) => { const next = waiting.shift(); if (next) next(w); else idle.push(w); };
+  for (let i = 0; i < size; i++) {
+    const w = new Worker(url);
+    all.add(w);
+    idle.push(w);
+  }
+  const acquire = () =>
+    new Promise<Worker>((resolve) => {
+      const w = idle.pop();
+      if (w) resolve(w);
+      else waiting.push(resolve);
+    });
+  const release = (w: Worker) => {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  };
   const abortError = () => new DOMException("interrupted", "AbortError");
-  const onAbort = () => { for (const w of all) void w.terminate(); };
+  const onAbort = () => {
+    for (const w of all) void w.terminate();
+  };
   signal?.addEventListener("abort", onAbort, { once: true });
 
   const execute: Execute = async (spec, progress) => {
@@ -47,9 +67,19 @@ export function workerPool(size: number, study: string, config: StudyConfig, sig
           if (m.type === "done") resolve(m.result);
           else reject(Object.assign(new Error(m.message), { name: m.name }));
         };
-        const onError = (e: Error) => { cleanup(); reject(e); };
-        const onExit = () => { cleanup(); reject(signal?.aborted ? abortError() : new Error(`the worker running '${spec.id}' exited`)); };
-        const cleanup = () => { w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit); };
+        const onError = (e: Error) => {
+          cleanup();
+          reject(e);
+        };
+        const onExit = () => {
+          cleanup();
+          reject(signal?.aborted ? abortError() : new Error(`the worker running '${spec.id}' exited`));
+        };
+        const cleanup = () => {
+          w.off("message", onMessage);
+          w.off("error", onError);
+          w.off("exit", onExit);
+        };
         w.on("message", onMessage);
         w.on("error", onError);
         w.on("exit", onExit);

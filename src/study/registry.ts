@@ -15,7 +15,17 @@ import { convexStudy } from "./convex.ts";
 import { hessianStudy } from "./hessian.ts";
 import { microscopeStudy } from "./microscope.ts";
 
-export const STUDIES: readonly Study[] = [optimizersStudy, regularizationStudy, mnistStudy, karateStudy, tmsgdStudy, landscapeStudy, convexStudy, hessianStudy, microscopeStudy];
+export const STUDIES: readonly Study[] = [
+  optimizersStudy,
+  regularizationStudy,
+  mnistStudy,
+  karateStudy,
+  tmsgdStudy,
+  landscapeStudy,
+  convexStudy,
+  hessianStudy,
+  microscopeStudy,
+];
 
 export const studyNames = () => STUDIES.map((s) => s.name);
 

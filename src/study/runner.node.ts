@@ -8,7 +8,19 @@ import { join } from "node:path";
 import type { RunSpec, Study, StudyConfig } from "./study.ts";
 import { keepReport } from "../report/write.node.ts";
 import { prepareDirectory } from "../train/destination.node.ts";
-import { checkPlan, decodeJson, executeRuns, renderOutputs, resultsFile, RunFailure, sliceShard, type Finished, type ResultsFile, type RunEvent, type Shard } from "./runner.ts";
+import {
+  checkPlan,
+  decodeJson,
+  executeRuns,
+  renderOutputs,
+  resultsFile,
+  RunFailure,
+  sliceShard,
+  type Finished,
+  type ResultsFile,
+  type RunEvent,
+  type Shard,
+} from "./runner.ts";
 import { workerPool } from "./pool.node.ts";
 
 export interface RunStudyOptions {
@@ -24,12 +36,19 @@ export interface RunStudyOptions {
 }
 
 export interface StudyOutcome {
-  dir: string; files: string[]; file: ResultsFile; interrupted: boolean;
+  dir: string;
+  files: string[];
+  file: ResultsFile;
+  interrupted: boolean;
   /** Set when the report could not be written where asked (after the runs) and went to `dir` instead. */
   rescued?: { from: string; reason: string };
 }
 
-export const timestamp = (d = new Date()) => d.toISOString().replace(/\.\d+Z$/, "Z").replace(/[:]/g, "-");
+export const timestamp = (d = new Date()) =>
+  d
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[:]/g, "-");
 
 export function defaultOut(study: string, shard?: Shard | null): string {
   return join("runs", `${study}${shard ? `-shard${shard.index}of${shard.count}` : ""}-${timestamp()}`);
@@ -43,10 +62,19 @@ export async function runStudy(study: Study, config: StudyConfig, o: RunStudyOpt
   const mine = sliceShard(plan, o.shard);
   const workers = Math.max(1, o.workers ?? 1);
   const pool = workers > 1 ? workerPool(Math.min(workers, mine.length || 1), study.name, config, o.signal) : null;
-  let finished: Finished[], interrupted: boolean, failure: RunFailure | null = null;
+  let finished: Finished[],
+    interrupted: boolean,
+    failure: RunFailure | null = null;
   try {
-    const execute = pool?.execute ?? ((spec: RunSpec, progress: (f: number, s: string) => void) => study.run(spec, config, { progress, signal: o.signal }));
-    ({ finished, interrupted } = await executeRuns(mine, execute, { concurrency: workers, signal: o.signal, onEvent: o.onEvent }));
+    const execute =
+      pool?.execute ??
+      ((spec: RunSpec, progress: (f: number, s: string) => void) =>
+        study.run(spec, config, { progress, signal: o.signal }));
+    ({ finished, interrupted } = await executeRuns(mine, execute, {
+      concurrency: workers,
+      signal: o.signal,
+      onEvent: o.onEvent,
+    }));
   } catch (e) {
     if (!(e instanceof RunFailure)) throw e;
     failure = e;
@@ -65,12 +93,21 @@ export async function runStudy(study: Study, config: StudyConfig, o: RunStudyOpt
 export async function readResults(path: string): Promise<ResultsFile> {
   const target = path.endsWith(".json") ? path : join(path, "results.json");
   let text: string;
-  try { text = await readFile(target, "utf8"); } catch (e) {
+  try {
+    text = await readFile(target, "utf8");
+  } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new RangeError(code === "ENOTDIR" ? `merge: '${path}' is a file, not a shard's directory or results.json` : code === "EISDIR" ? `merge: '${target}' is a directory, not a results file` : `merge: no results at ${target}`);
+    throw new RangeError(
+      code === "ENOTDIR"
+        ? `merge: '${path}' is a file, not a shard's directory or results.json`
+        : code === "EISDIR"
+          ? `merge: '${target}' is a directory, not a results file`
+          : `merge: no results at ${target}`,
+    );
   }
   const file = decodeJson(text) as ResultsFile;
-  if (file?.format !== "descent-results" || file.version !== 1) throw new RangeError(`merge: ${target} is not a descent results file`);
+  if (file?.format !== "descent-results" || file.version !== 1)
+    throw new RangeError(`merge: ${target} is not a descent results file`);
   return file;
 }
 
@@ -78,24 +115,35 @@ export async function readResults(path: string): Promise<ResultsFile> {
  * Combines slices into the whole plan's results, checking they belong together (same study,
  * same config, same plan) and that no run is missing or given twice, then writes the report.
  */
-export async function mergeShards(paths: readonly string[], find: (name: string) => Study, o: { out?: string; command?: string } = {}): Promise<StudyOutcome> {
+export async function mergeShards(
+  paths: readonly string[],
+  find: (name: string) => Study,
+  o: { out?: string; command?: string } = {},
+): Promise<StudyOutcome> {
   if (paths.length === 0) throw new RangeError("merge: give at least one shard directory");
   if (o.out !== undefined) prepareDirectory(o.out, "merged report directory");
   const files = await Promise.all(paths.map(readResults));
   const first = files[0];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   files.forEach((f, i) => {
-    if (f.study !== first.study) throw new RangeError(`merge: ${paths[i]} is study '${f.study}', ${paths[0]} is '${first.study}'`);
-    if (!same(f.config, first.config)) throw new RangeError(`merge: ${paths[i]} was run with another config than ${paths[0]}`);
+    if (f.study !== first.study)
+      throw new RangeError(`merge: ${paths[i]} is study '${f.study}', ${paths[0]} is '${first.study}'`);
+    if (!same(f.config, first.config))
+      throw new RangeError(`merge: ${paths[i]} was run with another config than ${paths[0]}`);
     if (!same(f.plan, first.plan)) throw new RangeError(`merge: ${paths[i]} has another plan than ${paths[0]}`);
   });
   const byId = new Map<string, Finished>();
-  files.forEach((f, i) => f.results.forEach((r) => {
-    if (byId.has(r.spec.id)) throw new RangeError(`merge: run '${r.spec.id}' appears twice (again in ${paths[i]})`);
-    byId.set(r.spec.id, r);
-  }));
+  files.forEach((f, i) =>
+    f.results.forEach((r) => {
+      if (byId.has(r.spec.id)) throw new RangeError(`merge: run '${r.spec.id}' appears twice (again in ${paths[i]})`);
+      byId.set(r.spec.id, r);
+    }),
+  );
   const missing = first.plan.filter((id) => !byId.has(id));
-  if (missing.length) throw new RangeError(`merge: ${missing.length} run(s) missing: ${missing.join(", ")}; give every shard's directory`);
+  if (missing.length)
+    throw new RangeError(
+      `merge: ${missing.length} run(s) missing: ${missing.join(", ")}; give every shard's directory`,
+    );
   const study = find(first.study);
   const dir = o.out ?? join("runs", `${study.name}-merged-${timestamp()}`);
   if (o.out === undefined) prepareDirectory(dir, "merged report directory"); // named after the study, so known only now

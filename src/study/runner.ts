@@ -10,13 +10,17 @@ import { markdownTable, csv, jsonl } from "../report/table.ts";
 import { htmlReport } from "../report/html.ts";
 import { EventWriter, eventFileName } from "../report/tensorboard.ts";
 
-export interface Shard { index: number; count: number }
+export interface Shard {
+  index: number;
+  count: number;
+}
 
 /** "i/n" with 1 ≤ i ≤ n. */
 export function parseShard(raw: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
   if (!m) throw new RangeError(`a shard is i/n (for example 2/4), got '${raw}'`);
-  const index = Number(m[1]), count = Number(m[2]);
+  const index = Number(m[1]),
+    count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) throw new RangeError(`shard ${raw}: need 1 ≤ i ≤ n`);
   return { index, count };
 }
@@ -39,7 +43,10 @@ export function checkPlan(study: Study, plan: readonly RunSpec[]): void {
   }
 }
 
-export interface Finished { spec: RunSpec; result: unknown }
+export interface Finished {
+  spec: RunSpec;
+  result: unknown;
+}
 
 export type RunEvent =
   | { type: "start"; spec: RunSpec; position: number; total: number }
@@ -50,7 +57,11 @@ export type Execute = (spec: RunSpec, progress: (fraction: number, status: strin
 
 /** A run failed with an error (not a divergence, which is a result): the others that finished are kept. */
 export class RunFailure extends Error {
-  constructor(readonly spec: RunSpec, readonly error: unknown, readonly finished: Finished[]) {
+  constructor(
+    readonly spec: RunSpec,
+    readonly error: unknown,
+    readonly finished: Finished[],
+  ) {
     super(`run '${spec.id}' failed: ${error instanceof Error ? error.message : String(error)}`);
     this.name = "RunFailure";
   }
@@ -62,17 +73,28 @@ const isAbort = (e: unknown) => e instanceof Error && e.name === "AbortError";
  * Runs the specs, at most `concurrency` at a time, and returns the finished ones in plan order.
  * On abort no new run starts; runs in flight end as the executor sees the signal; `interrupted` says so.
  */
-export async function executeRuns(specs: readonly RunSpec[], execute: Execute, { concurrency = 1, signal, onEvent }: { concurrency?: number; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}): Promise<{ finished: Finished[]; interrupted: boolean }> {
+export async function executeRuns(
+  specs: readonly RunSpec[],
+  execute: Execute,
+  {
+    concurrency = 1,
+    signal,
+    onEvent,
+  }: { concurrency?: number; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
+): Promise<{ finished: Finished[]; interrupted: boolean }> {
   const done = new Map<number, unknown>();
   let next = 0;
   let failure = null as { spec: RunSpec; error: unknown } | null;
   const worker = async () => {
     while (next < specs.length && !signal?.aborted && !failure) {
-      const k = next++, spec = specs[k];
+      const k = next++,
+        spec = specs[k];
       onEvent?.({ type: "start", spec, position: k, total: specs.length });
       const t0 = performance.now();
       try {
-        const result = await execute(spec, (fraction, status) => onEvent?.({ type: "progress", spec, fraction, status }));
+        const result = await execute(spec, (fraction, status) =>
+          onEvent?.({ type: "progress", spec, fraction, status }),
+        );
         done.set(k, result);
         onEvent?.({ type: "done", spec, seconds: (performance.now() - t0) / 1000 });
       } catch (e) {
@@ -109,21 +131,40 @@ export function encodeJson(value: unknown): string {
 }
 
 export function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_k, v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v));
+  return JSON.parse(text, (_k, v) =>
+    v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v,
+  );
 }
 
-export function resultsFile(study: Study, config: StudyConfig, plan: readonly RunSpec[], finished: Finished[], shard: Shard | null): ResultsFile {
+export function resultsFile(
+  study: Study,
+  config: StudyConfig,
+  plan: readonly RunSpec[],
+  finished: Finished[],
+  shard: Shard | null,
+): ResultsFile {
   const expected = sliceShard(plan, shard).length;
   return {
-    format: "descent-results", version: 1, study: study.name, config, plan: plan.map((s) => s.id), shard,
-    runIds: finished.map((f) => f.spec.id), complete: finished.length === expected, results: finished,
+    format: "descent-results",
+    version: 1,
+    study: study.name,
+    config,
+    plan: plan.map((s) => s.id),
+    shard,
+    runIds: finished.map((f) => f.spec.id),
+    complete: finished.length === expected,
+    results: finished,
   };
 }
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 
 /** Every file of a report directory, from the results. `wallTime` (seconds) stamps the TensorBoard events. */
-export function renderOutputs(study: Study, file: ResultsFile, { wallTime = 0, command }: { wallTime?: number; command?: string } = {}): Record<string, string | Uint8Array> {
+export function renderOutputs(
+  study: Study,
+  file: ResultsFile,
+  { wallTime = 0, command }: { wallTime?: number; command?: string } = {},
+): Record<string, string | Uint8Array> {
   const files: Record<string, string | Uint8Array> = {
     "results.json": encodeJson(file),
     // Exactly the options, so `descent study <name> --config config.json` reproduces the run.
@@ -131,26 +172,39 @@ export function renderOutputs(study: Study, file: ResultsFile, { wallTime = 0, c
   };
   if (file.shard) return files; // a slice is merged before anything is drawn
   const report = study.report(file.config, file.results as { spec: RunSpec; result: never }[]);
-  const notice = file.complete ? "" : `> **Partial report**: ${file.results.length} of ${file.plan.length} runs finished (the study was interrupted). Missing: ${file.plan.filter((id) => !file.runIds.includes(id)).join(", ")}.\n`;
+  const notice = file.complete
+    ? ""
+    : `> **Partial report**: ${file.results.length} of ${file.plan.length} runs finished (the study was interrupted). Missing: ${file.plan.filter((id) => !file.runIds.includes(id)).join(", ")}.\n`;
   files["report.md"] = reportMarkdown(study, report, file.config, notice, command);
   const svgNames = new Set<string>();
-  for (const s of report.sections) for (const svg of s.svgs ?? []) {
-    const name = `${safeName(svg.name)}.svg`;
-    if (svgNames.has(name)) throw new Error(`study ${study.name}: two plots named ${name}`);
-    svgNames.add(name);
-    files[name] = svg.svg;
-  }
+  for (const s of report.sections)
+    for (const svg of s.svgs ?? []) {
+      const name = `${safeName(svg.name)}.svg`;
+      if (svgNames.has(name)) throw new Error(`study ${study.name}: two plots named ${name}`);
+      svgNames.add(name);
+      files[name] = svg.svg;
+    }
   files["report.html"] = htmlReport({
     title: report.title,
     sections: [
       ...(notice ? [{ heading: "Partial report", markdown: notice.replace(/^> /, "") }] : []),
-      ...report.sections.map((s) => ({ heading: s.heading, markdown: s.markdown, tables: s.tables, svgs: (s.svgs ?? []).map((v) => v.svg) })),
+      ...report.sections.map((s) => ({
+        heading: s.heading,
+        markdown: s.markdown,
+        tables: s.tables,
+        svgs: (s.svgs ?? []).map((v) => v.svg),
+      })),
     ],
     config: file.config,
   });
-  const metricNames = [...new Set(report.metrics.flatMap((m) => Object.keys(m).filter((k) => k !== "run" && k !== "step")))];
+  const metricNames = [
+    ...new Set(report.metrics.flatMap((m) => Object.keys(m).filter((k) => k !== "run" && k !== "step"))),
+  ];
   const unit = report.stepUnit ?? "step"; // the column says what it counts: epochs are not steps
-  files["metrics.csv"] = csv({ columns: ["run", unit, ...metricNames], rows: report.metrics.map((m) => [m.run, m.step, ...metricNames.map((k) => m[k])]) });
+  files["metrics.csv"] = csv({
+    columns: ["run", unit, ...metricNames],
+    rows: report.metrics.map((m) => [m.run, m.step, ...metricNames.map((k) => m[k])]),
+  });
   files["metrics.jsonl"] = jsonl(report.metrics.map(({ run, step, ...values }) => ({ run, [unit]: step, ...values })));
   const writers = new Map<string, EventWriter>();
   for (const m of report.metrics) {
@@ -170,7 +224,13 @@ export function renderOutputs(study: Study, file: ResultsFile, { wallTime = 0, c
   return files;
 }
 
-function reportMarkdown(study: Study, report: StudyReport, config: StudyConfig, notice: string, command?: string): string {
+function reportMarkdown(
+  study: Study,
+  report: StudyReport,
+  config: StudyConfig,
+  notice: string,
+  command?: string,
+): string {
   const out = [`# ${report.title}`, ""];
   if (notice) out.push(notice);
   for (const s of report.sections) {
@@ -182,6 +242,15 @@ function reportMarkdown(study: Study, report: StudyReport, config: StudyConfig, 
     }
     for (const svg of s.svgs ?? []) out.push(`![${svg.name}](${safeName(svg.name)}.svg)`, "");
   }
-  out.push("## Configuration", "", `Reproduce with \`${command ?? `descent study ${study.name} --config config.json`}\` (config.json holds exactly this):`, "", "```json", JSON.stringify(config, null, 2), "```", "");
+  out.push(
+    "## Configuration",
+    "",
+    `Reproduce with \`${command ?? `descent study ${study.name} --config config.json`}\` (config.json holds exactly this):`,
+    "",
+    "```json",
+    JSON.stringify(config, null, 2),
+    "```",
+    "",
+  );
   return out.join("\n");
 }

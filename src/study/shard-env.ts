@@ -15,7 +15,10 @@ type Env = Record<string, string | undefined>;
 /** What --shard says: a fixed slice, the job array's (with the count when given), or the whole plan. */
 export type ShardOption = Shard | { auto: true; count?: number } | { none: true };
 
-export interface EnvironmentShard { shard: Shard; from: string }
+export interface EnvironmentShard {
+  shard: Shard;
+  from: string;
+}
 
 /** "i/n", "auto", "auto/n" or "none". */
 export function parseShardOption(raw: string): ShardOption {
@@ -28,7 +31,8 @@ export function parseShardOption(raw: string): ShardOption {
     if (count < 1) throw new RangeError(`shard ${raw}: the count must be at least 1`);
     return { auto: true, count };
   }
-  if (s.startsWith("auto")) throw new RangeError(`shard '${raw}': expected auto or auto/n (n the number of tasks, e.g. auto/4)`);
+  if (s.startsWith("auto"))
+    throw new RangeError(`shard '${raw}': expected auto or auto/n (n the number of tasks, e.g. auto/4)`);
   return parseShard(s);
 }
 
@@ -53,14 +57,19 @@ function integer(env: Env, name: string): number | undefined {
 export function shardFromEnvironment(env: Env, count?: number): EnvironmentShard | null {
   const present = SCHEDULERS.filter((s) => env[s.index] !== undefined && env[s.index] !== "");
   if (present.length === 0) return null;
-  if (present.length > 1) throw new RangeError(`--shard auto: both ${present.map((s) => s.index).join(" and ")} are set; give --shard i/n`);
+  if (present.length > 1)
+    throw new RangeError(`--shard auto: both ${present.map((s) => s.index).join(" and ")} are set; give --shard i/n`);
   const scheduler = present[0];
   const value = integer(env, scheduler.index)!;
   let position: number, known: number | undefined, from: string;
   if (scheduler.name === "Slurm") {
-    const min = integer(env, "SLURM_ARRAY_TASK_MIN") ?? 0, step = integer(env, "SLURM_ARRAY_TASK_STEP") ?? 1;
+    const min = integer(env, "SLURM_ARRAY_TASK_MIN") ?? 0,
+      step = integer(env, "SLURM_ARRAY_TASK_STEP") ?? 1;
     known = integer(env, "SLURM_ARRAY_TASK_COUNT");
-    if ((value - min) % step !== 0 || value < min) throw new RangeError(`--shard auto: SLURM_ARRAY_TASK_ID=${value} is not on the --array range starting at ${min} with step ${step}; use a range such as --array=0-3`);
+    if ((value - min) % step !== 0 || value < min)
+      throw new RangeError(
+        `--shard auto: SLURM_ARRAY_TASK_ID=${value} is not on the --array range starting at ${min} with step ${step}; use a range such as --array=0-3`,
+      );
     position = (value - min) / step;
     from = `SLURM_ARRAY_TASK_ID=${value} (min ${min}, step ${step}${known === undefined ? "" : `, count ${known}`})`;
   } else if (scheduler.name === "AWS Batch") {
@@ -71,9 +80,15 @@ export function shardFromEnvironment(env: Env, count?: number): EnvironmentShard
     position = value;
     from = `JOB_COMPLETION_INDEX=${value}`;
   }
-  if (count !== undefined && known !== undefined && count !== known) throw new RangeError(`--shard auto/${count}: the ${scheduler.name} array has ${known} tasks (${from}); give --shard auto`);
+  if (count !== undefined && known !== undefined && count !== known)
+    throw new RangeError(
+      `--shard auto/${count}: the ${scheduler.name} array has ${known} tasks (${from}); give --shard auto`,
+    );
   const n = count ?? known;
-  if (n === undefined) throw new RangeError(`--shard auto: ${from} gives the index but not the number of tasks; give it once, as --shard auto/n${scheduler.name === "Kubernetes" ? " with n the Job's completions" : ""}`);
+  if (n === undefined)
+    throw new RangeError(
+      `--shard auto: ${from} gives the index but not the number of tasks; give it once, as --shard auto/n${scheduler.name === "Kubernetes" ? " with n the Job's completions" : ""}`,
+    );
   if (position >= n) throw new RangeError(`--shard auto: ${from} is task ${position + 1} but the array has ${n} tasks`);
   return { shard: { index: position + 1, count: n }, from: `${scheduler.name}: ${from}` };
 }
@@ -85,13 +100,18 @@ export function shardFromEnvironment(env: Env, count?: number): EnvironmentShard
  */
 export function resolveShard(option: ShardOption | undefined, env: Env): EnvironmentShard | null {
   if (option === undefined) {
-    const counted = SCHEDULERS.some((s) => env[s.index] !== undefined && env[s.index] !== "") && (env.SLURM_ARRAY_TASK_COUNT || env.AWS_BATCH_JOB_ARRAY_SIZE);
+    const counted =
+      SCHEDULERS.some((s) => env[s.index] !== undefined && env[s.index] !== "") &&
+      (env.SLURM_ARRAY_TASK_COUNT || env.AWS_BATCH_JOB_ARRAY_SIZE);
     return counted ? shardFromEnvironment(env) : null;
   }
   if ("none" in option) return null;
   if ("auto" in option) {
     const found = shardFromEnvironment(env, option.count);
-    if (!found) throw new RangeError(`--shard auto: no job array here (none of ${SCHEDULERS.map((s) => s.index).join(", ")} is set); give --shard i/n`);
+    if (!found)
+      throw new RangeError(
+        `--shard auto: no job array here (none of ${SCHEDULERS.map((s) => s.index).join(", ")} is set); give --shard i/n`,
+      );
     return found;
   }
   return { shard: option, from: "--shard" };

@@ -12,10 +12,16 @@ import type { Histogram } from "../report/histogram.ts";
  * Options of a study as parsed (paper defaults filled in), typed by its option table; always
  * includes seed and quick (COMMON_STUDY_OPTIONS).
  */
-export type StudyConfig<O extends readonly OptionSpec[] = readonly OptionSpec[]> = ConfigOf<O> & { readonly seed: number; readonly quick: boolean };
+export type StudyConfig<O extends readonly OptionSpec[] = readonly OptionSpec[]> = ConfigOf<O> & {
+  readonly seed: number;
+  readonly quick: boolean;
+};
 
 /** One independent unit of work: JSON-able, so it can cross a thread or a machine. */
-export interface RunSpec { id: string; [key: string]: unknown }
+export interface RunSpec {
+  id: string;
+  [key: string]: unknown;
+}
 
 export interface RunContext {
   /** Progress: called with a fraction in [0, 1] and a short status (epoch, loss). */
@@ -26,7 +32,12 @@ export interface RunContext {
 /** What a report holds: sections of prose, tables and plots, plus raw metrics. */
 export interface StudyReport {
   title: string;
-  sections: { heading: string; markdown?: string; tables?: (Table & { caption?: string })[]; svgs?: { name: string; svg: string }[] }[];
+  sections: {
+    heading: string;
+    markdown?: string;
+    tables?: (Table & { caption?: string })[];
+    svgs?: { name: string; svg: string }[];
+  }[];
   /** Per-step or per-epoch metrics: rows for metrics.csv / metrics.jsonl and TensorBoard scalars (run/tag). */
   metrics: { run: string; step: number; [metric: string]: number | string }[];
   /** What a metrics row's `step` counts, which names that column in metrics.csv and metrics.jsonl (default "step"). */
@@ -39,7 +50,11 @@ export interface StudyReport {
  * R: a run's result; O: the option table (written `[...] as const satisfies readonly OptionSpec[]`,
  * so the config is typed by it); S: the run specs plan() returns and run() receives.
  */
-export interface Study<R = unknown, O extends readonly OptionSpec[] = readonly OptionSpec[], S extends RunSpec = RunSpec> {
+export interface Study<
+  R = unknown,
+  O extends readonly OptionSpec[] = readonly OptionSpec[],
+  S extends RunSpec = RunSpec,
+> {
   readonly name: string;
   readonly summary: string;
   /** The study's own options, with the paper's settings as defaults and the small ones as quickDefault. */

@@ -13,7 +13,9 @@ port.on("message", async (m: WorkerRequest) => {
   const post = (r: WorkerReply) => port.postMessage(r);
   try {
     const study = findStudy(m.study);
-    const result = await study.run(m.spec, m.config, { progress: (fraction, status) => post({ type: "progress", fraction, status }) });
+    const result = await study.run(m.spec, m.config, {
+      progress: (fraction, status) => post({ type: "progress", fraction, status }),
+    });
     post({ type: "done", result });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

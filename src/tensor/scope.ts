@@ -3,7 +3,10 @@
  * scope frees them all except the ones kept. The engine opens scopes itself (a gradient, an HVP,
  * a training step), so per-step temporaries never outlive their step and memory stays flat.
  */
-export interface Owned { free(): void; readonly freed: boolean }
+export interface Owned {
+  free(): void;
+  readonly freed: boolean;
+}
 
 const stack: Set<Owned>[] = [];
 

@@ -19,7 +19,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of dimensions, got ${String(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: dimensions must be non-negative integers, got ${shapeStr(shape)}`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new RangeError(`${op}: dimensions must be non-negative integers, got ${shapeStr(shape)}`);
   }
 }
 
@@ -44,7 +45,8 @@ export function splitAt(shape: Shape, axis: number): { outer: number; len: numbe
 export function broadcastBlock(small: Shape, big: Shape): { outer: number; len: number; inner: number } | null {
   if (small.length > big.length) return null;
   const padded = [...Array(big.length - small.length).fill(1), ...small];
-  let first = -1, last = -1;
+  let first = -1,
+    last = -1;
   for (let i = 0; i < big.length; i++) {
     if (padded[i] === big[i]) continue;
     if (padded[i] !== 1) return null;
@@ -56,7 +58,11 @@ export function broadcastBlock(small: Shape, big: Shape): { outer: number; len: 
     last = i;
   }
   if (first < 0) return { outer: sizeOf(big), len: 1, inner: 1 };
-  return { outer: sizeOf(big.slice(0, first)), len: sizeOf(big.slice(first, last + 1)), inner: sizeOf(big.slice(last + 1)) };
+  return {
+    outer: sizeOf(big.slice(0, first)),
+    len: sizeOf(big.slice(first, last + 1)),
+    inner: sizeOf(big.slice(last + 1)),
+  };
 }
 
 /** The shape two operands broadcast to, or null. */

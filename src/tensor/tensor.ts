@@ -31,11 +31,17 @@ export class Tensor {
     return this.address;
   }
 
-  get freed(): boolean { return this.address < 0; }
-  get rank(): number { return this.shape.length; }
+  get freed(): boolean {
+    return this.address < 0;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
 
   /** Whether gradients flow through this tensor. */
-  get requiresGrad(): boolean { return this.tracked || this.node !== null; }
+  get requiresGrad(): boolean {
+    return this.tracked || this.node !== null;
+  }
 
   /** A copy of the data. */
   toArray(): Float32Array {
@@ -44,13 +50,17 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: tensor of shape ${shapeStr(this.shape)} has ${this.size} elements, expected 1`);
+    if (this.size !== 1)
+      throw new Error(`item: tensor of shape ${shapeStr(this.shape)} has ${this.size} elements, expected 1`);
     return f32View(this.ptr, 1)[0];
   }
 
   /** Overwrites the data from a JS array of the same length. */
   write(data: ArrayLike<number>): this {
-    if (data.length !== this.size) throw new RangeError(`write: got ${data.length} values for a tensor of shape ${shapeStr(this.shape)} (${this.size} values)`);
+    if (data.length !== this.size)
+      throw new RangeError(
+        `write: got ${data.length} values for a tensor of shape ${shapeStr(this.shape)} (${this.size} values)`,
+      );
     f32View(this.ptr, this.size).set(data);
     return this;
   }
@@ -76,7 +86,8 @@ export function empty(shape: Shape, op = "empty"): Tensor {
 /** A tensor over memory owned by someone else (a parameter region): free() leaves the memory alone. */
 export function viewOf(ptr: number, shape: Shape): Tensor {
   checkShape("view", shape);
-  if (ptr % 4 !== 0 || ptr < 0) throw new RangeError(`view: byte offset must be a non-negative multiple of 4, got ${ptr}`);
+  if (ptr % 4 !== 0 || ptr < 0)
+    throw new RangeError(`view: byte offset must be a non-negative multiple of 4, got ${ptr}`);
   return new Tensor(shape, ptr, false);
 }
 
@@ -86,29 +97,37 @@ type Nested = number | readonly Nested[];
 export function tensor(data: Nested | ArrayLike<number>, shape?: Shape): Tensor {
   let flat: ArrayLike<number>;
   let inferred: number[];
-  if (typeof data === "number") { flat = [data]; inferred = []; }
-  else if (ArrayBuffer.isView(data) || !Array.isArray(data) || data.every((d) => typeof d === "number")) {
-    flat = data as ArrayLike<number>; inferred = [flat.length];
+  if (typeof data === "number") {
+    flat = [data];
+    inferred = [];
+  } else if (ArrayBuffer.isView(data) || !Array.isArray(data) || data.every((d) => typeof d === "number")) {
+    flat = data as ArrayLike<number>;
+    inferred = [flat.length];
   } else ({ flat, shape: inferred } = flatten(data as readonly Nested[]));
   const target = shape ?? inferred;
   checkShape("tensor", target);
   if (sizeOf(target) !== flat.length) {
-    throw new RangeError(`tensor: ${flat.length} values do not fill shape ${shapeStr(target)} (${sizeOf(target)} values)`);
+    throw new RangeError(
+      `tensor: ${flat.length} values do not fill shape ${shapeStr(target)} (${sizeOf(target)} values)`,
+    );
   }
   return empty(target, "tensor").write(flat);
 }
 
 function flatten(data: readonly Nested[]): { flat: number[]; shape: number[] } {
   const shape: number[] = [];
-  for (let level: Nested = data; Array.isArray(level); level = (level as readonly Nested[])[0]) shape.push((level as readonly Nested[]).length);
+  for (let level: Nested = data; Array.isArray(level); level = (level as readonly Nested[])[0])
+    shape.push((level as readonly Nested[]).length);
   const flat: number[] = [];
   const walk = (x: Nested, depth: number) => {
     if (depth === shape.length) {
-      if (typeof x !== "number") throw new RangeError(`tensor: ragged nested array (expected a number at depth ${depth})`);
+      if (typeof x !== "number")
+        throw new RangeError(`tensor: ragged nested array (expected a number at depth ${depth})`);
       flat.push(x);
       return;
     }
-    if (!Array.isArray(x) || x.length !== shape[depth]) throw new RangeError(`tensor: ragged nested array (expected length ${shape[depth]} at depth ${depth})`);
+    if (!Array.isArray(x) || x.length !== shape[depth])
+      throw new RangeError(`tensor: ragged nested array (expected length ${shape[depth]} at depth ${depth})`);
     for (const y of x) walk(y, depth + 1);
   };
   walk(data, 0);

@@ -12,7 +12,9 @@ import { ensureDirectory, reasonOf } from "./destination.node.ts";
 
 export function saveCheckpoint(path: string, snapshot: Snapshot): void {
   const fail = (err: unknown): never => {
-    const why = (err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ${reasonOf(err)}` : (err as Error).message;
+    const why = (err as NodeJS.ErrnoException).code
+      ? `${(err as NodeJS.ErrnoException).code}: ${reasonOf(err)}`
+      : (err as Error).message;
     throw new Error(`checkpoint ${path}: cannot write it (${why}); the previous checkpoint, if any, is unchanged`);
   };
   let text = "";
@@ -33,7 +35,11 @@ export function saveCheckpoint(path: string, snapshot: Snapshot): void {
     }
     renameSync(tmp, path);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created, or already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or already gone */
+    }
     fail(err);
   }
 }
@@ -47,7 +53,9 @@ export function loadCheckpoint(path: string, model?: Model): Snapshot {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`checkpoint ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `checkpoint ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   if (text.length === 0) throw new Error(`checkpoint ${path}: the file is empty`);
   let data: unknown;

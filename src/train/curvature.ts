@@ -9,7 +9,17 @@ import type { Tensor } from "../tensor/tensor.ts";
 import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
 import type { OptimState } from "../optim/state.ts";
 import { f32View } from "../wasm/module.ts";
-import { adamPreconditioner, adamThreshold, blockHvp, curvatureByGroup, curvatureOf, gdThreshold, preconditionedHvp, type Curvature, type CurvatureOptions } from "../analysis/curvature.ts";
+import {
+  adamPreconditioner,
+  adamThreshold,
+  blockHvp,
+  curvatureByGroup,
+  curvatureOf,
+  gdThreshold,
+  preconditionedHvp,
+  type Curvature,
+  type CurvatureOptions,
+} from "../analysis/curvature.ts";
 import { lanczosSpectrum } from "../analysis/hessian.ts";
 import { modelHessian, packRegion } from "../analysis/model-hessian.ts";
 
@@ -26,7 +36,10 @@ export interface CurvaturePoint {
   spectrum?: { whole: Spectrum; layers: ({ name: string } & Spectrum)[] };
 }
 
-export interface Spectrum { nodes: number[]; weights: number[] }
+export interface Spectrum {
+  nodes: number[];
+  weights: number[];
+}
 
 const ADAM_FAMILY = ["adam", "adamw"];
 
@@ -40,7 +53,13 @@ export function plainThreshold(optimizer: Optimizer<BaseOptions>, lr: number): n
  * Measures at the model's current parameters. `loss` builds the measurement batch's loss from
  * model.forward in evaluation mode; the state (when given) is read, never changed.
  */
-export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, state: OptimState | null, options: CurvatureOptions & { lanczosSteps?: number } = {}): CurvaturePoint {
+export function measureCurvature(
+  model: Model,
+  loss: () => Tensor,
+  optimizer: Optimizer<BaseOptions>,
+  state: OptimState | null,
+  options: CurvatureOptions & { lanczosSteps?: number } = {},
+): CurvaturePoint {
   const step = state?.step ?? 0;
   const lr = optimizer.lrAt(step);
   const h = modelHessian(model, loss);
@@ -55,10 +74,17 @@ export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Op
   }
   if (options.lanczosSteps) {
     const slq = (hv: (v: Float64Array) => Float64Array, dim: number): Spectrum => {
-      const s = lanczosSpectrum(hv, dim, { steps: options.lanczosSteps, probes: 1, seed: (options.seed ?? 0) + 104729 });
+      const s = lanczosSpectrum(hv, dim, {
+        steps: options.lanczosSteps,
+        probes: 1,
+        seed: (options.seed ?? 0) + 104729,
+      });
       return { nodes: [...s.nodes], weights: [...s.weights] };
     };
-    point.spectrum = { whole: slq(h.hv, h.dim), layers: h.groups.map((g) => ({ name: g.name, ...slq(blockHvp(h.hv, h.dim, g), g.length) })) };
+    point.spectrum = {
+      whole: slq(h.hv, h.dim),
+      layers: h.groups.map((g) => ({ name: g.name, ...slq(blockHvp(h.hv, h.dim, g), g.length) })),
+    };
   }
   return point;
 }
@@ -68,14 +94,28 @@ export function measureCurvature(model: Model, loss: () => Tensor, optimizer: Op
  * `initial()`); `points` collects the measurements in order. With `lanczosSteps`, each measurement
  * also holds the SLQ spectra of the whole Hessian and of every layer's block.
  */
-export function curvatureTracker(model: Model, loss: () => Tensor, optimizer: Optimizer<BaseOptions>, { every, ...options }: CurvatureOptions & { every: number; lanczosSteps?: number }) {
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`curvatureTracker: every must be an integer ≥ 1, got ${every}`);
+export function curvatureTracker(
+  model: Model,
+  loss: () => Tensor,
+  optimizer: Optimizer<BaseOptions>,
+  { every, ...options }: CurvatureOptions & { every: number; lanczosSteps?: number },
+) {
+  if (!Number.isInteger(every) || every < 1)
+    throw new RangeError(`curvatureTracker: every must be an integer ≥ 1, got ${every}`);
   const points: CurvaturePoint[] = [];
   return {
     points,
-    initial() { points.push(measureCurvature(model, loss, optimizer, null, options)); },
+    initial() {
+      points.push(measureCurvature(model, loss, optimizer, null, options));
+    },
     onStep({ state }: { state: Readonly<OptimState> }) {
-      if (state.step % every === 0) points.push(measureCurvature(model, loss, optimizer, state as OptimState, { ...options, seed: (options.seed ?? 0) + state.step }));
+      if (state.step % every === 0)
+        points.push(
+          measureCurvature(model, loss, optimizer, state as OptimState, {
+            ...options,
+            seed: (options.seed ?? 0) + state.step,
+          }),
+        );
     },
   };
 }

@@ -13,23 +13,37 @@ import { basename, dirname, join, resolve, sep } from "node:path";
 
 /** A destination that cannot be written, found before any work: bad input (the CLI exits 2). */
 export class DestinationError extends Error {
-  constructor(message: string) { super(message); this.name = "DestinationError"; }
+  constructor(message: string) {
+    super(message);
+    this.name = "DestinationError";
+  }
 }
 
 /** A system error in plain words. */
 export function reasonOf(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case "EROFS": return "the file system is read-only";
-    case "EACCES": case "EPERM": return "permission denied";
-    case "ENOSPC": return "the disk is full";
-    case "EDQUOT": return "the disk quota is used up";
-    case "ENOENT": return "the file system does not allow it there";
-    case "ENOTDIR": return "part of the path is a file, not a directory";
-    case "EISDIR": return "a directory is in the way";
-    case "EEXIST": return "something is already in the way";
-    case "ENAMETOOLONG": return "the name is too long";
-    default: return code ?? (err instanceof Error ? err.message : String(err));
+    case "EROFS":
+      return "the file system is read-only";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOSPC":
+      return "the disk is full";
+    case "EDQUOT":
+      return "the disk quota is used up";
+    case "ENOENT":
+      return "the file system does not allow it there";
+    case "ENOTDIR":
+      return "part of the path is a file, not a directory";
+    case "EISDIR":
+      return "a directory is in the way";
+    case "EEXIST":
+      return "something is already in the way";
+    case "ENAMETOOLONG":
+      return "the name is too long";
+    default:
+      return code ?? (err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -49,7 +63,10 @@ function makeDirectory(dir: string): string | null {
   for (;;) {
     const kind = kindOf(at);
     if (kind === "directory") break;
-    if (kind !== null) return at === resolve(dir) ? `is a ${kind}, not a directory` : `cannot be created: '${at}' is a ${kind}, not a directory`;
+    if (kind !== null)
+      return at === resolve(dir)
+        ? `is a ${kind}, not a directory`
+        : `cannot be created: '${at}' is a ${kind}, not a directory`;
     missing.unshift(at);
     const parent = dirname(at);
     if (parent === at) break;
@@ -74,7 +91,11 @@ function probe(dir: string): string | null {
   } catch (err) {
     return `is not writable: ${reasonOf(err)}`;
   }
-  try { unlinkSync(file); } catch { /* written, so the directory takes files; a leftover probe is harmless */ }
+  try {
+    unlinkSync(file);
+  } catch {
+    /* written, so the directory takes files; a leftover probe is harmless */
+  }
   return null;
 }
 
@@ -98,7 +119,10 @@ export function prepareDirectory(dir: string, what: string): void {
 export function prepareFile(path: string, what: string): void {
   if (path === "") throw new DestinationError(`${what} is empty: give a file name`);
   const kind = kindOf(path);
-  if (path.endsWith("/") || path.endsWith(sep) || kind === "directory") throw new DestinationError(`${what} '${path}' is a directory, not a file; give a file name such as ${join(path, "model.json")}`);
+  if (path.endsWith("/") || path.endsWith(sep) || kind === "directory")
+    throw new DestinationError(
+      `${what} '${path}' is a directory, not a file; give a file name such as ${join(path, "model.json")}`,
+    );
   if (kind === "other") throw new DestinationError(`${what} '${path}' is not a regular file`);
   const dir = dirname(path);
   const problem = makeDirectory(dir) ?? probe(dir);
@@ -120,5 +144,7 @@ export function inputProblem(path: string): string | null {
 
 /** A new, empty directory under the system's temporary folder, for results that could not be written where they were meant to go. */
 export function rescueDirectory(name: string): string {
-  return mkdtempSync(join(tmpdir(), `descent-rescued-${basename(name).replace(/[^A-Za-z0-9._-]+/g, "_") || "output"}-`));
+  return mkdtempSync(
+    join(tmpdir(), `descent-rescued-${basename(name).replace(/[^A-Za-z0-9._-]+/g, "_") || "output"}-`),
+  );
 }

@@ -11,7 +11,11 @@ import { loadSafetensors, modelFromSafetensors, modelToSafetensors, type WeightL
 import type { OptimState } from "../optim/state.ts";
 import { stateFromSafetensors, stateToSafetensors } from "../optim/safetensors.ts";
 
-export function saveModelFile(path: string, model: Model, options: { layout?: WeightLayout; dtype?: "F32" | "F64" } = {}): void {
+export function saveModelFile(
+  path: string,
+  model: Model,
+  options: { layout?: WeightLayout; dtype?: "F32" | "F64" } = {},
+): void {
   writeAtomically(path, modelToSafetensors(model, options));
 }
 
@@ -54,7 +58,13 @@ function writeAtomically(path: string, bytes: Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created, or already gone */ }
-    throw new Error(`${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the previous file, if any, is unchanged`);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or already gone */
+    }
+    throw new Error(
+      `${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the previous file, if any, is unchanged`,
+    );
   }
 }

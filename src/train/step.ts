@@ -25,29 +25,51 @@ export interface StepSetup {
 }
 
 /** Why a step ended the run: a non-finite value (and where), or an optimizer that stopped on one. */
-export interface Halt { stoppedBy: "diverged" | "optimizer-stopped"; diverged: Divergence | null }
+export interface Halt {
+  stoppedBy: "diverged" | "optimizer-stopped";
+  diverged: Divergence | null;
+}
 
 /** The batch's loss, with the parameters updated; or why the run must end, the parameters as the optimizer left them. */
-export function trainStep(setup: StepSetup, state: OptimState, batch: Batch, at: { epoch: number; step: number }): number | Halt {
+export function trainStep(
+  setup: StepSetup,
+  state: OptimState,
+  batch: Batch,
+  at: { epoch: number; step: number },
+): number | Halt {
   const { model, optimizer } = setup;
   const params = model.parameters;
-  const value = model.lossAndGrad(batch.x, batch.y, setup.loss, { rng: setup.rng, adjacency: setup.adjacency, l1: setup.l1, l2: setup.l2 });
-  const divergedAt = (where: Divergence["where"], region: number): Divergence => ({ ...at, where, ...firstNonFinite(model, region) });
+  const value = model.lossAndGrad(batch.x, batch.y, setup.loss, {
+    rng: setup.rng,
+    adjacency: setup.adjacency,
+    l1: setup.l1,
+    l2: setup.l2,
+  });
+  const divergedAt = (where: Divergence["where"], region: number): Divergence => ({
+    ...at,
+    where,
+    ...firstNonFinite(model, region),
+  });
   if (!Number.isFinite(value)) return { stoppedBy: "diverged", diverged: { ...at, where: "loss", value } };
   if (setup.clipNorm !== undefined) clipByGlobalNorm([params.grads], setup.clipNorm);
   let result;
   try {
     result = optimizer.update(params.values, params.grads, state);
   } catch (err) {
-    if (err instanceof NonFiniteGradientError) return { stoppedBy: "diverged", diverged: divergedAt("gradient", params.grads.ptr) };
+    if (err instanceof NonFiniteGradientError)
+      return { stoppedBy: "diverged", diverged: divergedAt("gradient", params.grads.ptr) };
     throw err;
   }
   if (result === "stopped") {
     // onNonFinite "stop": say where, as for "throw" (a state stopped earlier, by a resumed run, has nothing to point at).
     const gradientsFinite = kernels.allFinite(params.grads.ptr, params.grads.length);
-    return { stoppedBy: "optimizer-stopped", diverged: gradientsFinite ? null : divergedAt("gradient", params.grads.ptr) };
+    return {
+      stoppedBy: "optimizer-stopped",
+      diverged: gradientsFinite ? null : divergedAt("gradient", params.grads.ptr),
+    };
   }
-  if (!kernels.allFinite(params.values.ptr, params.values.length)) return { stoppedBy: "diverged", diverged: divergedAt("parameters", params.values.ptr) };
+  if (!kernels.allFinite(params.values.ptr, params.values.length))
+    return { stoppedBy: "diverged", diverged: divergedAt("parameters", params.values.ptr) };
   return value;
 }
 
@@ -55,7 +77,8 @@ export function trainStep(setup: StepSetup, state: OptimState, batch: Batch, at:
 function firstNonFinite(model: Model, region: number): Pick<Divergence, "parameter" | "index" | "value"> {
   for (const p of model.parameters.params) {
     const data = f32View(region + p.offset * 4, p.size);
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { parameter: p.name, index: i, value: data[i] };
+    for (let i = 0; i < data.length; i++)
+      if (!Number.isFinite(data[i])) return { parameter: p.name, index: i, value: data[i] };
   }
   return {};
 }

@@ -16,7 +16,13 @@ import { Random } from "../random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
-import { checkStoppingOptions, initialStopping, observeEpoch, type AdaptiveStopping, type EarlyStopping } from "./stopping.ts";
+import {
+  checkStoppingOptions,
+  initialStopping,
+  observeEpoch,
+  type AdaptiveStopping,
+  type EarlyStopping,
+} from "./stopping.ts";
 import { checkSnapshot, type Snapshot } from "./snapshot.ts";
 import { trainStep, type Halt, type StepSetup } from "./step.ts";
 import type { Divergence, EpochRecord } from "./records.ts";
@@ -31,7 +37,10 @@ const LOSSES: Record<LossName, LossFn> = {
 };
 
 export interface StepInfo {
-  epoch: number; step: number; loss: number; stepsPerEpoch: number;
+  epoch: number;
+  step: number;
+  loss: number;
+  stepsPerEpoch: number;
   /** The optimizer state after this step's update: for diagnostics to read, never to change. */
   state: Readonly<OptimState>;
 }
@@ -80,7 +89,11 @@ export interface FitResult {
 const now = () => globalThis.performance.now();
 
 /** The training rows, the validation rows (given, or a seeded split of the training data) and the batch size. */
-function trainingData(data: Dataset, options: FitOptions, seed: number): { train: Dataset; validation?: Dataset; batchSize: number } {
+function trainingData(
+  data: Dataset,
+  options: FitOptions,
+  seed: number,
+): { train: Dataset; validation?: Dataset; batchSize: number } {
   let train = validateDataset(data, "training data");
   let validation: Dataset | undefined;
   if (typeof options.validation === "number") {
@@ -89,24 +102,37 @@ function trainingData(data: Dataset, options: FitOptions, seed: number): { train
     ({ train, validation } = splitDataset(train, { validation: v, seed }));
   } else if (options.validation) validation = validateDataset(options.validation, "validation data");
   const batchSize = batchSizeOf(options.batch ?? Math.min(64, train.n), train.n);
-  if (batchSize > train.n) throw new RangeError(`fit: batch size ${batchSize} is larger than the ${train.n} training rows`);
+  if (batchSize > train.n)
+    throw new RangeError(`fit: batch size ${batchSize} is larger than the ${train.n} training rows`);
   return { train, validation, batchSize };
 }
 
 export async function fit(model: Model, data: Dataset, options: FitOptions): Promise<FitResult> {
   const { optimizer, epochs, seed = 0 } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be an integer ≥ 1, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fit: epochs must be an integer ≥ 1, got ${epochs}`);
   checkStoppingOptions(options.stopping, options.earlyStopping);
   const rng = new Random(seed);
   const { train, validation, batchSize } = trainingData(data, options, seed);
   const loss = typeof options.loss === "function" ? options.loss : LOSSES[options.loss ?? "cross-entropy"];
-  if (!loss) throw new RangeError(`fit: unknown loss ${String(options.loss)}; valid: ${Object.keys(LOSSES).join(", ")}`);
+  if (!loss)
+    throw new RangeError(`fit: unknown loss ${String(options.loss)}; valid: ${Object.keys(LOSSES).join(", ")}`);
 
-  const setup: StepSetup = { model, loss, optimizer, rng, adjacency: options.adjacency, l1: options.l1, l2: options.l2, clipNorm: options.clipNorm };
+  const setup: StepSetup = {
+    model,
+    loss,
+    optimizer,
+    rng,
+    adjacency: options.adjacency,
+    l1: options.l1,
+    l2: options.l2,
+    clipNorm: options.clipNorm,
+  };
   let state: OptimState = optimizer.init(model.parameters.values.length);
   let stopping = initialStopping();
   const history: EpochRecord[] = [];
-  let steps = 0, firstEpoch = 1;
+  let steps = 0,
+    firstEpoch = 1;
   // Whatever throws from here on (out of memory, a callback, a failed save) must not leak the state.
   let released = false;
   try {
@@ -119,13 +145,16 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       rng.setState(snap.rng);
       history.push(...snap.history);
       stopping = { ...snap.stopping };
-      if (options.plateau && snap.plateau) options.plateau.setState(snap.plateau as ReturnType<ReduceOnPlateau["getState"]>);
+      if (options.plateau && snap.plateau)
+        options.plateau.setState(snap.plateau as ReturnType<ReduceOnPlateau["getState"]>);
       steps = snap.steps;
       firstEpoch = snap.epoch + 1;
     }
 
     const perEpoch = stepsPerEpoch(train.n, batchSize);
-    let stoppedBy: StopReason = "epochs", diverged: Divergence | null = null, convergedEpoch: number | null = null;
+    let stoppedBy: StopReason = "epochs",
+      diverged: Divergence | null = null,
+      convergedEpoch: number | null = null;
     let lastYield = now();
     const started = now();
     const finish = (): FitResult => {
@@ -133,8 +162,17 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       freeState(state);
       released = true;
       const seconds = history.map((h) => h.seconds);
-      const total = (now() - started) / 1000 + (options.resume ? options.resume.history.reduce((s, h) => s + h.seconds, 0) : 0);
-      return { history, stoppedBy, convergedEpoch, diverged, steps, secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b) / seconds.length : 0, totalSeconds: total };
+      const total =
+        (now() - started) / 1000 + (options.resume ? options.resume.history.reduce((s, h) => s + h.seconds, 0) : 0);
+      return {
+        history,
+        stoppedBy,
+        convergedEpoch,
+        diverged,
+        steps,
+        secondsPerEpoch: seconds.length ? seconds.reduce((a, b) => a + b) / seconds.length : 0,
+        totalSeconds: total,
+      };
     };
 
     for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -142,7 +180,10 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       const order = rng.permutation(train.n);
       let sum = 0;
       for (let s = 0; s < perEpoch; s++) {
-        if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
+        if (options.signal?.aborted) {
+          stoppedBy = "aborted";
+          return finish();
+        }
         const batch = makeBatch(train, order, s * batchSize, Math.min(train.n, (s + 1) * batchSize));
         let outcome: number | Halt;
         try {
@@ -150,7 +191,10 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
         } finally {
           batch.free();
         }
-        if (typeof outcome !== "number") { ({ stoppedBy, diverged } = outcome); return finish(); }
+        if (typeof outcome !== "number") {
+          ({ stoppedBy, diverged } = outcome);
+          return finish();
+        }
         const value = outcome;
         steps++;
         sum += value * batch.size;
@@ -164,7 +208,11 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       if (validation) {
         const back = optimizer.toEvaluationPoint?.(model.parameters.values, state);
         let v: Evaluation;
-        try { v = evaluate(model, validation, loss, { auc: options.auc }); } finally { back?.(); }
+        try {
+          v = evaluate(model, validation, loss, { auc: options.auc });
+        } finally {
+          back?.();
+        }
         record.validationLoss = v.loss;
         if (v.accuracy !== undefined) record.validationAccuracy = v.accuracy;
         if (v.auc !== undefined) record.validationAuc = v.auc;
@@ -173,16 +221,37 @@ export async function fit(model: Model, data: Dataset, options: FitOptions): Pro
       history.push(record);
       options.plateau?.observe(record.validationLoss ?? record.trainLoss);
       options.onEpoch?.(record);
-      const fired = observeEpoch(stopping, record.trainLoss, record.validationLoss, options.stopping, options.earlyStopping);
+      const fired = observeEpoch(
+        stopping,
+        record.trainLoss,
+        record.validationLoss,
+        options.stopping,
+        options.earlyStopping,
+      );
       const last = fired !== null || epoch === epochs;
       if (options.checkpoint && (epoch % (options.checkpoint.every ?? 1) === 0 || last)) {
         await options.checkpoint.save({
-          format: "descent-checkpoint", version: 1, epoch, steps, model: model.toJSON(), optimizer: saveState(state),
-          rng: rng.getState(), history: history.map((h) => ({ ...h })), stopping: { ...stopping }, plateau: options.plateau?.getState(),
+          format: "descent-checkpoint",
+          version: 1,
+          epoch,
+          steps,
+          model: model.toJSON(),
+          optimizer: saveState(state),
+          rng: rng.getState(),
+          history: history.map((h) => ({ ...h })),
+          stopping: { ...stopping },
+          plateau: options.plateau?.getState(),
         });
       }
-      if (fired) { stoppedBy = fired; convergedEpoch = epoch; return finish(); }
-      if (options.signal?.aborted) { stoppedBy = "aborted"; return finish(); }
+      if (fired) {
+        stoppedBy = fired;
+        convergedEpoch = epoch;
+        return finish();
+      }
+      if (options.signal?.aborted) {
+        stoppedBy = "aborted";
+        return finish();
+      }
     }
     return finish();
   } catch (err) {

@@ -10,10 +10,29 @@ export interface MemoryExports {
 }
 
 /** Op codes for the elementwise families; the AssemblyScript side mirrors these numbers. */
-export enum Binary { Add = 0, Sub = 1, Mul = 2, Div = 3, RSub = 4, RDiv = 5 }
+export enum Binary {
+  Add = 0,
+  Sub = 1,
+  Mul = 2,
+  Div = 3,
+  RSub = 4,
+  RDiv = 5,
+}
 export enum Unary {
-  Neg = 0, Abs = 1, Sqrt = 2, Exp = 3, Log = 4, Tanh = 5, Sigmoid = 6, Relu = 7,
-  LeakyRelu = 8, Pow = 9, Step = 10, Sign = 11, Square = 12, Reciprocal = 13,
+  Neg = 0,
+  Abs = 1,
+  Sqrt = 2,
+  Exp = 3,
+  Log = 4,
+  Tanh = 5,
+  Sigmoid = 6,
+  Relu = 7,
+  LeakyRelu = 8,
+  Pow = 9,
+  Step = 10,
+  Sign = 11,
+  Square = 12,
+  Reciprocal = 13,
 }
 
 export interface ElementwiseExports {
@@ -62,7 +81,15 @@ export interface LayoutExports {
   /** out [cols, rows] = transpose of a [rows, cols]. out must not alias a. */
   transpose2d(out: number, a: number, rows: number, cols: number): void;
   /** dst[r*dstStride + c] (+)= src[r*srcStride + c] for r < rows, c < cols; strides in elements. */
-  copy2d(dst: number, dstStride: number, src: number, srcStride: number, rows: number, cols: number, accumulate: number): void;
+  copy2d(
+    dst: number,
+    dstStride: number,
+    src: number,
+    srcStride: number,
+    rows: number,
+    cols: number,
+    accumulate: number,
+  ): void;
   /** out[i, :] = table[idx[i], :]; idx is i32, every index already checked in range. */
   gatherRows(out: number, table: number, idx: number, n: number, cols: number): void;
   /** table[idx[i], :] += g[i, :]. */
@@ -74,7 +101,18 @@ export interface GemmExports {
    * C[m,n] (+)= op(A) · op(B), row-major, op(A) m×k, op(B) k×n. transA: A is stored k×m;
    * transB: B is stored n×k. C must not alias A or B. work: gemmWorkBytes() scratch bytes, 16-aligned.
    */
-  gemm(c: number, a: number, b: number, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, work: number): void;
+  gemm(
+    c: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+    work: number,
+  ): void;
   gemmWorkBytes(): number;
 }
 
@@ -85,22 +123,222 @@ export interface GemmExports {
  */
 export interface OptimExports {
   sgd(w: number, g: number, n: number, lr: number, wd: number): void;
-  sgdMomentum(w: number, g: number, v: number, n: number, mu: number, a: number, p: number, q: number, wd: number): void;
+  sgdMomentum(
+    w: number,
+    g: number,
+    v: number,
+    n: number,
+    mu: number,
+    a: number,
+    p: number,
+    q: number,
+    wd: number,
+  ): void;
   adagrad(w: number, g: number, s: number, n: number, lr: number, e1: number, e2: number, wd: number): void;
-  rmsprop(w: number, g: number, v: number, n: number, lr: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number): void;
-  rmspropCentered(w: number, g: number, v: number, a: number, n: number, lr: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number): void;
-  rmspropMomentum(w: number, g: number, v: number, b: number, n: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
-  rmspropCenteredMomentum(w: number, g: number, v: number, a: number, b: number, n: number, alpha: number, oneMinusAlpha: number, e1: number, e2: number, wd: number, mu: number, c: number, k: number): void;
-  adadelta(w: number, g: number, v: number, u: number, n: number, lr: number, rho: number, oneMinusRho: number, eps: number, wd: number, previous: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number, s: number, r: number, e: number, wd: number, decay: number): void;
-  amsgrad(w: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, c1: number, beta2: number, c2: number, k: number, s: number, r: number, e: number, wd: number, decay: number): void;
-  adamax(w: number, g: number, m: number, u: number, n: number, beta1: number, c1: number, beta2: number, s: number, e1: number, e2: number, wd: number, decay: number): void;
-  nadam(w: number, g: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number, cg: number, cm: number, r: number, e: number, wd: number, decay: number): void;
-  lion(w: number, g: number, m: number, n: number, lr: number, beta1: number, c1: number, beta2: number, c2: number, decay: number): void;
-  tmsgd(w: number, g: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, wd: number): void;
-  tmsgdMomentum(w: number, g: number, v: number, h1: number, h2: number, n: number, a: number, b: number, c: number, lr: number, mu: number, wd: number): void;
-  scheduleFreeSgd(w: number, g: number, z: number, x: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number): void;
-  scheduleFreeAdamw(w: number, g: number, z: number, x: number, v: number, n: number, lr: number, wd: number, c: number, oc: number, beta: number, ob: number, beta2: number, c2: number, r: number, e: number): void;
+  rmsprop(
+    w: number,
+    g: number,
+    v: number,
+    n: number,
+    lr: number,
+    alpha: number,
+    oneMinusAlpha: number,
+    e1: number,
+    e2: number,
+    wd: number,
+  ): void;
+  rmspropCentered(
+    w: number,
+    g: number,
+    v: number,
+    a: number,
+    n: number,
+    lr: number,
+    alpha: number,
+    oneMinusAlpha: number,
+    e1: number,
+    e2: number,
+    wd: number,
+  ): void;
+  rmspropMomentum(
+    w: number,
+    g: number,
+    v: number,
+    b: number,
+    n: number,
+    alpha: number,
+    oneMinusAlpha: number,
+    e1: number,
+    e2: number,
+    wd: number,
+    mu: number,
+    c: number,
+    k: number,
+  ): void;
+  rmspropCenteredMomentum(
+    w: number,
+    g: number,
+    v: number,
+    a: number,
+    b: number,
+    n: number,
+    alpha: number,
+    oneMinusAlpha: number,
+    e1: number,
+    e2: number,
+    wd: number,
+    mu: number,
+    c: number,
+    k: number,
+  ): void;
+  adadelta(
+    w: number,
+    g: number,
+    v: number,
+    u: number,
+    n: number,
+    lr: number,
+    rho: number,
+    oneMinusRho: number,
+    eps: number,
+    wd: number,
+    previous: number,
+  ): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    c2: number,
+    s: number,
+    r: number,
+    e: number,
+    wd: number,
+    decay: number,
+  ): void;
+  amsgrad(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    vmax: number,
+    n: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    c2: number,
+    k: number,
+    s: number,
+    r: number,
+    e: number,
+    wd: number,
+    decay: number,
+  ): void;
+  adamax(
+    w: number,
+    g: number,
+    m: number,
+    u: number,
+    n: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    s: number,
+    e1: number,
+    e2: number,
+    wd: number,
+    decay: number,
+  ): void;
+  nadam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    c2: number,
+    cg: number,
+    cm: number,
+    r: number,
+    e: number,
+    wd: number,
+    decay: number,
+  ): void;
+  lion(
+    w: number,
+    g: number,
+    m: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    c2: number,
+    decay: number,
+  ): void;
+  tmsgd(
+    w: number,
+    g: number,
+    h1: number,
+    h2: number,
+    n: number,
+    a: number,
+    b: number,
+    c: number,
+    lr: number,
+    wd: number,
+  ): void;
+  tmsgdMomentum(
+    w: number,
+    g: number,
+    v: number,
+    h1: number,
+    h2: number,
+    n: number,
+    a: number,
+    b: number,
+    c: number,
+    lr: number,
+    mu: number,
+    wd: number,
+  ): void;
+  scheduleFreeSgd(
+    w: number,
+    g: number,
+    z: number,
+    x: number,
+    n: number,
+    lr: number,
+    wd: number,
+    c: number,
+    oc: number,
+    beta: number,
+    ob: number,
+  ): void;
+  scheduleFreeAdamw(
+    w: number,
+    g: number,
+    z: number,
+    x: number,
+    v: number,
+    n: number,
+    lr: number,
+    wd: number,
+    c: number,
+    oc: number,
+    beta: number,
+    ob: number,
+    beta2: number,
+    c2: number,
+    r: number,
+    e: number,
+  ): void;
   /** 1 if every x[i] is finite, else 0. */
   allFinite(x: number, n: number): number;
   /** Σ x[i]², accumulated in f64. */
@@ -128,4 +366,11 @@ export interface TransformExports {
   maxAccumulate(a: number, v: number, n: number, k: number): void;
 }
 
-export type Exports = MemoryExports & ElementwiseExports & ReduceExports & SoftmaxExports & LayoutExports & GemmExports & OptimExports & TransformExports;
+export type Exports = MemoryExports &
+  ElementwiseExports &
+  ReduceExports &
+  SoftmaxExports &
+  LayoutExports &
+  GemmExports &
+  OptimExports &
+  TransformExports;

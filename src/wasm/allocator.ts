@@ -9,13 +9,20 @@ const ALIGN = 16;
 const PAGE = 65536;
 
 export class OutOfMemoryError extends Error {
-  constructor(readonly requested: number, readonly available: number, readonly limit: number) {
+  constructor(
+    readonly requested: number,
+    readonly available: number,
+    readonly limit: number,
+  ) {
     super(`out of memory: asked for ${requested} bytes, ${available} bytes free under the ${limit}-byte limit`);
     this.name = "OutOfMemoryError";
   }
 }
 
-interface Block { ptr: number; size: number }
+interface Block {
+  ptr: number;
+  size: number;
+}
 
 export class Allocator {
   private free: Block[] = []; // sorted by ptr, never adjacent (coalesced)
@@ -24,14 +31,22 @@ export class Allocator {
   private bytesInUse = 0;
 
   /** @param limit the ceiling on linear memory in bytes (user-configurable). */
-  constructor(private readonly memory: WebAssembly.Memory, base: number, public limit = 2 ** 31) {
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    base: number,
+    public limit = 2 ** 31,
+  ) {
     this.top = roundUp(base, ALIGN);
   }
 
   /** Bytes currently handed out (what a caller holds). */
-  get inUse(): number { return this.bytesInUse; }
+  get inUse(): number {
+    return this.bytesInUse;
+  }
   /** Bytes of linear memory the module has. */
-  get capacity(): number { return this.memory.buffer.byteLength; }
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
   /** Bytes still obtainable under the limit: free blocks, the untouched top and what growth may add. */
   get available(): number {
     let free = 0;
@@ -40,7 +55,8 @@ export class Allocator {
   }
 
   alloc(bytes: number): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`alloc: byte count must be a non-negative integer, got ${bytes}`);
+    if (!Number.isInteger(bytes) || bytes < 0)
+      throw new RangeError(`alloc: byte count must be a non-negative integer, got ${bytes}`);
     const size = roundUp(Math.max(bytes, 1), ALIGN);
     for (let i = 0; i < this.free.length; i++) {
       const b = this.free[i];
@@ -48,13 +64,19 @@ export class Allocator {
       if (b.size < size || b.ptr + size > this.limit) continue;
       const ptr = b.ptr;
       if (b.size === size) this.free.splice(i, 1);
-      else { b.ptr += size; b.size -= size; }
+      else {
+        b.ptr += size;
+        b.size -= size;
+      }
       return this.take(ptr, size);
     }
     // No free block fits: extend the top, merging a free block that ends at it.
     const last = this.free[this.free.length - 1];
     let ptr = this.top;
-    if (last && last.ptr + last.size === this.top) { ptr = last.ptr; this.free.pop(); }
+    if (last && last.ptr + last.size === this.top) {
+      ptr = last.ptr;
+      this.free.pop();
+    }
     const end = ptr + size;
     if (end > this.limit) {
       if (ptr !== this.top) this.free.push({ ptr, size: this.top - ptr });
@@ -75,20 +97,32 @@ export class Allocator {
     if (size === undefined) throw new Error(`free: no live block at byte ${ptr} (freed twice?)`);
     this.used.delete(ptr);
     this.bytesInUse -= size;
-    let lo = 0, hi = this.free.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.free[mid].ptr < ptr) lo = mid + 1; else hi = mid; }
-    const prev = this.free[lo - 1], next = this.free[lo];
+    let lo = 0,
+      hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid].ptr < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    const prev = this.free[lo - 1],
+      next = this.free[lo];
     if (prev && prev.ptr + prev.size === ptr) {
       prev.size += size;
-      if (next && prev.ptr + prev.size === next.ptr) { prev.size += next.size; this.free.splice(lo, 1); }
+      if (next && prev.ptr + prev.size === next.ptr) {
+        prev.size += next.size;
+        this.free.splice(lo, 1);
+      }
     } else if (next && ptr + size === next.ptr) {
-      next.ptr = ptr; next.size += size;
+      next.ptr = ptr;
+      next.size += size;
     } else {
       this.free.splice(lo, 0, { ptr, size });
     }
   }
 
-  isLive(ptr: number): boolean { return this.used.has(ptr); }
+  isLive(ptr: number): boolean {
+    return this.used.has(ptr);
+  }
 
   private take(ptr: number, size: number): number {
     this.used.set(ptr, size);

@@ -46,7 +46,8 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** The bytes of one build, imported only when asked for. */
 async function buildBytes(build: EngineBuild): Promise<Uint8Array<ArrayBuffer>> {
-  const { wasmBase64 } = build === "relaxed" ? await import("./binary-relaxed.generated.ts") : await import("./binary.generated.ts");
+  const { wasmBase64 } =
+    build === "relaxed" ? await import("./binary-relaxed.generated.ts") : await import("./binary.generated.ts");
   return decodeBase64(wasmBase64);
 }
 

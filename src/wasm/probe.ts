@@ -6,11 +6,43 @@ export type EngineBuild = "plain" | "relaxed";
 
 /** The smallest module using f32x4.relaxed_madd: (v128, v128, v128) -> v128. */
 const RELAXED_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section: one signature
-  0x03, 0x02, 0x01, 0x00, // function section: one function of that type
-  0x0a, 0x0d, 0x01, 0x0b, 0x00, // code section: one body of 11 bytes, no locals
-  0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // local.get 0..2, f32x4.relaxed_madd, end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type section: one signature
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of that type
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00, // code section: one body of 11 bytes, no locals
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // local.get 0..2, f32x4.relaxed_madd, end
 ]);
 
 /** Whether this runtime compiles relaxed SIMD (the probe validates). */
@@ -29,7 +61,9 @@ export function chooseBuild(request: string | undefined, relaxedSupported: boole
   if (wanted === "auto") return relaxedSupported ? "relaxed" : "plain";
   if (wanted === "relaxed") {
     if (!relaxedSupported) {
-      throw new Error("DESCENT_WASM_BUILD=relaxed: this runtime does not support WebAssembly relaxed SIMD (V8 11.4+: Chrome 114+, Node 21+; Node 20 needs --experimental-wasm-relaxed-simd); use \"plain\" or \"auto\"");
+      throw new Error(
+        'DESCENT_WASM_BUILD=relaxed: this runtime does not support WebAssembly relaxed SIMD (V8 11.4+: Chrome 114+, Node 21+; Node 20 needs --experimental-wasm-relaxed-simd); use "plain" or "auto"',
+      );
     }
     return "relaxed";
   }

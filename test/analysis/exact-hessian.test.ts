@@ -21,7 +21,10 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(11);
 const n = 24;
-const x = tensor(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
+const x = tensor(
+  Float32Array.from({ length: n * 3 }, () => rng.normal()),
+  [n, 3],
+);
 const labels = Int32Array.from({ length: n }, () => rng.int(3));
 const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 3 });
 const loss = () => crossEntropy(model.forward(x, { training: false }), labels);
@@ -29,19 +32,28 @@ const mh = modelHessian(model, loss);
 const { h, asymmetry } = denseHessian(mh.hv, mh.dim);
 const exact = exactSpectrum(h);
 const lambdaMax = exact.values[mh.dim - 1];
-afterAll(() => { x.free(); model.free(); });
+afterAll(() => {
+  x.free();
+  model.free();
+});
 
-const matVec = (a: readonly Float64Array[], v: Float64Array) => Float64Array.from(a, (row) => row.reduce((s, y, j) => s + y * v[j], 0));
-const matMul = (a: readonly Float64Array[], b: readonly Float64Array[]) => a.map((row) => Float64Array.from(b, (_, j) => row.reduce((s, y, k) => s + y * b[k][j], 0)));
+const matVec = (a: readonly Float64Array[], v: Float64Array) =>
+  Float64Array.from(a, (row) => row.reduce((s, y, j) => s + y * v[j], 0));
+const matMul = (a: readonly Float64Array[], b: readonly Float64Array[]) =>
+  a.map((row) => Float64Array.from(b, (_, j) => row.reduce((s, y, k) => s + y * b[k][j], 0)));
 
 describe("the exact Hessian of a small MLP from HVPs", () => {
   it("is the 38×38 Hessian of 3-5-3, symmetric to f32 rounding, its largest eigenvalue the largest in magnitude", () => {
     expect(mh.dim).toBe(15 + 5 + 15 + 3);
-    expect(mh.groups).toEqual([{ name: "0", offset: 0, length: 20 }, { name: "2", offset: 20, length: 18 }]);
+    expect(mh.groups).toEqual([
+      { name: "0", offset: 0, length: 20 },
+      { name: "2", offset: 20, length: 18 },
+    ]);
     expect(asymmetry).toBeLessThan(1e-4);
     expect(lambdaMax).toBeGreaterThan(0);
     expect(lambdaMax).toBeGreaterThan(Math.abs(exact.values[0]));
-    exact.vectors.forEach((u, i) => { // each pair satisfies Hu = λu
+    exact.vectors.forEach((u, i) => {
+      // each pair satisfies Hu = λu
       const hu = matVec(h, u);
       hu.forEach((y, k) => expect(Math.abs(y - exact.values[i] * u[k])).toBeLessThan(1e-9 * lambdaMax));
     });
@@ -84,18 +96,25 @@ describe("the exact Hessian of a small MLP from HVPs", () => {
     }
   });
 
-  it.each([40, 160])("SLQ at full dimension with %i probes: the smoothed density is within 2·√(2/probes) of the exact one in L1", (probes) => {
-    const s = lanczosSpectrum(mh.hv, mh.dim, { steps: mh.dim, probes, seed: 4 });
-    const range: [number, number] = [exact.values[0] - 0.5, lambdaMax + 0.5];
-    const sigma = lambdaMax / 20;
-    const approx = spectralDensity(s, { points: 400, sigma, range });
-    const reference = spectralDensity({ nodes: exact.values, weights: new Float64Array(mh.dim).fill(1 / mh.dim) }, { points: 400, sigma, range });
-    const dx = approx.x[1] - approx.x[0];
-    const l1 = approx.density.reduce((acc, d, i) => acc + Math.abs(d - reference.density[i]) * dx, 0);
-    // The nodes are exact here; each eigenvalue's weight is a mean over probes of (uᵢ·q)², of
-    // variance about 2/(n²·probes): summed over the n eigenvalues, an L1 error of order √(2/probes).
-    expect(l1).toBeLessThan(2 * Math.sqrt(2 / probes));
-  }, 60_000);
+  it.each([40, 160])(
+    "SLQ at full dimension with %i probes: the smoothed density is within 2·√(2/probes) of the exact one in L1",
+    (probes) => {
+      const s = lanczosSpectrum(mh.hv, mh.dim, { steps: mh.dim, probes, seed: 4 });
+      const range: [number, number] = [exact.values[0] - 0.5, lambdaMax + 0.5];
+      const sigma = lambdaMax / 20;
+      const approx = spectralDensity(s, { points: 400, sigma, range });
+      const reference = spectralDensity(
+        { nodes: exact.values, weights: new Float64Array(mh.dim).fill(1 / mh.dim) },
+        { points: 400, sigma, range },
+      );
+      const dx = approx.x[1] - approx.x[0];
+      const l1 = approx.density.reduce((acc, d, i) => acc + Math.abs(d - reference.density[i]) * dx, 0);
+      // The nodes are exact here; each eigenvalue's weight is a mean over probes of (uᵢ·q)², of
+      // variance about 2/(n²·probes): summed over the n eigenvalues, an L1 error of order √(2/probes).
+      expect(l1).toBeLessThan(2 * Math.sqrt(2 / probes));
+    },
+    60_000,
+  );
 
   it("per-layer curvature: each block's top eigenvalue and trace match the exact block of H", () => {
     const c = curvatureByGroup(mh.hv, mh.dim, mh.groups, { iterations: 2000, tol: 1e-9, hutchinson: 200, seed: 2 });
@@ -109,7 +128,9 @@ describe("the exact Hessian of a small MLP from HVPs", () => {
       const trace = values.reduce((s, v) => s + v, 0);
       expect(Math.abs(c.groups[i].trace - trace)).toBeLessThan(4 * Math.sqrt(hutchinsonVariance(block) / 200));
     }
-    expect(() => blockHvp(mh.hv, mh.dim, { name: "past", offset: 30, length: 9 })).toThrow(/group past = \[30, 39\) is not inside the 38 parameters/);
+    expect(() => blockHvp(mh.hv, mh.dim, { name: "past", offset: 30, length: 9 })).toThrow(
+      /group past = \[30, 39\) is not inside the 38 parameters/,
+    );
   });
 });
 
@@ -128,7 +149,11 @@ describe("the preconditioned sharpness of Adam", () => {
       const after = model.parameters.flat();
       const { m, v } = inspectState(state);
       const p = adamPreconditioner(packRegion(model, v), 3, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
-      const step = packRegion(model, before.map((b, i) => b - after[i])), mp = packRegion(model, m);
+      const step = packRegion(
+          model,
+          before.map((b, i) => b - after[i]),
+        ),
+        mp = packRegion(model, m);
       step.forEach((d, i) => expect(Math.abs(d - (0.01 * mp[i]) / p[i])).toBeLessThan(1e-6 + 1e-3 * Math.abs(d)));
     } finally {
       model.parameters.load(start);

@@ -5,15 +5,22 @@ import { hutchinsonTrace, lanczosSpectrum, spectralDensity, topEigenvalue } from
 
 /** A random symmetric matrix with a chosen spectrum: Q·diag(λ)·Qᵀ for a random orthogonal Q. */
 function withSpectrum(lambda: number[], seed: number) {
-  const n = lambda.length, rng = new Random(seed);
+  const n = lambda.length,
+    rng = new Random(seed);
   const q: Float64Array[] = [];
-  while (q.length < n) { // Gram–Schmidt on Gaussian vectors
+  while (q.length < n) {
+    // Gram–Schmidt on Gaussian vectors
     const v = Float64Array.from({ length: n }, () => rng.normal());
-    for (const u of q) { const c = u.reduce((s, x, i) => s + x * v[i], 0); for (let i = 0; i < n; i++) v[i] -= c * u[i]; }
+    for (const u of q) {
+      const c = u.reduce((s, x, i) => s + x * v[i], 0);
+      for (let i = 0; i < n; i++) v[i] -= c * u[i];
+    }
     const norm = Math.hypot(...v);
     q.push(v.map((x) => x / norm));
   }
-  const a = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => lambda.reduce((s, l, k) => s + l * q[k][i] * q[k][j], 0)));
+  const a = Array.from({ length: n }, (_, i) =>
+    Float64Array.from({ length: n }, (_, j) => lambda.reduce((s, l, k) => s + l * q[k][i] * q[k][j], 0)),
+  );
   const hv = (v: Float64Array) => Float64Array.from(a, (row) => row.reduce((s, x, j) => s + x * v[j], 0));
   return { a, hv };
 }
@@ -43,7 +50,10 @@ describe("Hessian analysis from HVPs", () => {
   it("SLQ: weights sum to 1, nodes lie in the spectrum's range, the extremes are found, moments match", () => {
     const s = lanczosSpectrum(hv, 40, { steps: 40, probes: 8, seed: 2 });
     expect(s.weights.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 10);
-    for (const t of s.nodes) { expect(t).toBeGreaterThanOrEqual(-1 - 1e-8); expect(t).toBeLessThanOrEqual(30 + 1e-8); }
+    for (const t of s.nodes) {
+      expect(t).toBeGreaterThanOrEqual(-1 - 1e-8);
+      expect(t).toBeLessThanOrEqual(30 + 1e-8);
+    }
     expect(Math.max(...s.nodes)).toBeCloseTo(30, 6);
     // n·Σ wₖθₖ is an unbiased trace estimate (the SLQ first moment)
     const trace = lambda.reduce((x, y) => x + y, 0);

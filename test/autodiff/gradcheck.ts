@@ -32,7 +32,10 @@ const loss = (out: Ref, w: Ref) => broadcast2(out, w, (a, b) => a * b).data.redu
 export function checkGradient(c: Case, rng: Random, label: string): void {
   const refs = c.inputs.map((x) => ref(x.shape, x.data));
   const expected = c.ref(refs);
-  const w = ref(expected.shape, Array.from({ length: size(expected.shape) }, () => rng.range(-1, 1)));
+  const w = ref(
+    expected.shape,
+    Array.from({ length: size(expected.shape) }, () => rng.range(-1, 1)),
+  );
   const ts = c.inputs.map((x) => tensor(x.data, x.shape));
   const wt = tensor(Float32Array.from(w.data), w.shape);
   try {
@@ -40,22 +43,31 @@ export function checkGradient(c: Case, rng: Random, label: string): void {
     expect(out.shape, `${label}: shape`).toEqual(expected.shape);
     const got = out.toArray();
     const scale = Math.max(1, ...Array.from(expected.data, Math.abs));
-    got.forEach((v, i) => expect(Math.abs(v - expected.data[i]), `${label}: forward[${i}]`).toBeLessThanOrEqual(2e-5 * scale));
+    got.forEach((v, i) =>
+      expect(Math.abs(v - expected.data[i]), `${label}: forward[${i}]`).toBeLessThanOrEqual(2e-5 * scale),
+    );
     out.free();
 
     const { value, grads } = valueAndGrad(() => sum(mul(c.run(ts), wt)), ts);
-    expect(Math.abs(value - loss(expected, w))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(value)) * Math.sqrt(got.length + 1));
+    expect(Math.abs(value - loss(expected, w))).toBeLessThanOrEqual(
+      1e-4 * Math.max(1, Math.abs(value)) * Math.sqrt(got.length + 1),
+    );
     grads.forEach((g, k) => {
       const gv = g.toArray();
       const x = refs[k].data;
       for (let i = 0; i < x.length; i++) {
         const h = 1e-6 * Math.max(1, Math.abs(x[i]));
         const keep = x[i];
-        x[i] = keep + h; const up = loss(c.ref(refs), w);
-        x[i] = keep - h; const down = loss(c.ref(refs), w);
+        x[i] = keep + h;
+        const up = loss(c.ref(refs), w);
+        x[i] = keep - h;
+        const down = loss(c.ref(refs), w);
         x[i] = keep;
         const fd = (up - down) / (2 * h);
-        expect(Math.abs(gv[i] - fd), `${label}: ∂L/∂x${k}[${i}] = ${gv[i]}, finite difference ${fd}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(fd)));
+        expect(
+          Math.abs(gv[i] - fd),
+          `${label}: ∂L/∂x${k}[${i}] = ${gv[i]}, finite difference ${fd}`,
+        ).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(fd)));
       }
       g.free();
     });

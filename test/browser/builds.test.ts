@@ -15,18 +15,31 @@ describe.skipIf(!existsSync(CHROMIUM))("the build probe in headless Chromium", (
   beforeAll(async () => {
     const probe = await esbuild.build({
       entryPoints: [new URL("../../src/wasm/probe.ts", import.meta.url).pathname],
-      bundle: true, format: "iife", globalName: "descentProbe", platform: "browser", write: false, logLevel: "silent",
+      bundle: true,
+      format: "iife",
+      globalName: "descentProbe",
+      platform: "browser",
+      write: false,
+      logLevel: "silent",
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu"],
+    });
     page = await browser.newPage();
     await page.setContent("<!doctype html><title>probe</title>");
     await page.addScriptTag({ content: probe.outputFiles[0].text });
   }, 60_000);
 
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   it("validates the relaxed probe and picks the relaxed build by default, plain when forced", async () => {
-    type Probe = { relaxedSimdSupported(): boolean; chooseBuild(request: string | undefined, supported: boolean): string };
+    type Probe = {
+      relaxedSimdSupported(): boolean;
+      chooseBuild(request: string | undefined, supported: boolean): string;
+    };
     const seen = await page.evaluate(() => {
       const p = (globalThis as unknown as { descentProbe: Probe }).descentProbe;
       const supported = p.relaxedSimdSupported();

@@ -37,27 +37,39 @@ describe("MlpTrainer", () => {
   it("learns (the test loss falls, accuracy beats chance), is deterministic, and frees its memory", () => {
     // A first step allocates the GEMM workspace, which the engine keeps for good.
     const warm = new MlpTrainer(digits, options);
-    warm.trainStep(); warm.evaluate(); warm.dispose();
+    warm.trainStep();
+    warm.evaluate();
+    warm.dispose();
     const before = heap.inUse;
-    const a = new MlpTrainer(digits, options), b = new MlpTrainer(digits, options);
+    const a = new MlpTrainer(digits, options),
+      b = new MlpTrainer(digits, options);
     const start = a.evaluate();
-    const la: number[] = [], lb: number[] = [];
-    for (let k = 0; k < 40; k++) { la.push(a.trainStep()); lb.push(b.trainStep()); }
+    const la: number[] = [],
+      lb: number[] = [];
+    for (let k = 0; k < 40; k++) {
+      la.push(a.trainStep());
+      lb.push(b.trainStep());
+    }
     expect(lb).toEqual(la);
     expect(b.parameters()).toEqual(a.parameters());
     const end = a.evaluate();
     expect(end.loss).toBeLessThan(0.6 * start.loss);
     expect(end.accuracy).toBeGreaterThan(0.5);
     expect(a.n).toBe(784 * 32 + 32 + 32 * 10 + 10);
-    a.dispose(); b.dispose();
+    a.dispose();
+    b.dispose();
     expect(heap.inUse).toBe(before);
   });
 
   it("rejects bad options with the optimizer's or its own message, leaking nothing", () => {
     const before = heap.inUse;
-    expect(() => new MlpTrainer(digits, { ...options, optimizer: { name: "adam", options: { lr: -1 } } })).toThrow("adam: lr = -1 is outside the valid range (0, ∞)");
+    expect(() => new MlpTrainer(digits, { ...options, optimizer: { name: "adam", options: { lr: -1 } } })).toThrow(
+      "adam: lr = -1 is outside the valid range (0, ∞)",
+    );
     expect(() => new MlpTrainer(digits, { ...options, hidden: 0 })).toThrow(/hidden must be a positive integer, got 0/);
-    expect(() => new MlpTrainer(digits, { ...options, batch: 501 })).toThrow(/batch must be an integer in \[1, 500\], got 501/);
+    expect(() => new MlpTrainer(digits, { ...options, batch: 501 })).toThrow(
+      /batch must be an integer in \[1, 500\], got 501/,
+    );
     expect(heap.inUse).toBe(before);
   });
 });
@@ -72,7 +84,8 @@ describe("serve.mjs", () => {
       expect(await page.text()).toContain("/dist/playground/main.mjs");
       expect((await fetch(new URL("style.css", url))).status).toBe(200);
       expect((await fetch(new URL("nope.html", url))).status).toBe(404);
-      for (const sneaky of ["/%2e%2e/package.json", "/dist/%2e%2e/package.json", "/%E0%A4%A"]) expect((await fetch(url.replace(/\/$/, "") + sneaky)).status, sneaky).toBe(404);
+      for (const sneaky of ["/%2e%2e/package.json", "/dist/%2e%2e/package.json", "/%E0%A4%A"])
+        expect((await fetch(url.replace(/\/$/, "") + sneaky)).status, sneaky).toBe(404);
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -82,21 +95,36 @@ describe("serve.mjs", () => {
 describe("MlpTrainer's microscope", () => {
   it("sharpness: power iteration agrees with the top Ritz value of 40 Lanczos steps; update ratio of SGD is lr·‖g‖/‖w‖-sized and per layer", async () => {
     const { lanczosSpectrum, tensorObjective, viewOf } = await import("../../src/index.ts");
-    const t = new MlpTrainer(digits, { hidden: 8, batch: 20, seed: 2, optimizer: { name: "sgd", options: { lr: 0.05 } } });
+    const t = new MlpTrainer(digits, {
+      hidden: 8,
+      batch: 20,
+      seed: 2,
+      optimizer: { name: "sgd", options: { lr: 0.05 } },
+    });
     try {
       const before = t.parameters();
       t.trainStep();
-      const after = t.parameters(), split = 784 * 8 + 8;
-      const ratio = (s: number, e: number) => Math.hypot(...after.subarray(s, e).map((v, i) => v - before[s + i])) / Math.hypot(...before.subarray(s, e));
+      const after = t.parameters(),
+        split = 784 * 8 + 8;
+      const ratio = (s: number, e: number) =>
+        Math.hypot(...after.subarray(s, e).map((v, i) => v - before[s + i])) / Math.hypot(...before.subarray(s, e));
       expect(t.updateRatio[0]).toBeCloseTo(ratio(0, split), 6);
       expect(t.updateRatio[1]).toBeCloseTo(ratio(split, t.n), 6);
       const top = t.sharpness(300, 1e-7);
       // An independent estimate through the same loss: the largest Lanczos node.
-      const priv = t as unknown as { weights: Parameters<typeof tensorObjective>[1]; xb: unknown; yb: unknown; loss: (x: unknown, y: unknown) => ReturnType<Parameters<typeof tensorObjective>[0]>; params: number };
+      const priv = t as unknown as {
+        weights: Parameters<typeof tensorObjective>[1];
+        xb: unknown;
+        yb: unknown;
+        loss: (x: unknown, y: unknown) => ReturnType<Parameters<typeof tensorObjective>[0]>;
+        params: number;
+      };
       const objective = tensorObjective(() => priv.loss(priv.xb, priv.yb), priv.weights);
       const w = Float64Array.from(viewOf(priv.params, [t.n]).toArray());
       const s = lanczosSpectrum((v) => objective.hvp(w, v), t.n, { steps: 40, probes: 1, seed: 5 });
       expect(Math.abs(top - Math.max(...s.nodes)) / top).toBeLessThan(1e-2);
-    } finally { t.dispose(); }
+    } finally {
+      t.dispose();
+    }
   });
 });

@@ -22,9 +22,10 @@ const hasChromium = existsSync(CHROMIUM);
 const root = new URL("../../", import.meta.url);
 
 if (!hasChromium) console.warn(`test/browser: SKIPPED — ${CHROMIUM} does not exist (apt-get install chromium)`);
-if (!hasChromium) describe.skip(`browser tests skipped: ${CHROMIUM} does not exist (install it with apt-get install chromium)`, () => {
-  it("needs Chromium", () => {});
-});
+if (!hasChromium)
+  describe.skip(`browser tests skipped: ${CHROMIUM} does not exist (install it with apt-get install chromium)`, () => {
+    it("needs Chromium", () => {});
+  });
 
 describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
   let sizes: BrowserBuildSizes;
@@ -42,12 +43,23 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     // A fresh profile each run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: { width: 1040, height: 1500 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on("pageerror", (err) => pageErrors.push(err.message));
-    page.on("console", (msg) => { if (msg.type() === "error") pageErrors.push(msg.text()); });
+    page.on("console", (msg) => {
+      if (msg.type() === "error") pageErrors.push(msg.text());
+    });
     // The plain build, the one that gives the same bits everywhere: Chromium would pick relaxed SIMD.
     await page.goto(`${started.url}?descent-wasm-build=plain`);
     await page.waitForFunction(() => (window as any).__descent?.ready === true, null, { timeout: 15_000 });
@@ -64,7 +76,11 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
   async function afterChange(change: () => Promise<void>): Promise<void> {
     const before = await runs();
     await change();
-    await page.waitForFunction((n) => (window as any).__descent.landscapeRuns > n && !(window as any).__descent.animating, before, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => (window as any).__descent.landscapeRuns > n && !(window as any).__descent.animating,
+      before,
+      { timeout: 10_000 },
+    );
   }
 
   it("builds a core bundle within its 180 KB budget that exports everything the two entries do", async () => {
@@ -89,7 +105,13 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     expect(landscape.fn).toBe("beale");
     expect(landscape.runs.map((r: { name: string }) => r.name)).toEqual(["sgd", "adam", "rmsprop", "lion", "adagrad"]);
     for (const run of landscape.runs) {
-      const node = runTrajectory({ fn: landscape.fn, optimizer: { name: run.name, options: run.options }, start: landscape.start, steps: landscape.steps, track: landscape.track });
+      const node = runTrajectory({
+        fn: landscape.fn,
+        optimizer: { name: run.name, options: run.options },
+        start: landscape.start,
+        steps: landscape.steps,
+        track: landscape.track,
+      });
       expect(run.result.points, run.name).toEqual(node.points);
       expect(run.result.losses, run.name).toEqual(node.losses);
       expect(run.result.states, run.name).toEqual(node.states);
@@ -114,13 +136,22 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     const { training } = await published();
     expect(training.error).toBeNull();
     const req = training.request as TrainRequest;
-    expect(req).toMatchObject({ optimizer: { name: "adam", options: { lr: 0.002 } }, hidden: 64, batch: 64, seed: 0, steps: 24, evalEvery: 12, sharpnessEvery: 12 });
+    expect(req).toMatchObject({
+      optimizer: { name: "adam", options: { lr: 0.002 } },
+      hidden: 64,
+      batch: 64,
+      seed: 0,
+      steps: 24,
+      evalEvery: 12,
+      sharpnessEvery: 12,
+    });
 
     const digits = decodeDigits(new Uint8Array(readFileSync(new URL("dist/digits.bin", root))));
     const trainer = new MlpTrainer(digits, req);
     const losses: number[] = [];
     const evals: { step: number; loss: number; accuracy: number }[] = [];
-    const ratios: [number, number][] = [], sharpness: { step: number; value: number }[] = [];
+    const ratios: [number, number][] = [],
+      sharpness: { step: number; value: number }[] = [];
     for (let k = 1; k <= req.steps; k++) {
       losses.push(trainer.trainStep());
       ratios.push(trainer.updateRatio);
@@ -143,8 +174,8 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
       ["#opt-adam-lr", "-1", "adam: lr = -1 is outside the valid range (0, ∞)"],
       // What was typed, not the NaN it parses to.
       ["#opt-adam-lr", "", "adam: lr = (empty) is not a number (valid range (0, ∞))"],
-      ["#opt-adam-lr", "NaN", "adam: lr = \"NaN\" is not a number (valid range (0, ∞))"],
-      ["#opt-adam-beta1", "abc", "adam: beta1 = \"abc\" is not a number (valid range [0, 1))"],
+      ["#opt-adam-lr", "NaN", 'adam: lr = "NaN" is not a number (valid range (0, ∞))'],
+      ["#opt-adam-beta1", "abc", 'adam: beta1 = "abc" is not a number (valid range [0, 1))'],
       ["#opt-sgd-momentum", "1", "sgd: momentum = 1 is outside the valid range [0, 1)"],
     ];
     for (const [selector, value, expected] of cases) {
@@ -181,7 +212,11 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     await page.fill("#steps", "1000");
     await page.waitForFunction((n) => (window as any).__descent.landscapeRuns > n, before, { timeout: 10_000 });
     expect((await published()).training.done).toBe(false);
-    await page.waitForFunction(() => (window as any).__descent.training.done && !(window as any).__descent.animating, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as any).__descent.training.done && !(window as any).__descent.animating,
+      null,
+      { timeout: 30_000 },
+    );
     const { training } = await published();
     expect(training.losses).toHaveLength(1500);
     expect(training.evals.at(-1).accuracy).toBeGreaterThan(0.7);

@@ -14,7 +14,15 @@ const spec: CommandSpec = {
   ],
 };
 
-const usage = (argv: string[]) => { try { parseArgs(spec, argv); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; } return "no error"; };
+const usage = (argv: string[]) => {
+  try {
+    parseArgs(spec, argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  return "no error";
+};
 
 describe("command-line options", () => {
   it("parses flags, values, lists, negations and defaults", () => {
@@ -25,7 +33,9 @@ describe("command-line options", () => {
   });
 
   it("names the problem and the valid choices", () => {
-    expect(usage(["mnist", "--sedes", "3"])).toMatch(/unknown option --sedes for 'study'; valid options: --seeds, --lr/);
+    expect(usage(["mnist", "--sedes", "3"])).toMatch(
+      /unknown option --sedes for 'study'; valid options: --seeds, --lr/,
+    );
     expect(usage(["mnits"])).toMatch(/unknown name 'mnits'; valid: mnist, karate/);
     expect(usage([])).toMatch(/'study' needs <name>: one of mnist, karate/);
     expect(usage(["mnist", "--seeds", "0"])).toMatch(/--seeds must be an integer in \[1, 100\], got '0'/);

@@ -18,24 +18,57 @@ const cli = join(bundle, "descent.mjs");
 const temp = mkdtempSync(join(tmpdir(), "descent-cli-"));
 
 function descent(args: string[], o: { cwd?: string; timeout?: number; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: o.cwd ?? temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...o.env }, timeout: o.timeout });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: o.cwd ?? temp,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", ...o.env },
+    timeout: o.timeout,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => { execFileSync(process.execPath, [join(root, "scripts", "build-cli.mjs"), bundle], { cwd: root }); }, 30_000);
-afterAll(() => { rmSync(bundle, { recursive: true, force: true }); rmSync(temp, { recursive: true, force: true }); });
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, "scripts", "build-cli.mjs"), bundle], { cwd: root });
+}, 30_000);
+afterAll(() => {
+  rmSync(bundle, { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
+});
 
 describe("descent --help", () => {
   it("lists the commands, the studies and the global options, quickly", () => {
     const t0 = performance.now();
     const r = descent(["--help"]);
     expect(r.code).toBe(0);
-    for (const word of ["study", "train", "eval", "landscape", "hessian", "merge", "bench", "optimizers", "regularization", "mnist", "karate", "--quiet", "--json", "--config"]) expect(r.stdout).toContain(word);
+    for (const word of [
+      "study",
+      "train",
+      "eval",
+      "landscape",
+      "hessian",
+      "merge",
+      "bench",
+      "optimizers",
+      "regularization",
+      "mnist",
+      "karate",
+      "--quiet",
+      "--json",
+      "--config",
+    ])
+      expect(r.stdout).toContain(word);
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 
   it("every command has its own --help", { timeout: 30_000 }, () => {
-    for (const args of [["study", "--help"], ["study", "mnist", "--help"], ["train", "--help"], ["eval", "--help"], ["merge", "--help"], ["bench", "--help"]]) {
+    for (const args of [
+      ["study", "--help"],
+      ["study", "mnist", "--help"],
+      ["train", "--help"],
+      ["eval", "--help"],
+      ["merge", "--help"],
+      ["bench", "--help"],
+    ]) {
       const r = descent(args);
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout, args.join(" ")).toMatch(/^Usage: descent /);
@@ -88,16 +121,34 @@ describe("running studies", () => {
     const r = descent(["study", "karate", "--config", "karate.json", "--epochs", "3", "--json", "--out", "k"]);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ study: "karate", complete: true, runs: 2, planned: 2, seed: 5, config: { epochs: 3, quick: true, optimizers: ["adam"] } });
+    expect(summary).toMatchObject({
+      study: "karate",
+      complete: true,
+      runs: 2,
+      planned: 2,
+      seed: 5,
+      config: { epochs: 3, quick: true, optimizers: ["adam"] },
+    });
     expect(existsSync(join(temp, "k", "report.md"))).toBe(true);
     expect(decodeJson(readFileSync(join(temp, "k", "config.json"), "utf8"))).toEqual(summary.config);
     // config.json reproduces the run.
-    const again = JSON.parse(descent(["study", "karate", "--config", join(temp, "k", "config.json"), "--json", "--out", "k-again"]).stdout);
+    const again = JSON.parse(
+      descent(["study", "karate", "--config", join(temp, "k", "config.json"), "--json", "--out", "k-again"]).stdout,
+    );
     expect(again.config).toEqual(summary.config);
   });
 
   it("shards merged with `descent merge` give the single machine's report; --workers gives it too", () => {
-    const common = ["study", "optimizers", "--quick", "--optimizers", "minibatch,adam,lbfgs", "--epochs", "2", "--quiet"];
+    const common = [
+      "study",
+      "optimizers",
+      "--quick",
+      "--optimizers",
+      "minibatch,adam,lbfgs",
+      "--epochs",
+      "2",
+      "--quiet",
+    ];
     expect(descent([...common, "--out", "one"]).code).toBe(0);
     expect(descent([...common, "--workers", "2", "--out", "threads"]).code).toBe(0);
     expect(descent([...common, "--shard", "1/2", "--out", "part1"]).code).toBe(0);
@@ -107,12 +158,31 @@ describe("running studies", () => {
     const read = (dir: string, f: string) => readFileSync(join(temp, dir, f), "utf8");
     for (const dir of ["merged", "threads"]) {
       expect(withoutTimings(read(dir, "report.md")), dir).toBe(withoutTimings(read("one", "report.md")));
-      expect(withoutTimingKeys(decodeJson(read(dir, "results.json"))), dir).toEqual(withoutTimingKeys(decodeJson(read("one", "results.json"))));
+      expect(withoutTimingKeys(decodeJson(read(dir, "results.json"))), dir).toEqual(
+        withoutTimingKeys(decodeJson(read("one", "results.json"))),
+      );
     }
   }, 120_000); // five runs of the CLI: minutes when eight engineers share two cores
 
   it("trains, saves and evaluates a model", { timeout: 120_000 }, () => {
-    const t = descent(["train", "--optimizer", "adam", "--lr", "0.01", "--epochs", "1", "--hidden", "16", "--train", "300", "--test", "100", "--save", "m.json", "--json"]);
+    const t = descent([
+      "train",
+      "--optimizer",
+      "adam",
+      "--lr",
+      "0.01",
+      "--epochs",
+      "1",
+      "--hidden",
+      "16",
+      "--train",
+      "300",
+      "--test",
+      "100",
+      "--save",
+      "m.json",
+      "--json",
+    ]);
     expect(t.code).toBe(0);
     const trained = JSON.parse(t.stdout);
     expect(trained.testAccuracy).toBeGreaterThan(0.3);
@@ -124,12 +194,20 @@ describe("running studies", () => {
     expect(evaluated.overlap).toBe(0);
     expect(evaluated.accuracy).toBeCloseTo(trained.testAccuracy, 6);
     const saved = JSON.parse(readFileSync(join(temp, "m.json"), "utf8"));
-    expect(saved.trainedOn).toMatchObject({ source: "mnist-package", seed: 0, train: 300, test: 100, fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(saved.trainedOn).toMatchObject({
+      source: "mnist-package",
+      seed: 0,
+      train: 300,
+      test: 100,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/),
+    });
 
     // Another seed's sample overlaps the training digits: refused, unless asked for.
     const overlapping = descent(["eval", "--model", "m.json", "--seed", "1"]);
     expect(overlapping.code).toBe(2);
-    expect(overlapping.stderr).toMatch(/\d+ of the 100 evaluation examples were in the model's training data \(300 package digits, seed 0\).*--allow-overlap/);
+    expect(overlapping.stderr).toMatch(
+      /\d+ of the 100 evaluation examples were in the model's training data \(300 package digits, seed 0\).*--allow-overlap/,
+    );
     const allowed = descent(["eval", "--model", "m.json", "--seed", "1", "--allow-overlap"]);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/\(100 examples, \d+ of them trained on\)/);
@@ -138,10 +216,28 @@ describe("running studies", () => {
     const help = descent(["eval", "--help"]).stdout;
     expect(help).toContain("--allow-overlap");
     expect(help).not.toMatch(/--train\b/);
-    expect(descent(["eval", "--model", "m.json", "--train", "300"]).stderr).toMatch(/unknown option --train for 'eval'/);
+    expect(descent(["eval", "--model", "m.json", "--train", "300"]).stderr).toMatch(
+      /unknown option --train for 'eval'/,
+    );
 
     // A model saved from a diverged run (finite weights, overflowing outputs): its score is not passed off as one.
-    expect(descent(["train", "--lr", "1e30", "--epochs", "1", "--hidden", "4", "--train", "300", "--test", "100", "--save", "diverged.json"]).stdout).toMatch(/^diverged at epoch 1 .*\(lr 1e30\)/);
+    expect(
+      descent([
+        "train",
+        "--lr",
+        "1e30",
+        "--epochs",
+        "1",
+        "--hidden",
+        "4",
+        "--train",
+        "300",
+        "--test",
+        "100",
+        "--save",
+        "diverged.json",
+      ]).stdout,
+    ).toMatch(/^diverged at epoch 1 .*\(lr 1e30\)/);
     const blown = descent(["eval", "--model", "diverged.json"]);
     expect(blown.code).toBe(1);
     expect(blown.stderr).toMatch(/the loss of diverged\.json is NaN: its outputs overflow/);
@@ -150,39 +246,92 @@ describe("running studies", () => {
     const data = saved.parameters[0].data as string;
     const bytes = Buffer.from(data, "base64");
     bytes.writeFloatLE(NaN, 4 * 3);
-    writeFileSync(join(temp, "nan.json"), JSON.stringify({ ...saved, parameters: [{ ...saved.parameters[0], data: bytes.toString("base64") }, ...saved.parameters.slice(1)] }));
+    writeFileSync(
+      join(temp, "nan.json"),
+      JSON.stringify({
+        ...saved,
+        parameters: [{ ...saved.parameters[0], data: bytes.toString("base64") }, ...saved.parameters.slice(1)],
+      }),
+    );
     const nan = descent(["eval", "--model", "nan.json"]);
     expect(nan.code).toBe(2);
-    expect(nan.stderr).toMatch(/--model nan\.json: loadJSON: parameter 1\.weight of Linear\(784→16\) holds NaN at index 3/);
+    expect(nan.stderr).toMatch(
+      /--model nan\.json: loadJSON: parameter 1\.weight of Linear\(784→16\) holds NaN at index 3/,
+    );
   });
 
-  it("trains on IDX files with a held-out split, evaluates on all of them (only when told they overlap), and refuses a malformed one with exit 2", { timeout: 30_000 }, () => {
-    const n = 40, images = new Uint8Array(n * 28 * 28), labels = new Uint8Array(n);
-    for (let i = 0; i < n; i++) { labels[i] = i % 10; for (let p = 0; p < 28 * 28; p++) images[i * 784 + p] = (p * 7 + i * 13) % 256; }
-    writeFileSync(join(temp, "img.idx"), encodeIdx([n, 28, 28], images));
-    writeFileSync(join(temp, "lab.idx"), encodeIdx([n], labels));
-    const t = descent(["train", "--images", "img.idx", "--labels", "lab.idx", "--epochs", "1", "--hidden", "8", "--batch", "8", "--save", "idx-model.json", "--json"]);
-    expect(t.stderr).toBe("");
-    expect(t.code).toBe(0);
-    expect(JSON.parse(t.stdout).data).toMatch(/32 train \/ 8 held out of 40/);
-    const refused = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx"]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/32 of the 40 evaluation examples were in the model's training data/);
-    const e = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx", "--allow-overlap", "--json"]);
-    expect(e.code).toBe(0);
-    expect(JSON.parse(e.stdout)).toMatchObject({ n: 40, overlap: 32 });
-    writeFileSync(join(temp, "cut.idx"), encodeIdx([n, 28, 28], images).subarray(0, 1000));
-    const bad = descent(["eval", "--model", "idx-model.json", "--images", "cut.idx", "--labels", "lab.idx"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/cut\.idx/);
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
-  });
+  it(
+    "trains on IDX files with a held-out split, evaluates on all of them (only when told they overlap), and refuses a malformed one with exit 2",
+    { timeout: 30_000 },
+    () => {
+      const n = 40,
+        images = new Uint8Array(n * 28 * 28),
+        labels = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        labels[i] = i % 10;
+        for (let p = 0; p < 28 * 28; p++) images[i * 784 + p] = (p * 7 + i * 13) % 256;
+      }
+      writeFileSync(join(temp, "img.idx"), encodeIdx([n, 28, 28], images));
+      writeFileSync(join(temp, "lab.idx"), encodeIdx([n], labels));
+      const t = descent([
+        "train",
+        "--images",
+        "img.idx",
+        "--labels",
+        "lab.idx",
+        "--epochs",
+        "1",
+        "--hidden",
+        "8",
+        "--batch",
+        "8",
+        "--save",
+        "idx-model.json",
+        "--json",
+      ]);
+      expect(t.stderr).toBe("");
+      expect(t.code).toBe(0);
+      expect(JSON.parse(t.stdout).data).toMatch(/32 train \/ 8 held out of 40/);
+      const refused = descent(["eval", "--model", "idx-model.json", "--images", "img.idx", "--labels", "lab.idx"]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/32 of the 40 evaluation examples were in the model's training data/);
+      const e = descent([
+        "eval",
+        "--model",
+        "idx-model.json",
+        "--images",
+        "img.idx",
+        "--labels",
+        "lab.idx",
+        "--allow-overlap",
+        "--json",
+      ]);
+      expect(e.code).toBe(0);
+      expect(JSON.parse(e.stdout)).toMatchObject({ n: 40, overlap: 32 });
+      writeFileSync(join(temp, "cut.idx"), encodeIdx([n, 28, 28], images).subarray(0, 1000));
+      const bad = descent(["eval", "--model", "idx-model.json", "--images", "cut.idx", "--labels", "lab.idx"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/cut\.idx/);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it("Ctrl-C stops cleanly: exit 130, the finished runs kept in a partial report", async () => {
     // The heuristics run finishes at once; the model run would take 100,000 epochs.
-    const child = spawn(process.execPath, [cli, "study", "karate", "--quick", "--optimizers", "adam", "--epochs", "100000", "--out", "interrupted"], { cwd: temp });
-    let stderr = "", sent = false;
-    child.stderr.on("data", (d) => { stderr += d; if (/\[2\/2\] adam: started/.test(stderr) && !sent) { sent = true; setTimeout(() => child.kill("SIGINT"), 300); } });
+    const child = spawn(
+      process.execPath,
+      [cli, "study", "karate", "--quick", "--optimizers", "adam", "--epochs", "100000", "--out", "interrupted"],
+      { cwd: temp },
+    );
+    let stderr = "",
+      sent = false;
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (/\[2\/2\] adam: started/.test(stderr) && !sent) {
+        sent = true;
+        setTimeout(() => child.kill("SIGINT"), 300);
+      }
+    });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(stderr).toMatch(/interrupted/);
     expect(code).toBe(130);
@@ -202,9 +351,30 @@ describe("output destinations: checked before any work, and nothing computed is 
     ["train", (d) => ["train", "--epochs", "1", "--train", "50", "--test", "10", "--save", d]],
   ];
   const faults: [string, () => string, RegExp][] = [
-    ["a file in the way", () => { writeFileSync(join(temp, "a-file"), "x"); return "a-file"; }, /'a-file' is a file|its folder 'a-file'|'a-file' .*not a directory/],
-    ["under a file", () => { writeFileSync(join(temp, "a-file"), "x"); return "a-file/sub/x.json"; }, /is a file, not a directory/],
-    ["a directory in the way", () => { mkdirSync(join(temp, "a-dir", "x.json"), { recursive: true }); return "a-dir/x.json"; }, /./],
+    [
+      "a file in the way",
+      () => {
+        writeFileSync(join(temp, "a-file"), "x");
+        return "a-file";
+      },
+      /'a-file' is a file|its folder 'a-file'|'a-file' .*not a directory/,
+    ],
+    [
+      "under a file",
+      () => {
+        writeFileSync(join(temp, "a-file"), "x");
+        return "a-file/sub/x.json";
+      },
+      /is a file, not a directory/,
+    ],
+    [
+      "a directory in the way",
+      () => {
+        mkdirSync(join(temp, "a-dir", "x.json"), { recursive: true });
+        return "a-dir/x.json";
+      },
+      /./,
+    ],
     ["a path that cannot be created", () => "/proc/descent-out/x.json", /cannot be (created|written)/],
     ["a directory that cannot be written", () => "/sys/x.json", /not writable|cannot be (created|written)/],
     ["an empty name", () => "", /is empty/],
@@ -216,7 +386,10 @@ describe("output destinations: checked before any work, and nothing computed is 
         const dest = make();
         const r = descent(args(dest), { timeout: 60_000 }); // killed (code null) if it spins, as /proc paths once did
         const label = `${command} with ${fault}`;
-        if (command !== "train" && fault === "a directory in the way") { expect(r.code === 0 || r.code === 2, label).toBe(true); continue; } // a directory is a fine report directory
+        if (command !== "train" && fault === "a directory in the way") {
+          expect(r.code === 0 || r.code === 2, label).toBe(true);
+          continue;
+        } // a directory is a fine report directory
         expect(r.code, `${label}: ${r.stderr}`).toBe(2);
         expect(r.stderr, label).toMatch(sentence);
         expect(r.stderr, label).not.toMatch(/started|E[A-Z]+:|\n\s+at /);
@@ -238,10 +411,24 @@ describe("output destinations: checked before any work, and nothing computed is 
   }, 30_000);
 
   it("Ctrl-C during train: exit 130, the model as trained so far saved and loadable", async () => {
-    const child = spawn(process.execPath, [cli, "train", "--epochs", "100000", "--train", "200", "--test", "50", "--hidden", "8", "--save", "sigint.json"], { cwd: temp });
-    let stderr = "", stdout = "", sent = false;
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; if (/started/.test(stderr) && !sent) { sent = true; setTimeout(() => child.kill("SIGINT"), 500); } }); // once: a second Ctrl-C quits at once
+    const child = spawn(
+      process.execPath,
+      [cli, "train", "--epochs", "100000", "--train", "200", "--test", "50", "--hidden", "8", "--save", "sigint.json"],
+      { cwd: temp },
+    );
+    let stderr = "",
+      stdout = "",
+      sent = false;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (/started/.test(stderr) && !sent) {
+        sent = true;
+        setTimeout(() => child.kill("SIGINT"), 500);
+      }
+    }); // once: a second Ctrl-C quits at once
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code).toBe(130);
     expect(stdout).toMatch(/interrupted: .*the model as trained so far has training loss/);
@@ -253,8 +440,15 @@ describe("output destinations: checked before any work, and nothing computed is 
 describe("smaller cases: what was asked is done, or said", () => {
   it("bench takes the bench's suites and --quick, says what it runs, and refuses an unknown suite", () => {
     // The suites the CLI offers are bench/run.ts's, read from the suite files themselves.
-    const declared = readdirSync(join(root, "bench")).filter((f) => f.endsWith(".ts"))
-      .flatMap((f) => [...readFileSync(join(root, "bench", f), "utf8").matchAll(/export const \w+Suite: Suite = \{\s*name: "([\w-]+)"/g)].map((m) => m[1]));
+    const declared = readdirSync(join(root, "bench"))
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(root, "bench", f), "utf8").matchAll(
+            /export const \w+Suite: Suite = \{\s*name: "([\w-]+)"/g,
+          ),
+        ].map((m) => m[1]),
+      );
     expect([...BENCH_SUITES].sort()).toEqual(declared.sort());
     const help = descent(["bench", "--help"]).stdout;
     expect(help).toContain("--quick");
@@ -273,10 +467,25 @@ describe("smaller cases: what was asked is done, or said", () => {
   });
 
   it("--workers beyond the cores is capped at the core count, with a note", () => {
-    const r = descent(["study", "karate", "--quick", "--optimizers", "adam", "--epochs", "2", "--workers", "64", "--out", "workers", "--json"]);
+    const r = descent([
+      "study",
+      "karate",
+      "--quick",
+      "--optimizers",
+      "adam",
+      "--epochs",
+      "2",
+      "--workers",
+      "64",
+      "--out",
+      "workers",
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const cores = availableParallelism();
-    expect(r.stderr).toContain(`note: --workers 64, but this machine has ${cores} core(s): using ${cores} worker thread(s)`);
+    expect(r.stderr).toContain(
+      `note: --workers 64, but this machine has ${cores} core(s): using ${cores} worker thread(s)`,
+    );
     expect(JSON.parse(r.stdout).complete).toBe(true);
   }, 30_000);
 });

@@ -17,7 +17,11 @@ const DESCENT = `${process.execPath} ${join(bundle, "descent.mjs")}`;
 const SMALL = "--quick --optimizers adam --train 100 --test 50";
 
 function run(command: string, args: string[], env: Record<string, string>) {
-  const r = spawnSync(command, args, { cwd: temp, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...env } });
+  const r = spawnSync(command, args, {
+    cwd: temp,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", ...env },
+  });
   expect(r.status, `${command} ${args.join(" ")}\n${r.stderr}`).toBe(0);
   return r;
 }
@@ -26,15 +30,45 @@ let single = "";
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, "scripts", "build-cli.mjs"), bundle], { cwd: root });
-  run(process.execPath, [join(bundle, "descent.mjs"), "study", "mnist", "--seeds", "10", "--tune", ...SMALL.split(" "), "--out", join(temp, "single"), "--quiet"], {});
+  run(
+    process.execPath,
+    [
+      join(bundle, "descent.mjs"),
+      "study",
+      "mnist",
+      "--seeds",
+      "10",
+      "--tune",
+      ...SMALL.split(" "),
+      "--out",
+      join(temp, "single"),
+      "--quiet",
+    ],
+    {},
+  );
   single = report(join(temp, "single"));
 }, 120_000);
-afterAll(() => { rmSync(bundle, { recursive: true, force: true }); rmSync(temp, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(bundle, { recursive: true, force: true });
+  rmSync(temp, { recursive: true, force: true });
+});
 
-interface Container { name: string; image: string; command: string[]; env?: { name: string; value: string }[] }
+interface Container {
+  name: string;
+  image: string;
+  command: string[];
+  env?: { name: string; value: string }[];
+}
 interface JobManifest {
-  apiVersion: string; kind: string; metadata: { name: string };
-  spec: { completionMode?: string; completions: number; parallelism?: number; template: { spec: { restartPolicy: string; containers: Container[] } } };
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    completionMode?: string;
+    completions: number;
+    parallelism?: number;
+    template: { spec: { restartPolicy: string; containers: Container[] } };
+  };
 }
 
 /** Schema-level checks of a batch/v1 Job: what the API server requires of it, and of an Indexed one. */
@@ -67,7 +101,14 @@ describe("docs/cluster", { timeout: 180_000 }, () => {
     const ids = Array.from({ length: Number(hi) - Number(lo) + 1 }, (_, k) => Number(lo) + k);
     const env = { DESCENT, SWEEP: join(temp, "slurm"), DESCENT_ARGS: SMALL };
     for (const id of ids) {
-      run("bash", [join(docs, "sweep.sbatch")], { ...env, SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: lo, SLURM_ARRAY_TASK_MAX: hi, SLURM_ARRAY_TASK_STEP: "1", SLURM_ARRAY_TASK_COUNT: String(ids.length) });
+      run("bash", [join(docs, "sweep.sbatch")], {
+        ...env,
+        SLURM_ARRAY_TASK_ID: String(id),
+        SLURM_ARRAY_TASK_MIN: lo,
+        SLURM_ARRAY_TASK_MAX: hi,
+        SLURM_ARRAY_TASK_STEP: "1",
+        SLURM_ARRAY_TASK_COUNT: String(ids.length),
+      });
     }
     run("bash", [join(docs, "merge.sbatch")], env);
     expect(report(join(temp, "slurm", "report"))).toBe(single);
@@ -76,12 +117,19 @@ describe("docs/cluster", { timeout: 180_000 }, () => {
   it("the Indexed Job manifest is a valid batch/v1 Job whose tasks, then the merge Job, give the single machine's report", () => {
     const sweep = JSON.parse(readFileSync(join(docs, "sweep-job.json"), "utf8")) as JobManifest;
     const merge = JSON.parse(readFileSync(join(docs, "merge-job.json"), "utf8")) as JobManifest;
-    const task = checkJob(sweep, true), merger = checkJob(merge, false);
+    const task = checkJob(sweep, true),
+      merger = checkJob(merge, false);
     const n = sweep.spec.completions;
     expect(task.command.join(" ")).toContain(`--seeds 10 --tune --shard auto/${n} `);
     // The container's environment as written, with the test's `descent`, sweep directory and small setting.
-    const env = (c: Container) => ({ ...Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value])), DESCENT, SWEEP: join(temp, "k8s"), DESCENT_ARGS: SMALL });
-    for (let i = 0; i < n; i++) run(task.command[0], task.command.slice(1), { ...env(task), JOB_COMPLETION_INDEX: String(i) });
+    const env = (c: Container) => ({
+      ...Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value])),
+      DESCENT,
+      SWEEP: join(temp, "k8s"),
+      DESCENT_ARGS: SMALL,
+    });
+    for (let i = 0; i < n; i++)
+      run(task.command[0], task.command.slice(1), { ...env(task), JOB_COMPLETION_INDEX: String(i) });
     run(merger.command[0], merger.command.slice(1), env(merger));
     expect(report(join(temp, "k8s", "report"))).toBe(single);
   });

@@ -16,12 +16,20 @@ const bundle = join(root, "build", `cli-data-test-${process.pid}`);
 const cli = join(bundle, "descent.mjs");
 const temp = mkdtempSync(join(tmpdir(), "descent-cli-data-"));
 const served: string[] = [];
-let server: Server, base = "";
+let server: Server,
+  base = "";
 
-function descent(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function descent(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: temp, env: { ...process.env, FORCE_COLOR: "0", ...env } });
-    let stdout = "", stderr = "";
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: temp,
+      env: { ...process.env, FORCE_COLOR: "0", ...env },
+    });
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stdout, stderr }));

@@ -17,8 +17,14 @@ describe("progress", () => {
   });
 
   it("on a terminal: one live line per run, redrawn in place, a permanent line when a run ends", () => {
-    let t = 0, out = "";
-    const view = new ProgressView((s) => { out += s; }, { tty: true, columns: 120, now: () => t });
+    let t = 0,
+      out = "";
+    const view = new ProgressView(
+      (s) => {
+        out += s;
+      },
+      { tty: true, columns: 120, now: () => t },
+    );
     view.onEvent({ type: "start", spec: spec("adam"), position: 0, total: 2 });
     t = 1000;
     view.onEvent({ type: "progress", spec: spec("adam"), fraction: 0.25, status: "epoch 1/4 loss 0.5" });
@@ -38,9 +44,15 @@ describe("progress", () => {
     const lines: string[] = [];
     const view = new ProgressView((s) => lines.push(s), { tty: false, now: () => t, plainEveryMs: 5000 });
     view.onEvent({ type: "start", spec: spec("sgd"), position: 0, total: 1 });
-    for (t = 0; t <= 12000; t += 1000) view.onEvent({ type: "progress", spec: spec("sgd"), fraction: t / 20000, status: `step ${t}` });
+    for (t = 0; t <= 12000; t += 1000)
+      view.onEvent({ type: "progress", spec: spec("sgd"), fraction: t / 20000, status: `step ${t}` });
     view.onEvent({ type: "done", spec: spec("sgd"), seconds: 12 });
     expect(lines.every((l) => !l.includes("\x1b"))).toBe(true);
-    expect(lines).toEqual(["[1/1] sgd: started\n", "sgd: 25% step 5000 ETA 15s\n", "sgd: 50% step 10000 ETA 10s\n", "sgd: done in 12s (1/1)\n"]);
+    expect(lines).toEqual([
+      "[1/1] sgd: started\n",
+      "sgd: 25% step 5000 ETA 15s\n",
+      "sgd: 50% step 10000 ETA 10s\n",
+      "sgd: done in 12s (1/1)\n",
+    ]);
   });
 });

@@ -7,7 +7,8 @@ import { kernels } from "../../src/wasm/module.ts";
 describe("fmaCeiling, maddCeiling and sqrtDivCeiling", () => {
   it("return a finite checksum that depends on the iteration count", () => {
     for (const ceiling of [bench.fmaCeiling, bench.maddCeiling, bench.sqrtDivCeiling]) {
-      const few = ceiling(1), many = ceiling(10_000);
+      const few = ceiling(1),
+        many = ceiling(10_000);
       expect(Number.isFinite(few)).toBe(true);
       expect(Number.isFinite(many)).toBe(true);
       expect(few).not.toBe(many);
@@ -30,7 +31,7 @@ describe("fmaCeiling, maddCeiling and sqrtDivCeiling", () => {
 
   it("sqrtDivCeiling's first step is a/√x on every chain (x = 2..9, a alternating 1.0000001 and 0.9999999)", () => {
     let expected = 0;
-    for (let i = 0; i < 8; i++) expected += 4 * Math.fround(i % 2 === 0 ? 1.0000001 : 0.9999999) / Math.sqrt(i + 2);
+    for (let i = 0; i < 8; i++) expected += (4 * Math.fround(i % 2 === 0 ? 1.0000001 : 0.9999999)) / Math.sqrt(i + 2);
     expect(bench.sqrtDivCeiling(1)).toBeCloseTo(expected, 5);
   });
 
@@ -44,8 +45,12 @@ describe("copyBytes", () => {
   it("copies exactly n bytes", () => {
     const [dst, src] = copyBuffers(2048);
     for (const n of [0, 1, 3, 5, 17, 33, 1000]) {
-      const s = new Uint8Array(bench.memory.buffer, src, n + 8), d = new Uint8Array(bench.memory.buffer, dst, n + 8);
-      for (let i = 0; i < n + 8; i++) { s[i] = (i * 37 + 1) & 255; d[i] = 0; }
+      const s = new Uint8Array(bench.memory.buffer, src, n + 8),
+        d = new Uint8Array(bench.memory.buffer, dst, n + 8);
+      for (let i = 0; i < n + 8; i++) {
+        s[i] = (i * 37 + 1) & 255;
+        d[i] = 0;
+      }
       bench.copyBytes(dst, src, n);
       for (let i = 0; i < n + 8; i++) expect(d[i]).toBe(i < n ? (i * 37 + 1) & 255 : 0);
     }
@@ -62,6 +67,7 @@ describe("copyBytes", () => {
 
 describe("the engine's module", () => {
   it("carries none of the benchmark-only exports", () => {
-    for (const name of ["fmaCeiling", "maddCeiling", "sqrtDivCeiling", "copyBytes"]) expect(Object.keys(kernels)).not.toContain(name);
+    for (const name of ["fmaCeiling", "maddCeiling", "sqrtDivCeiling", "copyBytes"])
+      expect(Object.keys(kernels)).not.toContain(name);
   });
 });

@@ -27,8 +27,10 @@ describe("binary, binaryScalar: exact against the f64 reference rounded to f32",
       for (const n of sizes(rng)) {
         for (const shift of [0, 4]) {
           for (const alias of ["none", "a", "b"] as const) {
-            const a = uniform(rng, n, -4, 4), b = uniform(rng, n, -4, 4);
-            const pa = put(a, shift), pb = put(b, 4 - shift);
+            const a = uniform(rng, n, -4, 4),
+              b = uniform(rng, n, -4, 4);
+            const pa = put(a, shift),
+              pb = put(b, 4 - shift);
             const out = alias === "a" ? pa : alias === "b" ? pb : alloc(n, shift);
             kernels.binary(op, out, pa, pb, n);
             const want = Array.from(a, (x, i) => f32(binaryRef(op, x, b[i])));
@@ -43,7 +45,8 @@ describe("binary, binaryScalar: exact against the f64 reference rounded to f32",
       for (const n of sizes(rng)) {
         for (const shift of [0, 4]) {
           for (const inPlace of [false, true]) {
-            const a = uniform(rng, n, -4, 4), s = f32(rng.range(-3, 3));
+            const a = uniform(rng, n, -4, 4),
+              s = f32(rng.range(-3, 3));
             const pa = put(a, shift);
             const out = inPlace ? pa : alloc(n, 4 - shift);
             kernels.binaryScalar(op, out, pa, s, n);
@@ -62,21 +65,39 @@ describe("binary, binaryScalar: exact against the f64 reference rounded to f32",
       for (const n of [a.length, 1, 3]) {
         const out = alloc(n);
         kernels.binary(op, out, put(a.subarray(0, n)), put(b.subarray(0, n)), n);
-        expect(firstMismatch(read(out, n), Array.from(a.subarray(0, n), (x, i) => f32(binaryRef(op, x, b[i])))), Binary[op]).toBeNull();
+        expect(
+          firstMismatch(
+            read(out, n),
+            Array.from(a.subarray(0, n), (x, i) => f32(binaryRef(op, x, b[i]))),
+          ),
+          Binary[op],
+        ).toBeNull();
       }
     }
   });
 });
 
 describe("binaryRow, binaryCol: broadcasts, exact", () => {
-  const shapes = [[0, 5], [5, 0], [1, 1], [3, 5], [7, 17], [33, 4], [5, 33], [64, 100], [2, 4099]];
+  const shapes = [
+    [0, 5],
+    [5, 0],
+    [1, 1],
+    [3, 5],
+    [7, 17],
+    [33, 4],
+    [5, 33],
+    [64, 100],
+    [2, 4099],
+  ];
   for (const op of BINARY_OPS) {
     it(`${Binary[op]} over rows and over columns, aligned or not, in place or not`, () => {
       const rng = new Random(30 + op);
       for (const [rows, cols] of shapes) {
         for (const shift of [0, 4]) {
           for (const inPlace of [false, true]) {
-            const a = uniform(rng, rows * cols, -4, 4), row = uniform(rng, cols, -2, 2), col = uniform(rng, rows, -2, 2);
+            const a = uniform(rng, rows * cols, -4, 4),
+              row = uniform(rng, cols, -2, 2),
+              col = uniform(rng, rows, -2, 2);
             const label = `${rows}x${cols} shift=${shift} inPlace=${inPlace}`;
 
             let pa = put(a, shift);
@@ -106,7 +127,13 @@ type Check = { exact: true } | { ulps: number } | { abs: number };
  * 2^-22 ≈ 2.4e-7 relative at worst). tanh and sigmoid add a division and a subtraction, so they are
  * held to 2e-7 absolute, and small tanh arguments to 3 ulps relative.
  */
-const UNARY_CASES: { name: string; op: Unary; p?: number; data: (rng: Random, n: number) => Float32Array; check: Check }[] = [
+const UNARY_CASES: {
+  name: string;
+  op: Unary;
+  p?: number;
+  data: (rng: Random, n: number) => Float32Array;
+  check: Check;
+}[] = [
   { name: "Neg", op: Unary.Neg, data: (r, n) => normal(r, n, 10), check: { exact: true } },
   { name: "Abs", op: Unary.Abs, data: (r, n) => normal(r, n, 10), check: { exact: true } },
   { name: "Sqrt", op: Unary.Sqrt, data: (r, n) => uniform(r, n, 0, 100), check: { exact: true } },
@@ -124,14 +151,29 @@ const UNARY_CASES: { name: string; op: Unary; p?: number; data: (rng: Random, n:
   { name: "Pow 1.7", op: Unary.Pow, p: 1.7, data: (r, n) => uniform(r, n, 0, 50), check: { ulps: 1 } },
   { name: "Pow -2.5", op: Unary.Pow, p: -2.5, data: (r, n) => uniform(r, n, 0.01, 50), check: { ulps: 1 } },
   { name: "Pow 3 (negative bases)", op: Unary.Pow, p: 3, data: (r, n) => normal(r, n, 5), check: { ulps: 1 } },
-  { name: "Exp over the whole finite range", op: Unary.Exp, data: (r, n) => uniform(r, n, -87.3, 88.7), check: { ulps: 2 } },
+  {
+    name: "Exp over the whole finite range",
+    op: Unary.Exp,
+    data: (r, n) => uniform(r, n, -87.3, 88.7),
+    check: { ulps: 2 },
+  },
   { name: "Exp near 0", op: Unary.Exp, data: (r, n) => uniform(r, n, -1, 1), check: { ulps: 2 } },
   { name: "Exp into the denormals", op: Unary.Exp, data: (r, n) => uniform(r, n, -103, -87.4), check: { ulps: 2 } },
-  { name: "Log over the whole normal range", op: Unary.Log, data: (r, n) => uniform(r, n, -87.3, 88.7).map(Math.exp), check: { ulps: 2 } },
+  {
+    name: "Log over the whole normal range",
+    op: Unary.Log,
+    data: (r, n) => uniform(r, n, -87.3, 88.7).map(Math.exp),
+    check: { ulps: 2 },
+  },
   { name: "Log near 1", op: Unary.Log, data: (r, n) => uniform(r, n, 0.5, 2), check: { ulps: 2 } },
   { name: "Log of denormals", op: Unary.Log, data: (r, n) => uniform(r, n, 1e-45, 1.1e-38), check: { ulps: 2 } },
   { name: "Tanh", op: Unary.Tanh, data: (r, n) => normal(r, n, 3), check: { abs: 2e-7 } },
-  { name: "Tanh of small arguments", op: Unary.Tanh, data: (r, n) => uniform(r, n, -0.7, 0.7).map((x) => x ** 5), check: { ulps: 3 } },
+  {
+    name: "Tanh of small arguments",
+    op: Unary.Tanh,
+    data: (r, n) => uniform(r, n, -0.7, 0.7).map((x) => x ** 5),
+    check: { ulps: 3 },
+  },
   { name: "Sigmoid", op: Unary.Sigmoid, data: (r, n) => normal(r, n, 10), check: { abs: 2e-7 } },
 ];
 
@@ -153,7 +195,12 @@ describe("unary: against the f64 reference", () => {
             const out = inPlace ? pa : alloc(n, 4 - shift);
             kernels.unary(op, out, pa, n, p);
             // The kernel receives p as an f32, so the reference uses the same rounded parameter.
-            checkUnary(check, read(out, n), Array.from(a, (x) => unaryRef(op, x, f32(p))), `n=${n} shift=${shift} inPlace=${inPlace}`);
+            checkUnary(
+              check,
+              read(out, n),
+              Array.from(a, (x) => unaryRef(op, x, f32(p))),
+              `n=${n} shift=${shift} inPlace=${inPlace}`,
+            );
           }
         }
       }
@@ -168,34 +215,158 @@ const DENORMAL = 1e-40;
  */
 const EDGES: { op: Unary; p?: number; cases: [number, number | null][]; check: Check }[] = [
   {
-    op: Unary.Exp, check: { ulps: 2 }, cases: [
-      [Infinity, Infinity], [-Infinity, 0], [NaN, NaN], [0, 1], [-0, 1], [DENORMAL, 1], [88.7, null], [88.72, null],
-      [88.73, Infinity], [89, Infinity], [-88.7, null], [-100, null], [-103.9, 0], [-104, 0], [-1e4, 0], [1e4, Infinity],
+    op: Unary.Exp,
+    check: { ulps: 2 },
+    cases: [
+      [Infinity, Infinity],
+      [-Infinity, 0],
+      [NaN, NaN],
+      [0, 1],
+      [-0, 1],
+      [DENORMAL, 1],
+      [88.7, null],
+      [88.72, null],
+      [88.73, Infinity],
+      [89, Infinity],
+      [-88.7, null],
+      [-100, null],
+      [-103.9, 0],
+      [-104, 0],
+      [-1e4, 0],
+      [1e4, Infinity],
     ],
   },
   {
-    op: Unary.Log, check: { ulps: 2 }, cases: [
-      [0, -Infinity], [-0, -Infinity], [-1, NaN], [-DENORMAL, NaN], [-Infinity, NaN], [Infinity, Infinity], [NaN, NaN],
-      [1, 0], [DENORMAL, null], [1.4e-45, null], [1.17549435e-38, null], [3.4028234e38, null], [0.99999994, null], [1.0000001, null],
+    op: Unary.Log,
+    check: { ulps: 2 },
+    cases: [
+      [0, -Infinity],
+      [-0, -Infinity],
+      [-1, NaN],
+      [-DENORMAL, NaN],
+      [-Infinity, NaN],
+      [Infinity, Infinity],
+      [NaN, NaN],
+      [1, 0],
+      [DENORMAL, null],
+      [1.4e-45, null],
+      [1.17549435e-38, null],
+      [3.4028234e38, null],
+      [0.99999994, null],
+      [1.0000001, null],
     ],
   },
   {
-    op: Unary.Tanh, check: { ulps: 3 }, cases: [
-      [0, 0], [-0, -0], [Infinity, 1], [-Infinity, -1], [1e4, 1], [-1e4, -1], [88.7, 1], [-88.7, -1], [20, 1], [NaN, NaN],
-      [1e-30, null], [-DENORMAL, null], [0.62499994, null], [0.625, null], [-0.625, null], [1e-4, null],
+    op: Unary.Tanh,
+    check: { ulps: 3 },
+    cases: [
+      [0, 0],
+      [-0, -0],
+      [Infinity, 1],
+      [-Infinity, -1],
+      [1e4, 1],
+      [-1e4, -1],
+      [88.7, 1],
+      [-88.7, -1],
+      [20, 1],
+      [NaN, NaN],
+      [1e-30, null],
+      [-DENORMAL, null],
+      [0.62499994, null],
+      [0.625, null],
+      [-0.625, null],
+      [1e-4, null],
     ],
   },
   {
-    op: Unary.Sigmoid, check: { abs: 2e-7 }, cases: [
-      [-1e4, 0], [1e4, 1], [-Infinity, 0], [Infinity, 1], [NaN, NaN], [0, 0.5], [-88.7, null], [88.7, 1], [-20, null], [DENORMAL, 0.5],
+    op: Unary.Sigmoid,
+    check: { abs: 2e-7 },
+    cases: [
+      [-1e4, 0],
+      [1e4, 1],
+      [-Infinity, 0],
+      [Infinity, 1],
+      [NaN, NaN],
+      [0, 0.5],
+      [-88.7, null],
+      [88.7, 1],
+      [-20, null],
+      [DENORMAL, 0.5],
     ],
   },
-  { op: Unary.Relu, check: { exact: true }, cases: [[NaN, NaN], [-0, 0], [-Infinity, 0], [Infinity, Infinity], [-DENORMAL, 0], [DENORMAL, null]] },
-  { op: Unary.LeakyRelu, p: 0.1, check: { exact: true }, cases: [[NaN, NaN], [-Infinity, -Infinity], [Infinity, Infinity], [0, 0], [-2, null]] },
-  { op: Unary.Step, check: { exact: true }, cases: [[NaN, 0], [0, 0], [-0, 0], [DENORMAL, 1], [-DENORMAL, 0], [Infinity, 1], [-Infinity, 0]] },
-  { op: Unary.Sign, check: { exact: true }, cases: [[NaN, NaN], [0, 0], [-0, -0], [DENORMAL, 1], [-DENORMAL, -1], [Infinity, 1], [-Infinity, -1], [-3, -1]] },
-  { op: Unary.Sqrt, check: { exact: true }, cases: [[-1, NaN], [0, 0], [-0, -0], [Infinity, Infinity], [NaN, NaN], [DENORMAL, null]] },
-  { op: Unary.Reciprocal, check: { exact: true }, cases: [[0, Infinity], [-0, -Infinity], [Infinity, 0], [NaN, NaN]] },
+  {
+    op: Unary.Relu,
+    check: { exact: true },
+    cases: [
+      [NaN, NaN],
+      [-0, 0],
+      [-Infinity, 0],
+      [Infinity, Infinity],
+      [-DENORMAL, 0],
+      [DENORMAL, null],
+    ],
+  },
+  {
+    op: Unary.LeakyRelu,
+    p: 0.1,
+    check: { exact: true },
+    cases: [
+      [NaN, NaN],
+      [-Infinity, -Infinity],
+      [Infinity, Infinity],
+      [0, 0],
+      [-2, null],
+    ],
+  },
+  {
+    op: Unary.Step,
+    check: { exact: true },
+    cases: [
+      [NaN, 0],
+      [0, 0],
+      [-0, 0],
+      [DENORMAL, 1],
+      [-DENORMAL, 0],
+      [Infinity, 1],
+      [-Infinity, 0],
+    ],
+  },
+  {
+    op: Unary.Sign,
+    check: { exact: true },
+    cases: [
+      [NaN, NaN],
+      [0, 0],
+      [-0, -0],
+      [DENORMAL, 1],
+      [-DENORMAL, -1],
+      [Infinity, 1],
+      [-Infinity, -1],
+      [-3, -1],
+    ],
+  },
+  {
+    op: Unary.Sqrt,
+    check: { exact: true },
+    cases: [
+      [-1, NaN],
+      [0, 0],
+      [-0, -0],
+      [Infinity, Infinity],
+      [NaN, NaN],
+      [DENORMAL, null],
+    ],
+  },
+  {
+    op: Unary.Reciprocal,
+    check: { exact: true },
+    cases: [
+      [0, Infinity],
+      [-0, -Infinity],
+      [Infinity, 0],
+      [NaN, NaN],
+    ],
+  },
 ];
 
 describe("unary: edge cases", () => {
@@ -219,7 +390,10 @@ describe("unary: edge cases", () => {
     for (const op of [Unary.Sigmoid, Unary.Tanh]) {
       const out = alloc(a.length);
       kernels.unary(op, out, put(a), a.length, 0);
-      expect(read(out, a.length).every((y) => Number.isFinite(y) && Math.abs(y) <= 1), Unary[op]).toBe(true);
+      expect(
+        read(out, a.length).every((y) => Number.isFinite(y) && Math.abs(y) <= 1),
+        Unary[op],
+      ).toBe(true);
     }
   });
 });
@@ -229,13 +403,17 @@ describe("axpy, fill and the activation backwards", () => {
     const rng = new Random(60);
     for (const n of sizes(rng)) {
       for (const shift of [0, 4]) {
-        const y = normal(rng, n), x = normal(rng, n), alpha = f32(rng.range(-2, 2));
+        const y = normal(rng, n),
+          x = normal(rng, n),
+          alpha = f32(rng.range(-2, 2));
         const py = put(y, shift);
         kernels.axpy(py, alpha, put(x, 4 - shift), n);
         const got = read(py, n);
         for (let i = 0; i < n; i++) {
           const want = y[i] + alpha * x[i];
-          expect(Math.abs(got[i] - want), `n=${n} i=${i}`).toBeLessThanOrEqual(2 ** -23 * (Math.abs(y[i]) + Math.abs(alpha * x[i])));
+          expect(Math.abs(got[i] - want), `n=${n} i=${i}`).toBeLessThanOrEqual(
+            2 ** -23 * (Math.abs(y[i]) + Math.abs(alpha * x[i])),
+          );
         }
       }
     }
@@ -254,7 +432,10 @@ describe("axpy, fill and the activation backwards", () => {
       for (const shift of [0, 4]) {
         const out = alloc(n, shift);
         kernels.fill(out, -2.5, n);
-        expect(read(out, n).every((v) => v === -2.5), `n=${n}`).toBe(true);
+        expect(
+          read(out, n).every((v) => v === -2.5),
+          `n=${n}`,
+        ).toBe(true);
       }
     }
   });
@@ -264,8 +445,13 @@ describe("axpy, fill and the activation backwards", () => {
     for (const slope of [0, 0.1]) {
       for (const n of sizes(rng)) {
         for (const shift of [0, 4]) {
-          const x = normal(rng, n), g = normal(rng, n);
-          if (n > 2) { x[1] = 0; g[2] = Infinity; x[2] = -1; }
+          const x = normal(rng, n),
+            g = normal(rng, n);
+          if (n > 2) {
+            x[1] = 0;
+            g[2] = Infinity;
+            x[2] = -1;
+          }
           const pg = put(g, shift);
           kernels.reluBackward(pg, put(x, 4 - shift), pg, n, slope);
           const want = Array.from(x, (v, i) => (v > 0 ? g[i] : slope === 0 ? 0 : f32(g[i] * f32(slope))));
@@ -279,11 +465,15 @@ describe("axpy, fill and the activation backwards", () => {
     const rng = new Random(63);
     for (const n of sizes(rng)) {
       for (const shift of [0, 4]) {
-        const y = uniform(rng, n, -1, 1), g = normal(rng, n);
+        const y = uniform(rng, n, -1, 1),
+          g = normal(rng, n);
         const out = alloc(n, shift);
         kernels.tanhBackward(out, put(y, 4 - shift), put(g, shift), n);
         const got = read(out, n);
-        for (let i = 0; i < n; i++) expect(Math.abs(got[i] - g[i] * (1 - y[i] * y[i])), `n=${n} i=${i}`).toBeLessThanOrEqual(2 ** -22 * Math.abs(g[i]));
+        for (let i = 0; i < n; i++)
+          expect(Math.abs(got[i] - g[i] * (1 - y[i] * y[i])), `n=${n} i=${i}`).toBeLessThanOrEqual(
+            2 ** -22 * Math.abs(g[i]),
+          );
       }
     }
   });
@@ -292,7 +482,8 @@ describe("axpy, fill and the activation backwards", () => {
     const rng = new Random(64);
     for (const n of sizes(rng)) {
       for (const shift of [0, 4]) {
-        const y = uniform(rng, n, 0, 1), g = normal(rng, n);
+        const y = uniform(rng, n, 0, 1),
+          g = normal(rng, n);
         const py = put(y, shift);
         kernels.sigmoidBackward(py, py, put(g, 4 - shift), n);
         const got = read(py, n);

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { Random } from "../../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../../src/wasm/module.ts";
 
-interface Case { m: number; n: number; k: number; transA: boolean; transB: boolean; accumulate: boolean }
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  accumulate: boolean;
+}
 
 const FORMS = [
   { name: "A·B", transA: false, transB: false },
@@ -24,10 +31,12 @@ function randomArray(rng: Random, n: number): Float32Array {
 /** f64 reference of C (+)= op(A)·op(B), and the per-entry scale Σ|a||b| (+|c|) the error is judged against. */
 function reference(t: Case, a: Float32Array, b: Float32Array, c0: Float32Array) {
   const { m, n, k } = t;
-  const want = new Float64Array(m * n), scale = new Float64Array(m * n);
+  const want = new Float64Array(m * n),
+    scale = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let sum = t.accumulate ? c0[i * n + j] : 0, mag = Math.abs(sum);
+      let sum = t.accumulate ? c0[i * n + j] : 0,
+        mag = Math.abs(sum);
       for (let p = 0; p < k; p++) {
         const x = t.transA ? a[p * m + i] : a[i * k + p];
         const y = t.transB ? b[j * k + p] : b[p * n + j];
@@ -44,9 +53,12 @@ function reference(t: Case, a: Float32Array, b: Float32Array, c0: Float32Array) 
 /** Runs one case through the kernel; returns the first mismatch as text, or null. */
 function check(t: Case, rng: Random): string | null {
   const { m, n, k } = t;
-  const a = randomArray(rng, m * k), b = randomArray(rng, k * n), c0 = randomArray(rng, m * n);
+  const a = randomArray(rng, m * k),
+    b = randomArray(rng, k * n),
+    c0 = randomArray(rng, m * n);
   const work = gemmWorkspace();
-  const pa = heap.alloc(a.length * 4), pb = heap.alloc(b.length * 4);
+  const pa = heap.alloc(a.length * 4),
+    pb = heap.alloc(b.length * 4);
   const pcBlock = heap.alloc((m * n + 2 * GUARD) * 4);
   const pc = pcBlock + GUARD * 4;
   try {
@@ -69,7 +81,9 @@ function check(t: Case, rng: Random): string | null {
     }
     return null;
   } finally {
-    heap.release(pa); heap.release(pb); heap.release(pcBlock);
+    heap.release(pa);
+    heap.release(pb);
+    heap.release(pcBlock);
   }
 }
 
@@ -86,10 +100,12 @@ describe("gemm", () => {
       it(`${form.name}, accumulate=${+accumulate}: every m, n, k in {${SMALL.join(", ")}}`, () => {
         const rng = new Random(7);
         const failures: string[] = [];
-        for (const m of SMALL) for (const n of SMALL) for (const k of SMALL) {
-          const failure = check({ m, n, k, ...form, accumulate }, rng);
-          if (failure) failures.push(failure);
-        }
+        for (const m of SMALL)
+          for (const n of SMALL)
+            for (const k of SMALL) {
+              const failure = check({ m, n, k, ...form, accumulate }, rng);
+              if (failure) failures.push(failure);
+            }
         expect(failures).toEqual([]);
       });
     }
@@ -98,8 +114,14 @@ describe("gemm", () => {
   // Shapes of the MLP (784→500 layer on a batch of 64) and ones straddling every block edge
   // (MR=4, NR=8, KC=256, MC=64, NC=512), including a k that needs two or three depth blocks.
   const LARGE: Array<[number, number, number]> = [
-    [64, 500, 784], [130, 257, 129], [131, 521, 300], [7, 1030, 513], [257, 9, 260],
-    [500, 1, 784], [1, 500, 784], [1, 1, 1003], // the matrix-vector paths, long rows
+    [64, 500, 784],
+    [130, 257, 129],
+    [131, 521, 300],
+    [7, 1030, 513],
+    [257, 9, 260],
+    [500, 1, 784],
+    [1, 500, 784],
+    [1, 1, 1003], // the matrix-vector paths, long rows
   ];
   for (const form of FORMS) {
     it(`${form.name}: larger shapes across block boundaries`, () => {
@@ -142,27 +164,41 @@ describe("gemm", () => {
     // they must agree exactly, not just within the tolerance.
     const rng = new Random(29);
     const mismatches: string[] = [];
-    for (const [m, n, k] of [[64, 10, 500], [500, 10, 64], [601, 3, 300], [37, 17, 257], [130, 36, 70]]) {
+    for (const [m, n, k] of [
+      [64, 10, 500],
+      [500, 10, 64],
+      [601, 3, 300],
+      [37, 17, 257],
+      [130, 36, 70],
+    ]) {
       for (const form of FORMS) {
-        const a = randomArray(rng, m * k), b = randomArray(rng, k * n);
+        const a = randomArray(rng, m * k),
+          b = randomArray(rng, k * n);
         const work = gemmWorkspace();
-        const pa = heap.alloc(a.length * 4), pb = heap.alloc(b.length * 4);
-        const pc = heap.alloc(m * n * 4), pct = heap.alloc(m * n * 4);
+        const pa = heap.alloc(a.length * 4),
+          pb = heap.alloc(b.length * 4);
+        const pc = heap.alloc(m * n * 4),
+          pct = heap.alloc(m * n * 4);
         try {
           f32View(pa, a.length).set(a);
           f32View(pb, b.length).set(b);
           kernels.gemm(pc, pa, pb, m, n, k, +form.transA, +form.transB, 0, work);
           kernels.gemm(pct, pb, pa, n, m, k, +!form.transB, +!form.transA, 0, work);
-          const c = f32View(pc, m * n).slice(), ct = f32View(pct, m * n).slice();
+          const c = f32View(pc, m * n).slice(),
+            ct = f32View(pct, m * n).slice();
           for (let e = 0; e < m * n; e++) {
-            const i = Math.floor(e / n), j = e % n;
+            const i = Math.floor(e / n),
+              j = e % n;
             if (!Object.is(c[e], ct[j * m + i])) {
               mismatches.push(`${form.name} m=${m} n=${n} k=${k}: C[${i},${j}] = ${c[e]}, (Cᵀ)ᵀ = ${ct[j * m + i]}`);
               break;
             }
           }
         } finally {
-          heap.release(pa); heap.release(pb); heap.release(pc); heap.release(pct);
+          heap.release(pa);
+          heap.release(pb);
+          heap.release(pc);
+          heap.release(pct);
         }
       }
     }
@@ -170,7 +206,8 @@ describe("gemm", () => {
   });
 
   it("k = 0 gives C = 0, or leaves C unchanged when accumulating", () => {
-    const m = 5, n = 7;
+    const m = 5,
+      n = 7;
     const pc = heap.alloc(m * n * 4);
     try {
       f32View(pc, m * n).fill(3);

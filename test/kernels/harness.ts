@@ -91,9 +91,16 @@ export function ulp(x: number): number {
 export function maxUlpError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (Number.isNaN(w) || Number.isNaN(g)) { if (Number.isNaN(w) !== Number.isNaN(g)) return Infinity; continue; }
-    if (!Number.isFinite(w) || !Number.isFinite(g)) { if (g !== w) return Infinity; continue; }
+    const g = got[i],
+      w = want[i];
+    if (Number.isNaN(w) || Number.isNaN(g)) {
+      if (Number.isNaN(w) !== Number.isNaN(g)) return Infinity;
+      continue;
+    }
+    if (!Number.isFinite(w) || !Number.isFinite(g)) {
+      if (g !== w) return Infinity;
+      continue;
+    }
     worst = Math.max(worst, Math.abs(g - w) / ulp(w));
   }
   return worst;
@@ -103,9 +110,16 @@ export function maxUlpError(got: ArrayLike<number>, want: ArrayLike<number>): nu
 export function maxAbsError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (Number.isNaN(w) || Number.isNaN(g)) { if (Number.isNaN(w) !== Number.isNaN(g)) return Infinity; continue; }
-    if (!Number.isFinite(w) || !Number.isFinite(g)) { if (g !== w) return Infinity; continue; }
+    const g = got[i],
+      w = want[i];
+    if (Number.isNaN(w) || Number.isNaN(g)) {
+      if (Number.isNaN(w) !== Number.isNaN(g)) return Infinity;
+      continue;
+    }
+    if (!Number.isFinite(w) || !Number.isFinite(g)) {
+      if (g !== w) return Infinity;
+      continue;
+    }
     worst = Math.max(worst, Math.abs(g - w));
   }
   return worst;

@@ -29,11 +29,18 @@ describe("sumAxis", () => {
         const out = alloc(outer * inner, 4 - shift);
         kernels.sumAxis(out, put(a, shift), outer, len, inner);
         const got = read(out, outer * inner);
-        const want = sumAxisRef(a, outer, len, inner), scale = absSumAxisRef(a, outer, len, inner);
+        const want = sumAxisRef(a, outer, len, inner),
+          scale = absSumAxisRef(a, outer, len, inner);
         for (let k = 0; k < want.length; k++) {
-          expect(Math.abs(got[k] - want[k]), `${label(shape)} shift=${shift} k=${k}`).toBeLessThanOrEqual(2 ** -23 * scale[k]);
+          expect(Math.abs(got[k] - want[k]), `${label(shape)} shift=${shift} k=${k}`).toBeLessThanOrEqual(
+            2 ** -23 * scale[k],
+          );
         }
-        if (len === 0) expect(got.every((v) => Object.is(v, 0)), "empty axis sums to +0").toBe(true);
+        if (len === 0)
+          expect(
+            got.every((v) => Object.is(v, 0)),
+            "empty axis sums to +0",
+          ).toBe(true);
       }
     }
   });
@@ -63,7 +70,13 @@ describe("maxAxis", () => {
 
   it("gives NaN where a column holds a NaN, and handles -Inf columns", () => {
     const rng = new Random(72);
-    for (const shape of [[1, 7, 1], [1, 33, 1], [2, 9, 4], [2, 9, 5], [3, 6, 3]] as [number, number, number][]) {
+    for (const shape of [
+      [1, 7, 1],
+      [1, 33, 1],
+      [2, 9, 4],
+      [2, 9, 5],
+      [3, 6, 3],
+    ] as [number, number, number][]) {
       const [outer, len, inner] = shape;
       const a = normal(rng, outer * len * inner);
       a[rng.int(a.length)] = NaN;
@@ -109,7 +122,14 @@ describe("argmaxAxis", () => {
 
   it("picks the first NaN if any, and index 0 for an all -Inf column", () => {
     const rng = new Random(74);
-    for (const shape of [[1, 9, 1], [1, 40, 1], [2, 9, 4], [2, 9, 5], [3, 6, 3], [1, 50, 4]] as [number, number, number][]) {
+    for (const shape of [
+      [1, 9, 1],
+      [1, 40, 1],
+      [2, 9, 4],
+      [2, 9, 5],
+      [3, 6, 3],
+      [1, 50, 4],
+    ] as [number, number, number][]) {
       const [outer, len, inner] = shape;
       for (let trial = 0; trial < 20; trial++) {
         const a = uniform(rng, outer * len * inner, -2, 2);
@@ -133,8 +153,12 @@ describe("sumAll and dot", () => {
     for (const n of sizes) {
       for (const shift of [0, 4]) {
         const a = normal(rng, n);
-        let want = 0, scale = 0;
-        for (const x of a) { want += x; scale += Math.abs(x); }
+        let want = 0,
+          scale = 0;
+        for (const x of a) {
+          want += x;
+          scale += Math.abs(x);
+        }
         expect(Math.abs(kernels.sumAll(put(a, shift), n) - want), `n=${n}`).toBeLessThanOrEqual(1e-9 * scale);
       }
     }
@@ -144,10 +168,17 @@ describe("sumAll and dot", () => {
     const rng = new Random(76);
     for (const n of sizes) {
       for (const shift of [0, 4]) {
-        const a = normal(rng, n), b = normal(rng, n);
-        let want = 0, scale = 0;
-        for (let i = 0; i < n; i++) { want += a[i] * b[i]; scale += Math.abs(a[i] * b[i]); }
-        expect(Math.abs(kernels.dot(put(a, shift), put(b, 4 - shift), n) - want), `n=${n}`).toBeLessThanOrEqual(1e-9 * scale);
+        const a = normal(rng, n),
+          b = normal(rng, n);
+        let want = 0,
+          scale = 0;
+        for (let i = 0; i < n; i++) {
+          want += a[i] * b[i];
+          scale += Math.abs(a[i] * b[i]);
+        }
+        expect(Math.abs(kernels.dot(put(a, shift), put(b, 4 - shift), n) - want), `n=${n}`).toBeLessThanOrEqual(
+          1e-9 * scale,
+        );
       }
     }
   });

@@ -6,36 +6,62 @@ import { Binary, Unary } from "../../src/wasm/abi.ts";
 
 export function binaryRef(op: Binary, a: number, b: number): number {
   switch (op) {
-    case Binary.Add: return a + b;
-    case Binary.Sub: return a - b;
-    case Binary.Mul: return a * b;
-    case Binary.Div: return a / b;
-    case Binary.RSub: return b - a;
-    case Binary.RDiv: return b / a;
+    case Binary.Add:
+      return a + b;
+    case Binary.Sub:
+      return a - b;
+    case Binary.Mul:
+      return a * b;
+    case Binary.Div:
+      return a / b;
+    case Binary.RSub:
+      return b - a;
+    case Binary.RDiv:
+      return b / a;
   }
 }
 
 export function unaryRef(op: Unary, x: number, p: number): number {
   switch (op) {
-    case Unary.Neg: return -x;
-    case Unary.Abs: return Math.abs(x);
-    case Unary.Sqrt: return Math.sqrt(x);
-    case Unary.Exp: return Math.exp(x);
-    case Unary.Log: return Math.log(x);
-    case Unary.Tanh: return Math.tanh(x);
-    case Unary.Sigmoid: return 1 / (1 + Math.exp(-x));
-    case Unary.Relu: return Number.isNaN(x) ? NaN : Math.max(x, 0);
-    case Unary.LeakyRelu: return x > 0 ? x : p * x;
-    case Unary.Pow: return Math.pow(x, p);
-    case Unary.Step: return x > 0 ? 1 : 0;
-    case Unary.Sign: return Math.sign(x);
-    case Unary.Square: return x * x;
-    case Unary.Reciprocal: return 1 / x;
+    case Unary.Neg:
+      return -x;
+    case Unary.Abs:
+      return Math.abs(x);
+    case Unary.Sqrt:
+      return Math.sqrt(x);
+    case Unary.Exp:
+      return Math.exp(x);
+    case Unary.Log:
+      return Math.log(x);
+    case Unary.Tanh:
+      return Math.tanh(x);
+    case Unary.Sigmoid:
+      return 1 / (1 + Math.exp(-x));
+    case Unary.Relu:
+      return Number.isNaN(x) ? NaN : Math.max(x, 0);
+    case Unary.LeakyRelu:
+      return x > 0 ? x : p * x;
+    case Unary.Pow:
+      return Math.pow(x, p);
+    case Unary.Step:
+      return x > 0 ? 1 : 0;
+    case Unary.Sign:
+      return Math.sign(x);
+    case Unary.Square:
+      return x * x;
+    case Unary.Reciprocal:
+      return 1 / x;
   }
 }
 
 /** a viewed as [outer, len, inner], reduced over len by f. */
-function reduceAxis(a: ArrayLike<number>, outer: number, len: number, inner: number, f: (column: number[]) => number): number[] {
+function reduceAxis(
+  a: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+  f: (column: number[]) => number,
+): number[] {
   const out: number[] = [];
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -57,7 +83,9 @@ export function absSumAxisRef(a: ArrayLike<number>, outer: number, len: number, 
 }
 
 export function maxAxisRef(a: ArrayLike<number>, outer: number, len: number, inner: number): number[] {
-  return reduceAxis(a, outer, len, inner, (c) => c.reduce((m, x) => (Number.isNaN(m) || Number.isNaN(x) ? NaN : Math.max(m, x)), -Infinity));
+  return reduceAxis(a, outer, len, inner, (c) =>
+    c.reduce((m, x) => (Number.isNaN(m) || Number.isNaN(x) ? NaN : Math.max(m, x)), -Infinity),
+  );
 }
 
 /** First index of the max; a NaN counts as the max, so the first NaN wins. */

@@ -5,10 +5,27 @@ import { logSoftmaxRef, softmaxRef } from "./reference.ts";
 
 afterEach(releaseAll);
 
-const SHAPES: [number, number][] = [[0, 4], [3, 0], [1, 1], [1, 3], [3, 5], [4, 17], [2, 33], [3, 1000], [1, 4099]];
+const SHAPES: [number, number][] = [
+  [0, 4],
+  [3, 0],
+  [1, 1],
+  [1, 3],
+  [3, 5],
+  [4, 17],
+  [2, 33],
+  [3, 1000],
+  [1, 4099],
+];
 
 /** Runs a row kernel on a [rows, cols] copy of a, out separate or in place; returns the result. */
-function runRows(kernel: (out: number, a: number, rows: number, cols: number) => void, a: Float32Array, rows: number, cols: number, shift = 0, inPlace = false): Float32Array {
+function runRows(
+  kernel: (out: number, a: number, rows: number, cols: number) => void,
+  a: Float32Array,
+  rows: number,
+  cols: number,
+  shift = 0,
+  inPlace = false,
+): Float32Array {
   const pa = put(a, shift);
   const out = inPlace ? pa : alloc(rows * cols, 4 - shift);
   kernel(out, pa, rows, cols);
@@ -53,7 +70,14 @@ describe("softmaxRows, logSoftmaxRows", () => {
         for (const shift of [0, 4]) {
           for (const inPlace of [false, true]) {
             const a = normal(rng, rows * cols, 4);
-            checkRows(a, rows, cols, runRows(kernel, a, rows, cols, shift, inPlace), log, `${rows}x${cols} shift=${shift} inPlace=${inPlace}`);
+            checkRows(
+              a,
+              rows,
+              cols,
+              runRows(kernel, a, rows, cols, shift, inPlace),
+              log,
+              `${rows}x${cols} shift=${shift} inPlace=${inPlace}`,
+            );
           }
         }
       }
@@ -63,7 +87,9 @@ describe("softmaxRows, logSoftmaxRows", () => {
       const rng = new Random(log ? 83 : 82);
       for (const cols of [1, 2, 5, 17, 100]) {
         const a = uniform(rng, 3 * cols, -1e4, 1e4);
-        a[cols] = 1e4; a[cols + 1 < 2 * cols ? cols + 1 : cols] = -1e4; a[2 * cols] = 1e4 - 0.5;
+        a[cols] = 1e4;
+        a[cols + 1 < 2 * cols ? cols + 1 : cols] = -1e4;
+        a[2 * cols] = 1e4 - 0.5;
         const got = runRows(kernel, a, 3, cols);
         expect(got.every(Number.isFinite), `cols=${cols}`).toBe(true);
         checkRows(a, 3, cols, got, log, `cols=${cols}`);
@@ -75,8 +101,13 @@ describe("softmaxRows, logSoftmaxRows", () => {
         for (const value of [0, -3.5, 1e4, -1e4]) {
           const got = runRows(kernel, new Float32Array(cols).fill(value), 1, cols);
           const want = log ? -Math.log(cols) : 1 / cols;
-          expect(got.every((y) => y === got[0]), `cols=${cols} value=${value}`).toBe(true);
-          expect(Math.abs(got[0] - want), `cols=${cols} value=${value}`).toBeLessThanOrEqual(log ? 2 ** -22 * Math.abs(want) : 0.5 * 2 ** -23 * want);
+          expect(
+            got.every((y) => y === got[0]),
+            `cols=${cols} value=${value}`,
+          ).toBe(true);
+          expect(Math.abs(got[0] - want), `cols=${cols} value=${value}`).toBeLessThanOrEqual(
+            log ? 2 ** -22 * Math.abs(want) : 0.5 * 2 ** -23 * want,
+          );
         }
       }
     });
@@ -84,10 +115,30 @@ describe("softmaxRows, logSoftmaxRows", () => {
     it(`${name}: a row holding +Inf or NaN, or only -Inf, is all NaN; -Inf entries elsewhere give 0 (log: -Inf); other rows are untouched`, () => {
       const cols = 6;
       const a = Float32Array.from([
-        1, 2, Infinity, 3, 4, 5,
-        1, NaN, 2, 3, 4, 5,
-        -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity,
-        1, -Infinity, 2, 3, -Infinity, 0,
+        1,
+        2,
+        Infinity,
+        3,
+        4,
+        5,
+        1,
+        NaN,
+        2,
+        3,
+        4,
+        5,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        1,
+        -Infinity,
+        2,
+        3,
+        -Infinity,
+        0,
       ]);
       const got = runRows(kernel, a, 4, cols);
       expect(got.subarray(0, 3 * cols).every(Number.isNaN)).toBe(true);

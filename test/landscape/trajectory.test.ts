@@ -10,7 +10,8 @@ describe("runTrajectory", () => {
   it("is plain gradient descent in f32 for sgd (the written equation, step by step)", () => {
     const lr = 0.01;
     const run = runTrajectory({ fn: illConditioned, optimizer: sgd({ lr }), start: [-1.8, 0.6], steps: 25 });
-    let x = f32(-1.8), y = f32(0.6);
+    let x = f32(-1.8),
+      y = f32(0.6);
     expect(run.points[0]).toEqual([x, y]);
     for (let k = 1; k <= 25; k++) {
       const [gx, gy] = illConditioned.gradient(x, y);
@@ -24,8 +25,20 @@ describe("runTrajectory", () => {
   });
 
   it("is deterministic: the same inputs give bit-identical points, whichever way the optimizer is given", () => {
-    const a = runTrajectory({ fn: "rosenbrock", optimizer: adam({ lr: 0.05 }), start: [-1.5, 2.5], steps: 300, track: 0 });
-    const b = runTrajectory({ fn: rosenbrock, optimizer: { name: "adam", options: { lr: 0.05 } }, start: [-1.5, 2.5], steps: 300, track: 0 });
+    const a = runTrajectory({
+      fn: "rosenbrock",
+      optimizer: adam({ lr: 0.05 }),
+      start: [-1.5, 2.5],
+      steps: 300,
+      track: 0,
+    });
+    const b = runTrajectory({
+      fn: rosenbrock,
+      optimizer: { name: "adam", options: { lr: 0.05 } },
+      start: [-1.5, 2.5],
+      steps: 300,
+      track: 0,
+    });
     expect(b.points).toEqual(a.points);
     expect(b.losses).toEqual(a.losses);
     expect(b.states).toEqual(a.states);
@@ -34,7 +47,11 @@ describe("runTrajectory", () => {
   it("converges where it should: Adam on Rosenbrock nears (1, 1), momentum on the quadratic nears 0", () => {
     const r = runTrajectory({ fn: "rosenbrock", optimizer: { name: "adam", options: { lr: 0.02 } }, steps: 3000 });
     expect(r.losses.at(-1)!).toBeLessThan(1e-3 * r.losses[0]);
-    const q = runTrajectory({ fn: "ill-conditioned", optimizer: { name: "sgd", options: { lr: 0.01, momentum: 0.9 } }, steps: 400 });
+    const q = runTrajectory({
+      fn: "ill-conditioned",
+      optimizer: { name: "sgd", options: { lr: 0.01, momentum: 0.9 } },
+      steps: 400,
+    });
     expect(q.losses.at(-1)!).toBeLessThan(1e-6);
   });
 
@@ -51,12 +68,20 @@ describe("runTrajectory", () => {
   });
 
   it("stops at the first non-finite step and says which", () => {
-    const r = runTrajectory({ fn: "rosenbrock", optimizer: { name: "sgd", options: { lr: 0.1 } }, start: [-1.5, 2.5], steps: 100 });
+    const r = runTrajectory({
+      fn: "rosenbrock",
+      optimizer: { name: "sgd", options: { lr: 0.1 } },
+      start: [-1.5, 2.5],
+      steps: 100,
+    });
     expect(r.divergedAt).not.toBeNull();
     expect(r.points).toHaveLength(r.divergedAt!);
     expect(r.losses).toHaveLength(r.divergedAt!);
     expect(r.divergence).toMatch(/not finite|loss is/);
-    for (const [x, y] of r.points) { expect(Number.isFinite(x)).toBe(true); expect(Number.isFinite(y)).toBe(true); }
+    for (const [x, y] of r.points) {
+      expect(Number.isFinite(x)).toBe(true);
+      expect(Number.isFinite(y)).toBe(true);
+    }
   });
 
   it("releases its WASM memory", () => {
@@ -67,17 +92,24 @@ describe("runTrajectory", () => {
   });
 
   it("runs every optimizer on every function with finite defaults", () => {
-    for (const name of Object.keys(optimizerFactories)) for (const fn of testFunctions) {
-      const r = runTrajectory({ fn, optimizer: { name, options: { lr: 1e-3 } }, steps: 5, track: 0 });
-      expect(r.points.length, `${name} on ${fn.name}`).toBe(6);
-    }
+    for (const name of Object.keys(optimizerFactories))
+      for (const fn of testFunctions) {
+        const r = runTrajectory({ fn, optimizer: { name, options: { lr: 1e-3 } }, steps: 5, track: 0 });
+        expect(r.points.length, `${name} on ${fn.name}`).toBe(6);
+      }
   });
 
   it("rejects bad input with the optimizer's own message", () => {
-    expect(() => namedOptimizer({ name: "adam", options: { lr: -1 } })).toThrow("adam: lr = -1 is outside the valid range (0, ∞)");
+    expect(() => namedOptimizer({ name: "adam", options: { lr: -1 } })).toThrow(
+      "adam: lr = -1 is outside the valid range (0, ∞)",
+    );
     expect(() => namedOptimizer({ name: "sgd", options: { momentum: NaN } })).toThrow(/sgd: momentum = NaN/);
     expect(() => namedOptimizer({ name: "bogus" })).toThrow(/unknown optimizer "bogus"/);
-    expect(() => runTrajectory({ fn: "beale", optimizer: { name: "adam" }, steps: -1 })).toThrow(/steps must be an integer/);
-    expect(() => runTrajectory({ fn: "beale", optimizer: { name: "adam" }, steps: 1, start: [NaN, 0] })).toThrow(/not finite/);
+    expect(() => runTrajectory({ fn: "beale", optimizer: { name: "adam" }, steps: -1 })).toThrow(
+      /steps must be an integer/,
+    );
+    expect(() => runTrajectory({ fn: "beale", optimizer: { name: "adam" }, steps: 1, start: [NaN, 0] })).toThrow(
+      /not finite/,
+    );
   });
 });

@@ -7,7 +7,8 @@ import { Binary } from "../../src/wasm/abi.ts";
 import { Model, type ForwardContext, type Layer } from "../../src/nn/index.ts";
 import type { Tensor } from "../../src/tensor/tensor.ts";
 
-export const randArray = (rng: Random, n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => rng.range(lo, hi));
+export const randArray = (rng: Random, n: number, lo = -1, hi = 1) =>
+  Float32Array.from({ length: n }, () => rng.range(lo, hi));
 
 /** Values at least `gap` apart from each other and from zero, in random order: no kink of relu or max within a finite-difference step. */
 export function spread(rng: Random, n: number, gap = 0.05): Float32Array {
@@ -40,12 +41,18 @@ export interface GradCheck {
  * The engine's gradient of L = Σ forward(x) ⊙ W (W fixed, random) with respect to x and every
  * parameter, against central differences of the engine's own f32 forward (step h, f64 sums).
  */
-export function checkLayerGradients(label: string, { layer, x, inputGrad = true, ctx = () => ({}), seed = 1, probes = 10, h = 1e-2 }: GradCheck): Model {
+export function checkLayerGradients(
+  label: string,
+  { layer, x, inputGrad = true, ctx = () => ({}), seed = 1, probes = 10, h = 1e-2 }: GradCheck,
+): Model {
   const rng = new Random(seed);
   const model = new Model(layer, { seed });
   const params = model.parameters.params;
   const outShape = E.scoped(() => E.noGrad(() => model.forward(x, ctx()).shape));
-  const w = randArray(rng, outShape.reduce((a, b) => a * b, 1));
+  const w = randArray(
+    rng,
+    outShape.reduce((a, b) => a * b, 1),
+  );
   const wt = E.tensor(w, outShape);
   const wrt = [...(inputGrad ? [x] : []), ...params.map((p) => p.tensor)];
   const { grads } = E.valueAndGrad(() => E.sum(E.mul(model.forward(x, ctx()), wt)), wrt);
@@ -56,11 +63,16 @@ export function checkLayerGradients(label: string, { layer, x, inputGrad = true,
     for (let probe = 0; probe < Math.min(probes, t.size); probe++) {
       const i = t.size <= probes ? probe : rng.int(t.size);
       const keep = f32View(t.ptr, t.size)[i];
-      f32View(t.ptr, t.size)[i] = keep + h; const up = loss();
-      f32View(t.ptr, t.size)[i] = keep - h; const down = loss();
+      f32View(t.ptr, t.size)[i] = keep + h;
+      const up = loss();
+      f32View(t.ptr, t.size)[i] = keep - h;
+      const down = loss();
       f32View(t.ptr, t.size)[i] = keep;
       const fd = (up - down) / (2 * h);
-      expect(Math.abs(g[i] - fd), `${label}: ∂L/∂${names[k]}[${i}] = ${g[i]}, finite difference ${fd}`).toBeLessThanOrEqual(3e-3 + 2e-2 * Math.abs(fd));
+      expect(
+        Math.abs(g[i] - fd),
+        `${label}: ∂L/∂${names[k]}[${i}] = ${g[i]}, finite difference ${fd}`,
+      ).toBeLessThanOrEqual(3e-3 + 2e-2 * Math.abs(fd));
     }
     grads[k].free();
   });

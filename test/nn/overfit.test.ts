@@ -27,71 +27,204 @@ interface Case {
   evalLoss?: boolean;
 }
 
-const adjacency = N.normalizeAdjacency(Array.from({ length: 36 }, (_, k) => { const i = Math.floor(k / 6), j = k % 6; return Math.abs(i - j) === 1 ? 1 : 0; }), 6);
+const adjacency = N.normalizeAdjacency(
+  Array.from({ length: 36 }, (_, k) => {
+    const i = Math.floor(k / 6),
+      j = k % 6;
+    return Math.abs(i - j) === 1 ? 1 : 0;
+  }),
+  6,
+);
 const regress = (n: number, out: number) => () => E.tensor(randArray(data, n * out), [n, out]);
-const dense = (fn: N.ActivationName) => () => new N.Sequential([new N.Linear(3, 12), new N.Activation(fn), new N.Linear(12, 2)]);
+const dense = (fn: N.ActivationName) => () =>
+  new N.Sequential([new N.Linear(3, 12), new N.Activation(fn), new N.Linear(12, 2)]);
 
 const cases: Case[] = [
   ...(["identity", "relu", "leakyRelu", "sigmoid", "tanh", "gelu"] as const).map((fn): Case => ({
     // identity makes the model affine (4 coefficients per output): 3 samples, so it can fit them exactly
-    name: `Linear + ${fn}`, layer: dense(fn), x: () => E.tensor(randArray(data, fn === "identity" ? 9 : 18), [fn === "identity" ? 3 : 6, 3]),
+    name: `Linear + ${fn}`,
+    layer: dense(fn),
+    x: () => E.tensor(randArray(data, fn === "identity" ? 9 : 18), [fn === "identity" ? 3 : 6, 3]),
     target: regress(fn === "identity" ? 3 : 6, 2),
-    loss: N.mse, steps: 800, lr: fn === "sigmoid" ? 0.3 : 0.05, below: 1e-3,
+    loss: N.mse,
+    steps: 800,
+    lr: fn === "sigmoid" ? 0.3 : 0.05,
+    below: 1e-3,
   })),
   {
-    name: "softmax output", layer: () => new N.Sequential([new N.Linear(3, 4), new N.Activation("softmax")]), x: () => E.tensor(randArray(data, 12), [4, 3]),
-    target: () => E.tensor([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]), loss: N.mse, steps: 400, lr: 1, below: 1e-2,
+    name: "softmax output",
+    layer: () => new N.Sequential([new N.Linear(3, 4), new N.Activation("softmax")]),
+    x: () => E.tensor(randArray(data, 12), [4, 3]),
+    target: () => E.tensor([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]),
+    loss: N.mse,
+    steps: 400,
+    lr: 1,
+    below: 1e-2,
   },
   {
-    name: "cross-entropy MLP", layer: () => new N.Sequential([new N.Linear(5, 16), new N.Activation("relu"), new N.Linear(16, 3)]),
-    x: () => E.tensor(randArray(data, 40), [8, 5]), target: () => labelsOf(8, 3), loss: N.crossEntropy, steps: 200, lr: 0.1, below: 1e-2,
+    name: "cross-entropy MLP",
+    layer: () => new N.Sequential([new N.Linear(5, 16), new N.Activation("relu"), new N.Linear(16, 3)]),
+    x: () => E.tensor(randArray(data, 40), [8, 5]),
+    target: () => labelsOf(8, 3),
+    loss: N.crossEntropy,
+    steps: 200,
+    lr: 0.1,
+    below: 1e-2,
   },
   {
-    name: "binary cross-entropy", layer: () => new N.Sequential([new N.Linear(4, 8), new N.Activation("tanh"), new N.Linear(8, 1)]),
-    x: () => E.tensor(randArray(data, 24), [6, 4]), target: () => E.tensor([1, 0, 0, 1, 1, 0], [6, 1]), loss: N.binaryCrossEntropyWithLogits, steps: 300, lr: 0.2, below: 1e-2,
+    name: "binary cross-entropy",
+    layer: () => new N.Sequential([new N.Linear(4, 8), new N.Activation("tanh"), new N.Linear(8, 1)]),
+    x: () => E.tensor(randArray(data, 24), [6, 4]),
+    target: () => E.tensor([1, 0, 0, 1, 1, 0], [6, 1]),
+    loss: N.binaryCrossEntropyWithLogits,
+    steps: 300,
+    lr: 0.2,
+    below: 1e-2,
   },
   {
-    name: "Dropout", layer: () => new N.Sequential([new N.Linear(4, 32), new N.Activation("relu"), new N.Dropout(0.1), new N.Linear(32, 3)]),
-    x: () => E.tensor(randArray(data, 24), [6, 4]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 500, lr: 0.05, below: 2e-2,
-    opts: () => ({ rng: new Random(1) }), evalLoss: true,
+    name: "Dropout",
+    layer: () =>
+      new N.Sequential([new N.Linear(4, 32), new N.Activation("relu"), new N.Dropout(0.1), new N.Linear(32, 3)]),
+    x: () => E.tensor(randArray(data, 24), [6, 4]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 500,
+    lr: 0.05,
+    below: 2e-2,
+    opts: () => ({ rng: new Random(1) }),
+    evalLoss: true,
   },
   {
-    name: "Embedding", layer: () => new N.Sequential([new N.Embedding(6, 4), new N.Flatten(), new N.Linear(8, 3)]),
-    x: () => E.tensor([0, 1, 2, 3, 4, 5, 1, 0, 3, 2, 5, 4], [6, 2]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 200, lr: 0.2, below: 1e-2,
+    name: "Embedding",
+    layer: () => new N.Sequential([new N.Embedding(6, 4), new N.Flatten(), new N.Linear(8, 3)]),
+    x: () => E.tensor([0, 1, 2, 3, 4, 5, 1, 0, 3, 2, 5, 4], [6, 2]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 200,
+    lr: 0.2,
+    below: 1e-2,
   },
   {
-    name: "Conv1d + MaxPool1d + GlobalAvgPool", layer: () => new N.Sequential([new N.Conv1d(2, 6, 3, { padding: 1 }), new N.Activation("relu"), new N.MaxPool1d(2), new N.Conv1d(6, 3, 3), new N.GlobalAvgPool()]),
-    x: () => E.tensor(randArray(data, 6 * 2 * 8), [6, 2, 8]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 300, lr: 0.1, below: 2e-2,
+    name: "Conv1d + MaxPool1d + GlobalAvgPool",
+    layer: () =>
+      new N.Sequential([
+        new N.Conv1d(2, 6, 3, { padding: 1 }),
+        new N.Activation("relu"),
+        new N.MaxPool1d(2),
+        new N.Conv1d(6, 3, 3),
+        new N.GlobalAvgPool(),
+      ]),
+    x: () => E.tensor(randArray(data, 6 * 2 * 8), [6, 2, 8]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 300,
+    lr: 0.1,
+    below: 2e-2,
   },
   {
-    name: "Conv2d + MaxPool2d + Flatten", layer: () => new N.Sequential([new N.Conv2d(1, 4, 3, { padding: 1 }), new N.Activation("relu"), new N.MaxPool2d(2), new N.Flatten(), new N.Linear(16, 3)]),
-    x: () => E.tensor(randArray(data, 6 * 16), [6, 1, 4, 4]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 200, lr: 0.1, below: 1e-2,
+    name: "Conv2d + MaxPool2d + Flatten",
+    layer: () =>
+      new N.Sequential([
+        new N.Conv2d(1, 4, 3, { padding: 1 }),
+        new N.Activation("relu"),
+        new N.MaxPool2d(2),
+        new N.Flatten(),
+        new N.Linear(16, 3),
+      ]),
+    x: () => E.tensor(randArray(data, 6 * 16), [6, 1, 4, 4]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 200,
+    lr: 0.1,
+    below: 1e-2,
   },
   {
-    name: "Conv2d stride 2 + AvgPool2d", layer: () => new N.Sequential([new N.Conv2d(2, 4, 3, { stride: 2, padding: 1 }), new N.Activation("tanh"), new N.AvgPool2d(2), new N.Flatten(), new N.Linear(4, 3)]),
-    x: () => E.tensor(randArray(data, 6 * 2 * 16), [6, 2, 4, 4]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 300, lr: 0.1, below: 2e-2,
+    name: "Conv2d stride 2 + AvgPool2d",
+    layer: () =>
+      new N.Sequential([
+        new N.Conv2d(2, 4, 3, { stride: 2, padding: 1 }),
+        new N.Activation("tanh"),
+        new N.AvgPool2d(2),
+        new N.Flatten(),
+        new N.Linear(4, 3),
+      ]),
+    x: () => E.tensor(randArray(data, 6 * 2 * 16), [6, 2, 4, 4]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 300,
+    lr: 0.1,
+    below: 2e-2,
   },
   {
-    name: "AvgPool1d", layer: () => new N.Sequential([new N.Conv1d(1, 4, 2), new N.Activation("tanh"), new N.AvgPool1d(2), new N.Flatten(), new N.Linear(8, 3)]),
-    x: () => E.tensor(randArray(data, 6 * 5), [6, 1, 5]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 300, lr: 0.1, below: 2e-2,
+    name: "AvgPool1d",
+    layer: () =>
+      new N.Sequential([
+        new N.Conv1d(1, 4, 2),
+        new N.Activation("tanh"),
+        new N.AvgPool1d(2),
+        new N.Flatten(),
+        new N.Linear(8, 3),
+      ]),
+    x: () => E.tensor(randArray(data, 6 * 5), [6, 1, 5]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 300,
+    lr: 0.1,
+    below: 2e-2,
   },
   {
-    name: "BatchNorm1d", layer: () => new N.Sequential([new N.Linear(4, 16), new N.BatchNorm1d(16), new N.Activation("relu"), new N.Linear(16, 3)]),
-    x: () => E.tensor(randArray(data, 32), [8, 4]), target: () => labelsOf(8, 3), loss: N.crossEntropy, steps: 200, lr: 0.05, below: 1e-2,
+    name: "BatchNorm1d",
+    layer: () =>
+      new N.Sequential([new N.Linear(4, 16), new N.BatchNorm1d(16), new N.Activation("relu"), new N.Linear(16, 3)]),
+    x: () => E.tensor(randArray(data, 32), [8, 4]),
+    target: () => labelsOf(8, 3),
+    loss: N.crossEntropy,
+    steps: 200,
+    lr: 0.05,
+    below: 1e-2,
   },
   {
-    name: "BatchNorm2d", layer: () => new N.Sequential([new N.Conv2d(1, 4, 3, { padding: 1 }), new N.BatchNorm2d(4), new N.Activation("relu"), new N.GlobalAvgPool(), new N.Linear(4, 3)]),
-    x: () => E.tensor(randArray(data, 6 * 9), [6, 1, 3, 3]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 300, lr: 0.05, below: 2e-2,
+    name: "BatchNorm2d",
+    layer: () =>
+      new N.Sequential([
+        new N.Conv2d(1, 4, 3, { padding: 1 }),
+        new N.BatchNorm2d(4),
+        new N.Activation("relu"),
+        new N.GlobalAvgPool(),
+        new N.Linear(4, 3),
+      ]),
+    x: () => E.tensor(randArray(data, 6 * 9), [6, 1, 3, 3]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 300,
+    lr: 0.05,
+    below: 2e-2,
   },
   {
-    name: "GraphConv (two layers, node classification)", layer: () => new N.Sequential([new N.GraphConv(6, 16), new N.Activation("tanh"), new N.GraphConv(16, 2)]),
+    name: "GraphConv (two layers, node classification)",
+    layer: () => new N.Sequential([new N.GraphConv(6, 16), new N.Activation("tanh"), new N.GraphConv(16, 2)]),
     // featureless nodes (one-hot identity features, as in Kipf & Welling's setting without features)
-    x: () => E.tensor(Array.from({ length: 36 }, (_, k) => (k % 7 === 0 ? 1 : 0)), [6, 6]), target: () => Int32Array.of(0, 1, 1, 0, 1, 0), loss: N.crossEntropy, steps: 600, lr: 0.3, below: 2e-2,
+    x: () =>
+      E.tensor(
+        Array.from({ length: 36 }, (_, k) => (k % 7 === 0 ? 1 : 0)),
+        [6, 6],
+      ),
+    target: () => Int32Array.of(0, 1, 1, 0, 1, 0),
+    loss: N.crossEntropy,
+    steps: 600,
+    lr: 0.3,
+    below: 2e-2,
     opts: () => ({ adjacency }),
   },
   {
-    name: "LSTM (sequence classification)", layer: () => new N.Sequential([new N.LSTM(2, 8), new N.Linear(8, 3)]),
-    x: () => E.tensor(randArray(data, 6 * 4 * 2), [6, 4, 2]), target: () => labelsOf(6, 3), loss: N.crossEntropy, steps: 300, lr: 0.1, below: 1e-2,
+    name: "LSTM (sequence classification)",
+    layer: () => new N.Sequential([new N.LSTM(2, 8), new N.Linear(8, 3)]),
+    x: () => E.tensor(randArray(data, 6 * 4 * 2), [6, 4, 2]),
+    target: () => labelsOf(6, 3),
+    loss: N.crossEntropy,
+    steps: 300,
+    lr: 0.1,
+    below: 1e-2,
   },
 ];
 
@@ -99,7 +232,8 @@ describe("each layer type overfits a tiny dataset", () => {
   for (const c of cases) {
     it(`${c.name}: loss below ${c.below}`, () => {
       const model = new N.Model(c.layer(), { seed: 1 });
-      const x = c.x(), t = c.target();
+      const x = c.x(),
+        t = c.target();
       const opts = c.opts?.() ?? {};
       const losses = train(model, () => model.lossAndGrad(x, t, c.loss, opts), c.steps, c.lr);
       let final = losses[losses.length - 1];
@@ -107,19 +241,33 @@ describe("each layer type overfits a tiny dataset", () => {
       expect(Number.isFinite(final)).toBe(true);
       expect(final, `${c.name}: first loss ${losses[0]}, last ${final}`).toBeLessThan(c.below);
       expect(final).toBeLessThan(losses[0] / 10);
-      model.free(); x.free();
+      model.free();
+      x.free();
       if (!(t instanceof Int32Array)) t.free();
     });
   }
 
   it("a conv training loop runs in flat memory", () => {
-    const model = new N.Model(new N.Sequential([new N.Conv2d(1, 2, 3, { padding: 1 }), new N.BatchNorm2d(2), new N.Activation("relu"), new N.MaxPool2d(2), new N.Dropout(0.2), new N.Flatten(), new N.Linear(8, 2)]));
-    const x = E.tensor(randArray(data, 64), [4, 1, 4, 4]), labels = Int32Array.of(0, 1, 1, 0), rng = new Random(3);
+    const model = new N.Model(
+      new N.Sequential([
+        new N.Conv2d(1, 2, 3, { padding: 1 }),
+        new N.BatchNorm2d(2),
+        new N.Activation("relu"),
+        new N.MaxPool2d(2),
+        new N.Dropout(0.2),
+        new N.Flatten(),
+        new N.Linear(8, 2),
+      ]),
+    );
+    const x = E.tensor(randArray(data, 64), [4, 1, 4, 4]),
+      labels = Int32Array.of(0, 1, 1, 0),
+      rng = new Random(3);
     train(model, () => model.lossAndGrad(x, labels, N.crossEntropy, { rng, l1: 1e-4 }), 3, 0.01);
     const before = heap.inUse;
     train(model, () => model.lossAndGrad(x, labels, N.crossEntropy, { rng, l1: 1e-4 }), 20, 0.01);
     // train() allocates and releases its velocity: the same footprint either side
     expect(heap.inUse).toBe(before);
-    model.free(); x.free();
+    model.free();
+    x.free();
   });
 });

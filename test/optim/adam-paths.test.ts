@@ -8,8 +8,23 @@ import { f32View, heap, kernels } from "../../src/wasm/module.ts";
 const f = Math.fround;
 const LENGTHS = [0, 1, 3, 5, 17, 33, 1001];
 
-function referenceStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, s: number, r: number, e: number, wd: number, decay: number): void {
-  const b1 = f(beta1), b2 = f(beta2), c1 = f(1 - beta1), c2 = f(1 - beta2);
+function referenceStep(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  beta1: number,
+  beta2: number,
+  s: number,
+  r: number,
+  e: number,
+  wd: number,
+  decay: number,
+): void {
+  const b1 = f(beta1),
+    b2 = f(beta2),
+    c1 = f(1 - beta1),
+    c2 = f(1 - beta2);
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(f(wd) * w[i]));
     m[i] = f(f(b1 * m[i]) + f(c1 * gi));
@@ -29,11 +44,19 @@ describe.each(PATHS)("adam kernel, $label", ({ wd, decay }) => {
   it.each(LENGTHS)("equals the f32 equation bit for bit over 3 steps, n = %i", (n) => {
     const rng = new Random(77 + n);
     const draw = (scale: number) => Float32Array.from({ length: n }, () => scale * rng.normal());
-    const w = draw(1), m = draw(0.1), v = Float32Array.from(draw(0.1), (x) => x * x);
+    const w = draw(1),
+      m = draw(0.1),
+      v = Float32Array.from(draw(0.1), (x) => x * x);
     const ptrs = [w, w, m, v].map(() => heap.alloc(4 * n));
     const [pw, pg, pm, pv] = ptrs;
-    f32View(pw, n).set(w); f32View(pm, n).set(m); f32View(pv, n).set(v);
-    const beta1 = 0.9, beta2 = 0.999, s = 1e-2, r = 1.3, e = 1e-7;
+    f32View(pw, n).set(w);
+    f32View(pm, n).set(m);
+    f32View(pv, n).set(v);
+    const beta1 = 0.9,
+      beta2 = 0.999,
+      s = 1e-2,
+      r = 1.3,
+      e = 1e-7;
     for (let step = 0; step < 3; step++) {
       const g = draw(0.5);
       f32View(pg, n).set(g);

@@ -23,19 +23,42 @@ export interface Case {
   reference: ref.RefStep<any>;
 }
 
-const c = <O extends BaseOptions>(label: string, make: () => Optimizer<O>, reference: ref.RefStep<O>): Case =>
-  ({ label, make: make as () => Optimizer<BaseOptions>, reference });
+const c = <O extends BaseOptions>(label: string, make: () => Optimizer<O>, reference: ref.RefStep<O>): Case => ({
+  label,
+  make: make as () => Optimizer<BaseOptions>,
+  reference,
+});
 
 export const cases: Case[] = [
   c("sgd", () => sgd({ lr: 0.01 }), ref.sgdRef),
-  c("sgd weight decay, warm-up + cosine lr", () => sgd({ lr: linearWarmup(cosineAnnealing(0.05, 150, 0.001), 10), weightDecay: 0.01 }), ref.sgdRef),
+  c(
+    "sgd weight decay, warm-up + cosine lr",
+    () => sgd({ lr: linearWarmup(cosineAnnealing(0.05, 150, 0.001), 10), weightDecay: 0.01 }),
+    ref.sgdRef,
+  ),
   c("momentum pytorch", () => sgd({ lr: 0.01, momentum: 0.9 }), ref.sgdRef),
-  c("momentum pytorch dampening (first step v = g)", () => sgd({ lr: 0.01, momentum: 0.9, dampening: 0.5 }), ref.sgdRef),
-  c("momentum pytorch dampening (no first-step copy)", () => sgd({ lr: 0.01, momentum: 0.9, dampening: 0.5, firstStepCopiesGradient: false }), ref.sgdRef),
+  c(
+    "momentum pytorch dampening (first step v = g)",
+    () => sgd({ lr: 0.01, momentum: 0.9, dampening: 0.5 }),
+    ref.sgdRef,
+  ),
+  c(
+    "momentum pytorch dampening (no first-step copy)",
+    () => sgd({ lr: 0.01, momentum: 0.9, dampening: 0.5, firstStepCopiesGradient: false }),
+    ref.sgdRef,
+  ),
   c("nesterov pytorch", () => sgd({ lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }), ref.sgdRef),
   c("momentum lr-in-buffer", () => sgd({ lr: 0.01, momentum: 0.9, convention: "lr-in-buffer" }), ref.sgdRef),
-  c("nesterov lr-in-buffer", () => sgd({ lr: 0.01, momentum: 0.9, convention: "lr-in-buffer", nesterov: true }), ref.sgdRef),
-  c("momentum ema", () => sgd({ lr: 0.1, momentum: 0.9, convention: "ema", firstStepCopiesGradient: false }), ref.sgdRef),
+  c(
+    "nesterov lr-in-buffer",
+    () => sgd({ lr: 0.01, momentum: 0.9, convention: "lr-in-buffer", nesterov: true }),
+    ref.sgdRef,
+  ),
+  c(
+    "momentum ema",
+    () => sgd({ lr: 0.1, momentum: 0.9, convention: "ema", firstStepCopiesGradient: false }),
+    ref.sgdRef,
+  ),
   c("nesterov ema", () => sgd({ lr: 0.1, momentum: 0.9, convention: "ema", nesterov: true }), ref.sgdRef),
   c("adagrad pytorch", () => adagrad({ lr: 0.05 }), ref.adagradRef),
   c("adagrad tfjs", () => adagrad({ lr: 0.05, compat: "tfjs" }), ref.adagradRef),
@@ -44,7 +67,11 @@ export const cases: Case[] = [
   c("rmsprop centered", () => rmsprop({ lr: 1e-3, centered: true }), ref.rmspropRef),
   c("rmsprop momentum", () => rmsprop({ lr: 1e-3, momentum: 0.9, weightDecay: 0.01 }), ref.rmspropRef),
   c("rmsprop centered momentum", () => rmsprop({ lr: 1e-3, momentum: 0.9, centered: true }), ref.rmspropRef),
-  c("rmsprop tfjs centered momentum", () => rmsprop({ lr: 1e-3, momentum: 0.9, centered: true, compat: "tfjs" }), ref.rmspropRef),
+  c(
+    "rmsprop tfjs centered momentum",
+    () => rmsprop({ lr: 1e-3, momentum: 0.9, centered: true, compat: "tfjs" }),
+    ref.rmspropRef,
+  ),
   c("rmsprop tfjs", () => rmsprop({ lr: 1e-3, compat: "tfjs" }), ref.rmspropRef),
   c("adadelta pytorch", () => adadelta({ weightDecay: 0.01 }), ref.adadeltaRef),
   c("adadelta tfjs", () => adadelta({ compat: "tfjs" }), ref.adadeltaRef),
@@ -69,7 +96,15 @@ export const cases: Case[] = [
   c("tm-sgd switch at 50", () => tmsgd({ lr: 0.01, switchStep: 50, weightDecay: 0.01 }), ref.tmsgdRef),
   c("tm-sgd-m switch at 50", () => tmsgd({ lr: 0.01, switchStep: 50, momentum: 0.5 }), ref.tmsgdRef),
   c("schedule-free sgd", () => scheduleFreeSgd({ lr: 0.05 }), ref.scheduleFreeRef),
-  c("schedule-free sgd, warm-up, weight decay", () => scheduleFreeSgd({ lr: linearWarmup(0.05, 20), beta: 0.8, weightDecay: 0.01 }), ref.scheduleFreeRef),
+  c(
+    "schedule-free sgd, warm-up, weight decay",
+    () => scheduleFreeSgd({ lr: linearWarmup(0.05, 20), beta: 0.8, weightDecay: 0.01 }),
+    ref.scheduleFreeRef,
+  ),
   c("schedule-free adamw", () => scheduleFreeAdamw({ lr: 0.01 }), ref.scheduleFreeRef),
-  c("schedule-free adamw, warm-up, weight decay", () => scheduleFreeAdamw({ lr: linearWarmup(0.01, 20), weightDecay: 0.01 }), ref.scheduleFreeRef),
+  c(
+    "schedule-free adamw, warm-up, weight decay",
+    () => scheduleFreeAdamw({ lr: linearWarmup(0.01, 20), weightDecay: 0.01 }),
+    ref.scheduleFreeRef,
+  ),
 ];

@@ -12,7 +12,8 @@ const STEPS = 200;
 
 /** max |a − b| / max |b|: the error relative to the vector's scale (∞-norm). */
 function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < expected.length; i++) {
     err = Math.max(err, Math.abs(actual[i] - expected[i]));
     scale = Math.max(scale, Math.abs(expected[i]));
@@ -25,7 +26,8 @@ describe.each(cases)("$label", ({ make, reference }) => {
     const rng = new Random(1000 + n);
     const opt = make();
     const state = opt.init(n);
-    const params = heap.alloc(n * 4), grads = heap.alloc(n * 4);
+    const params = heap.alloc(n * 4),
+      grads = heap.alloc(n * 4);
     const w0 = Float32Array.from({ length: n }, () => rng.normal());
     f32View(params, n).set(w0);
     const refs = [inF32, inF64].map((round: Round) => {
@@ -40,9 +42,13 @@ describe.each(cases)("$label", ({ make, reference }) => {
       f32View(grads, n).set(g);
       const lr = opt.lrAt(step);
       expect(opt.update({ ptr: params, length: n }, { ptr: grads, length: n }, state)).toBe("updated");
-      for (const r of refs) { r.s.t = step + 1; reference(opt.options, lr, r.w, Float64Array.from(g), r.s, r.round); }
+      for (const r of refs) {
+        r.s.t = step + 1;
+        reference(opt.options, lr, r.w, Float64Array.from(g), r.s, r.round);
+      }
     }
-    const finalW = f32View(params, n).slice(), buffers = inspectState(state);
+    const finalW = f32View(params, n).slice(),
+      buffers = inspectState(state);
     const [r32, r64] = refs;
     expect(relativeError(finalW, r32.w)).toBeLessThanOrEqual(1e-6);
     expect(relativeError(finalW, r64.w)).toBeLessThanOrEqual(1e-4);

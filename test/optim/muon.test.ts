@@ -10,7 +10,8 @@ type Matrix = Float64Array; // row-major
 
 function matmul(a: Matrix, b: Matrix, m: number, k: number, n: number): Matrix {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
   return c;
 }
 function transpose(a: Matrix, m: number, n: number): Matrix {
@@ -46,11 +47,19 @@ function muonRef(o: MuonOptions, lr: number, w: Matrix, g: Matrix, mom: Matrix, 
 }
 
 describe("muon on a matrix group", () => {
-  it.each([[5, 3], [3, 5], [4, 4], [1, 6], [17, 9]])("follows the written equation over 20 steps, shape %i×%i", (rows, cols) => {
-    const n = rows * cols, rng = new Random(rows * 100 + cols);
+  it.each([
+    [5, 3],
+    [3, 5],
+    [4, 4],
+    [1, 6],
+    [17, 9],
+  ])("follows the written equation over 20 steps, shape %i×%i", (rows, cols) => {
+    const n = rows * cols,
+      rng = new Random(rows * 100 + cols);
     const opt = muon({ lr: 0.02, weightDecay: 0.1, shape: [rows, cols] });
     const state = opt.init(n);
-    const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
+    const w = heap.alloc(n * 4),
+      g = heap.alloc(n * 4);
     const refW = Float64Array.from({ length: n }, () => rng.normal());
     f32View(w, n).set(refW);
     const refM = new Float64Array(n);
@@ -67,11 +76,14 @@ describe("muon on a matrix group", () => {
     // rounding (its slope at 0 is a = 3.4) keep the gap near 1e-6 per step.
     expect(worst).toBeLessThanOrEqual(1e-4);
     freeState(state);
-    heap.release(w); heap.release(g);
+    heap.release(w);
+    heap.release(g);
   });
 
   it("drives the singular values of the update into [0.6, 1.25] (orthogonal up to the quintic's band)", () => {
-    const rows = 6, cols = 6, rng = new Random(3);
+    const rows = 6,
+      cols = 6,
+      rng = new Random(3);
     const u = Float64Array.from({ length: rows * cols }, () => rng.normal());
     const x = newtonSchulzRef(u, rows, cols, 5);
     // XᵀX's eigenvalues are the squared singular values: check its Rayleigh quotients on many directions.
@@ -86,20 +98,30 @@ describe("muon on a matrix group", () => {
   });
 
   it("refuses a shape that does not cover its group", () => {
-    expect(() => muon({}, [{ offset: 0, length: 10, shape: [3, 3] }])).toThrow(/groups\[0\] has shape \[3, 3\] \(9 values\) but length 10/);
+    expect(() => muon({}, [{ offset: 0, length: 10, shape: [3, 3] }])).toThrow(
+      /groups\[0\] has shape \[3, 3\] \(9 values\) but length 10/,
+    );
     expect(() => muon({ shape: [0, 3] as never })).toThrow(/muon: shape = \[0,3\]/);
   });
 });
 
 describe("muon's other groups", () => {
   it("are AdamW: bit for bit adamw({ beta2: 0.95 }) on the same slice, beside a matrix group", () => {
-    const params = [{ offset: 0, size: 12, shape: [4, 3] }, { offset: 12, size: 5, shape: [5] }];
+    const params = [
+      { offset: 0, size: 12, shape: [4, 3] },
+      { offset: 12, size: 5, shape: [5] },
+    ];
     const groups = muonGroups(params);
     expect(groups[0]).toMatchObject({ shape: [4, 3] });
     expect(groups[1]).not.toHaveProperty("shape");
-    const opt = muon({ lr: 1e-2, weightDecay: 0.01 }, groups), ref = adamw({ lr: 1e-2, beta2: 0.95, weightDecay: 0.01 });
-    const s1 = opt.init(17), s2 = ref.init(5);
-    const w = heap.alloc(17 * 4), g = heap.alloc(17 * 4), w2 = heap.alloc(5 * 4), g2 = heap.alloc(5 * 4);
+    const opt = muon({ lr: 1e-2, weightDecay: 0.01 }, groups),
+      ref = adamw({ lr: 1e-2, beta2: 0.95, weightDecay: 0.01 });
+    const s1 = opt.init(17),
+      s2 = ref.init(5);
+    const w = heap.alloc(17 * 4),
+      g = heap.alloc(17 * 4),
+      w2 = heap.alloc(5 * 4),
+      g2 = heap.alloc(5 * 4);
     const rng = new Random(8);
     f32View(w, 17).set(Float32Array.from({ length: 17 }, () => rng.normal()));
     f32View(w2, 5).set(f32View(w + 48, 5));
@@ -111,7 +133,8 @@ describe("muon's other groups", () => {
     }
     expect(f32View(w + 48, 5).slice()).toEqual(f32View(w2, 5).slice());
     [w, g, w2, g2].forEach((p) => heap.release(p));
-    freeState(s1); freeState(s2);
+    freeState(s1);
+    freeState(s2);
   });
 });
 
@@ -121,13 +144,19 @@ describe("muon's other groups", () => {
 // a band of a few lr·s in every direction. Claimed at 3‖W*‖₂/lr steps: ‖W − W*‖_F² ≤ 1e-2·‖W*‖_F²,
 // which the band (rank·(5·lr·s)² for 8×4: 4·(0.1·1.41)² = 0.08) over ‖W*‖_F² ≈ 32 satisfies.
 it("muon reaches a band of a few lr around the minimum of a matrix quadratic in ~‖W*‖₂/lr steps", () => {
-  const rows = 8, cols = 4, n = 32, lr = 0.02, rng = new Random(12);
+  const rows = 8,
+    cols = 4,
+    n = 32,
+    lr = 0.02,
+    rng = new Random(12);
   const target = Float64Array.from({ length: n }, () => rng.normal());
   // ‖W*‖₂ ≤ ‖W*‖_F: a safe travel estimate.
   const frob2 = target.reduce((s, v) => s + v * v, 0);
   const steps = Math.ceil((3 * Math.sqrt(frob2)) / lr);
-  const opt = muon({ lr, shape: [rows, cols] }), state = opt.init(n);
-  const w = heap.alloc(n * 4), g = heap.alloc(n * 4);
+  const opt = muon({ lr, shape: [rows, cols] }),
+    state = opt.init(n);
+  const w = heap.alloc(n * 4),
+    g = heap.alloc(n * 4);
   f32View(w, n).fill(0);
   for (let t = 0; t < steps; t++) {
     f32View(g, n).set(Float32Array.from(f32View(w, n), (v, i) => v - target[i]));
@@ -135,5 +164,7 @@ it("muon reaches a band of a few lr around the minimum of a matrix quadratic in 
   }
   const err = Array.from(f32View(w, n)).reduce((s, v, i) => s + (v - target[i]) ** 2, 0);
   expect(err / frob2).toBeLessThanOrEqual(1e-2);
-  heap.release(w); heap.release(g); freeState(state);
+  heap.release(w);
+  heap.release(g);
+  freeState(state);
 });

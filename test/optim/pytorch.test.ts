@@ -3,31 +3,48 @@
 // compared every 50 steps.
 import { describe, expect, it } from "vitest";
 import fixture from "./fixtures/pytorch.json" with { type: "json" };
-import { ArrayOptimizer, adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type BaseOptions, type Optimizer } from "../../src/optim/index.ts";
+import {
+  ArrayOptimizer,
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamw,
+  nadam,
+  radam,
+  rmsprop,
+  sgd,
+  type BaseOptions,
+  type Optimizer,
+} from "../../src/optim/index.ts";
 
 const ours: Record<string, () => Optimizer<BaseOptions>> = {
-  "sgd": () => sgd({ lr: 0.01 }),
+  sgd: () => sgd({ lr: 0.01 }),
   "sgd momentum": () => sgd({ lr: 0.01, momentum: 0.9 }),
   "sgd momentum dampening": () => sgd({ lr: 0.01, momentum: 0.9, dampening: 0.5 }),
   "sgd nesterov weight decay": () => sgd({ lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }),
-  "adam": () => adam({ lr: 1e-3 }),
+  adam: () => adam({ lr: 1e-3 }),
   "adam weight decay": () => adam({ lr: 1e-3, weightDecay: 0.01 }),
-  "adamw": () => adamw({ lr: 1e-3, weightDecay: 0.01 }),
-  "amsgrad": () => adam({ lr: 1e-3, amsgrad: true }),
+  adamw: () => adamw({ lr: 1e-3, weightDecay: 0.01 }),
+  amsgrad: () => adam({ lr: 1e-3, amsgrad: true }),
   "adamw amsgrad": () => adamw({ lr: 1e-3, amsgrad: true }),
-  "rmsprop": () => rmsprop({ lr: 1e-3 }),
+  rmsprop: () => rmsprop({ lr: 1e-3 }),
   "rmsprop centered momentum": () => rmsprop({ lr: 1e-3, momentum: 0.9, centered: true }),
-  "adadelta": () => adadelta(),
-  "adagrad": () => adagrad({ lr: 0.05, lrDecay: 0.01 }),
-  "adamax": () => adamax(),
-  "nadam": () => nadam(),
-  "radam": () => radam(),
+  adadelta: () => adadelta(),
+  adagrad: () => adagrad({ lr: 0.05, lrDecay: 0.01 }),
+  adamax: () => adamax(),
+  nadam: () => nadam(),
+  radam: () => radam(),
 };
 
 /** max |a − b| / max |b − w0| (∞-norms): the error relative to how far PyTorch moved the parameters. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0, moved = 0;
-  for (let i = 0; i < b.length; i++) { err = Math.max(err, Math.abs(a[i] - b[i])); moved = Math.max(moved, Math.abs(b[i] - fixture.w0[i])); }
+  let err = 0,
+    moved = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    moved = Math.max(moved, Math.abs(b[i] - fixture.w0[i]));
+  }
   return err / moved;
 }
 

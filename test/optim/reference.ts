@@ -24,19 +24,27 @@ export const inF32: Round = Math.fround;
 export const inF64: Round = (x) => x;
 
 /** State of the reference: t is the 1-based step being taken. */
-export interface RefState { t: number; buf: Record<string, Float64Array>; scalars: Record<string, number> }
+export interface RefState {
+  t: number;
+  buf: Record<string, Float64Array>;
+  scalars: Record<string, number>;
+}
 
 export type RefStep<O> = (o: O, lr: number, w: Float64Array, g: Float64Array, s: RefState, f: Round) => void;
 
 const sqrt = Math.sqrt;
 
 export const sgdRef: RefStep<SgdOptions> = (o, lr, w, g, s, f) => {
-  const mu = f(o.momentum), wd = f(o.weightDecay);
+  const mu = f(o.momentum),
+    wd = f(o.weightDecay);
   lr = f(lr);
   const v = s.buf.v;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
-    if (o.momentum === 0) { w[i] = f(w[i] - f(lr * gi)); continue; }
+    if (o.momentum === 0) {
+      w[i] = f(w[i] - f(lr * gi));
+      continue;
+    }
     const first = s.t === 1 && o.firstStepCopiesGradient;
     if (o.convention === "pytorch") {
       v[i] = first ? gi : f(f(mu * v[i]) + f(f(1 - o.dampening) * gi));
@@ -57,7 +65,9 @@ export const sgdRef: RefStep<SgdOptions> = (o, lr, w, g, s, f) => {
 };
 
 export const adagradRef: RefStep<AdagradOptions> = (o, lr, w, g, s, f) => {
-  const clr = f(lr / (1 + (s.t - 1) * o.lrDecay)), eps = f(o.eps), wd = f(o.weightDecay);
+  const clr = f(lr / (1 + (s.t - 1) * o.lrDecay)),
+    eps = f(o.eps),
+    wd = f(o.weightDecay);
   const sum = s.buf.sum;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
@@ -68,7 +78,10 @@ export const adagradRef: RefStep<AdagradOptions> = (o, lr, w, g, s, f) => {
 };
 
 export const rmspropRef: RefStep<RmspropOptions> = (o, lr, w, g, s, f) => {
-  const a = f(o.alpha), eps = f(o.eps), wd = f(o.weightDecay), mu = f(o.momentum);
+  const a = f(o.alpha),
+    eps = f(o.eps),
+    wd = f(o.weightDecay),
+    mu = f(o.momentum);
   lr = f(lr);
   const { v, meanGrad, momentum } = s.buf;
   for (let i = 0; i < w.length; i++) {
@@ -79,18 +92,27 @@ export const rmspropRef: RefStep<RmspropOptions> = (o, lr, w, g, s, f) => {
       meanGrad[i] = f(f(a * meanGrad[i]) + f(f(1 - o.alpha) * gi));
       vbar = f(v[i] - f(meanGrad[i] * meanGrad[i]));
     }
-    const den = o.epsilonPlacement === "outside" ? f(f(sqrt(vbar)) + eps)
-      : f(sqrt(f(vbar + (o.epsilonPlacement === "subtracted" ? -eps : eps))));
+    const den =
+      o.epsilonPlacement === "outside"
+        ? f(f(sqrt(vbar)) + eps)
+        : f(sqrt(f(vbar + (o.epsilonPlacement === "subtracted" ? -eps : eps))));
     const d = f(gi / den);
     if (o.momentum > 0) {
-      if (o.lrInMomentum) { momentum[i] = f(f(mu * momentum[i]) + f(lr * d)); w[i] = f(w[i] - momentum[i]); }
-      else { momentum[i] = f(f(mu * momentum[i]) + d); w[i] = f(w[i] - f(lr * momentum[i])); }
+      if (o.lrInMomentum) {
+        momentum[i] = f(f(mu * momentum[i]) + f(lr * d));
+        w[i] = f(w[i] - momentum[i]);
+      } else {
+        momentum[i] = f(f(mu * momentum[i]) + d);
+        w[i] = f(w[i] - f(lr * momentum[i]));
+      }
     } else w[i] = f(w[i] - f(lr * d));
   }
 };
 
 export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
-  const rho = f(o.rho), eps = f(o.eps), wd = f(o.weightDecay);
+  const rho = f(o.rho),
+    eps = f(o.eps),
+    wd = f(o.weightDecay);
   lr = f(lr);
   const { squareAvg: v, deltaAvg: u } = s.buf;
   for (let i = 0; i < w.length; i++) {
@@ -106,12 +128,20 @@ export const adadeltaRef: RefStep<AdadeltaOptions> = (o, lr, w, g, s, f) => {
 
 /** Adam, AdamW and the three AMSGrad forms, from m̂ and v̂. */
 export const adamRef: RefStep<AdamOptions> = (o, lr, w, g, s, f) => {
-  const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), t = s.t;
+  const b1 = f(o.beta1),
+    b2 = f(o.beta2),
+    eps = f(o.eps),
+    t = s.t;
   // TF.js's β powers: running products of f32(β), rounded to f32 at every step.
-  const power = (beta: number): number => { let p = Math.fround(beta); for (let k = 1; k < t; k++) p = Math.fround(p * Math.fround(beta)); return p; };
+  const power = (beta: number): number => {
+    let p = Math.fround(beta);
+    for (let k = 1; k < t; k++) p = Math.fround(p * Math.fround(beta));
+    return p;
+  };
   const bc1 = 1 - (o.betaPowers === "exact" ? o.beta1 ** t : power(o.beta1));
   const bc2 = 1 - (o.betaPowers === "exact" ? o.beta2 ** t : power(o.beta2));
-  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay), decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
+  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay),
+    decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
   const { m, v, vmax } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
@@ -135,7 +165,10 @@ export const adamRef: RefStep<AdamOptions> = (o, lr, w, g, s, f) => {
 };
 
 export const adamaxRef: RefStep<AdamaxOptions> = (o, lr, w, g, s, f) => {
-  const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), wd = f(o.weightDecay);
+  const b1 = f(o.beta1),
+    b2 = f(o.beta2),
+    eps = f(o.eps),
+    wd = f(o.weightDecay);
   const stepSize = f(lr / (1 - o.beta1 ** s.t));
   const { m, u } = s.buf;
   for (let i = 0; i < w.length; i++) {
@@ -152,13 +185,19 @@ export const adamaxRef: RefStep<AdamaxOptions> = (o, lr, w, g, s, f) => {
 };
 
 export const nadamRef: RefStep<NadamOptions> = (o, lr, w, g, s, f) => {
-  const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), t = s.t;
-  const mu = nadamMu(o.beta1, o.momentumDecay, t), muNext = nadamMu(o.beta1, o.momentumDecay, t + 1);
+  const b1 = f(o.beta1),
+    b2 = f(o.beta2),
+    eps = f(o.eps),
+    t = s.t;
+  const mu = nadamMu(o.beta1, o.momentumDecay, t),
+    muNext = nadamMu(o.beta1, o.momentumDecay, t + 1);
   s.scalars.muProduct = (s.scalars.muProduct ?? 1) * mu;
   const prod = s.scalars.muProduct;
-  const cg = f((lr * (1 - mu)) / (1 - prod)), cm = f((lr * muNext) / (1 - prod * muNext));
+  const cg = f((lr * (1 - mu)) / (1 - prod)),
+    cm = f((lr * muNext) / (1 - prod * muNext));
   const rc = f(1 / sqrt(1 - o.beta2 ** t));
-  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay), decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
+  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay),
+    decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
@@ -170,24 +209,30 @@ export const nadamRef: RefStep<NadamOptions> = (o, lr, w, g, s, f) => {
 };
 
 export const radamRef: RefStep<RadamOptions> = (o, lr, w, g, s, f) => {
-  const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.eps), t = s.t;
-  const bc1 = 1 - o.beta1 ** t, bc2 = 1 - o.beta2 ** t, rect = radamRectification(o.beta2, t);
-  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay), decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
+  const b1 = f(o.beta1),
+    b2 = f(o.beta2),
+    eps = f(o.eps),
+    t = s.t;
+  const bc1 = 1 - o.beta1 ** t,
+    bc2 = 1 - o.beta2 ** t,
+    rect = radamRectification(o.beta2, t);
+  const wd = f(o.decoupledWeightDecay ? 0 : o.weightDecay),
+    decay = f(o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1);
   const { m, v } = s.buf;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
     m[i] = f(f(b1 * m[i]) + f(f(1 - o.beta1) * gi));
     v[i] = f(f(b2 * v[i]) + f(f(1 - o.beta2) * f(gi * gi)));
     const mhat = f(m[i] / f(bc1));
-    const step = rect > 0
-      ? f(f(f(lr * rect) * mhat) * f(f(sqrt(bc2)) / f(f(sqrt(v[i])) + eps)))
-      : f(f(lr) * mhat);
+    const step = rect > 0 ? f(f(f(lr * rect) * mhat) * f(f(sqrt(bc2)) / f(f(sqrt(v[i])) + eps))) : f(f(lr) * mhat);
     w[i] = f(f(decay * w[i]) - step);
   }
 };
 
 export const lionRef: RefStep<LionOptions> = (o, lr, w, g, s, f) => {
-  const b1 = f(o.beta1), b2 = f(o.beta2), wd = o.weightDecay;
+  const b1 = f(o.beta1),
+    b2 = f(o.beta2),
+    wd = o.weightDecay;
   const m = s.buf.m;
   for (let i = 0; i < w.length; i++) {
     const c = f(f(b1 * m[i]) + f(f(1 - o.beta1) * g[i]));
@@ -198,9 +243,14 @@ export const lionRef: RefStep<LionOptions> = (o, lr, w, g, s, f) => {
 
 /** TM-SGD(-M): plain SGD (with momentum) before the switch, the Taylor multistep after. */
 export const tmsgdRef: RefStep<TmsgdOptions> = (o, lr, w, g, s, f) => {
-  const { h1, h2, v } = s.buf, mu = f(o.momentum), wd = f(o.weightDecay);
+  const { h1, h2, v } = s.buf,
+    mu = f(o.momentum),
+    wd = f(o.weightDecay);
   lr = f(lr);
-  if (s.t === 1) { h1.set(w); h2.set(w); }
+  if (s.t === 1) {
+    h1.set(w);
+    h2.set(w);
+  }
   const taylor = s.t - 1 >= o.switchStep;
   for (let i = 0; i < w.length; i++) {
     const gi = f(g[i] + f(wd * w[i]));
@@ -216,11 +266,22 @@ export const tmsgdRef: RefStep<TmsgdOptions> = (o, lr, w, g, s, f) => {
  * Schedule-free SGD and AdamW as Defazio et al. (2024) write them: y = (1 − β)z + βx is where the
  * gradient is taken (the parameters), z takes the step, x averages z with c = γ_t²/Σγ_i².
  */
-export const scheduleFreeRef: RefStep<ScheduleFreeSgdOptions & Partial<ScheduleFreeAdamwOptions>> = (o, lr, w, g, s, f) => {
-  const adaptive = o.beta2 !== undefined, t = s.t;
+export const scheduleFreeRef: RefStep<ScheduleFreeSgdOptions & Partial<ScheduleFreeAdamwOptions>> = (
+  o,
+  lr,
+  w,
+  g,
+  s,
+  f,
+) => {
+  const adaptive = o.beta2 !== undefined,
+    t = s.t;
   const gamma = adaptive ? lr * Math.sqrt(1 - o.beta2! ** t) : lr;
   const { z, x, v } = s.buf;
-  if (t === 1) { z.set(w); x.set(w); }
+  if (t === 1) {
+    z.set(w);
+    x.set(w);
+  }
   s.scalars.lrSquaredSum = (s.scalars.lrSquaredSum ?? 0) + gamma * gamma;
   const c = (gamma * gamma) / s.scalars.lrSquaredSum;
   for (let i = 0; i < w.length; i++) {

@@ -2,14 +2,26 @@
 // scripts/fixtures/pytorch_optim.py): the lr an SGD optimizer with lr = 0.1 used at each step.
 import { describe, expect, it } from "vitest";
 import fixture from "./fixtures/pytorch.json" with { type: "json" };
-import { cosineAnnealing, cosineWarmRestarts, linearRamp, oneCycle, polynomialDecay, type Schedule } from "../../src/optim/schedules.ts";
+import {
+  cosineAnnealing,
+  cosineWarmRestarts,
+  linearRamp,
+  oneCycle,
+  polynomialDecay,
+  type Schedule,
+} from "../../src/optim/schedules.ts";
 
 const ours: Record<string, Schedule> = {
   "cosine T_max=10 eta_min=0.01 past T_max": cosineAnnealing(0.1, 10, 0.01, { periodic: true }),
   "warm restarts T_0=5 T_mult=2 eta_min=0.001": cosineWarmRestarts(0.1, 5, 2, 0.001),
   "warm restarts T_0=7 T_mult=1": cosineWarmRestarts(0.1, 7),
   "one cycle max_lr=0.1 total=50": oneCycle(0.1, 50),
-  "one cycle linear pct=0.25 div=10 final=100 total=40": oneCycle(0.1, 40, { pctStart: 0.25, anneal: "linear", divFactor: 10, finalDivFactor: 100 }),
+  "one cycle linear pct=0.25 div=10 final=100 total=40": oneCycle(0.1, 40, {
+    pctStart: 0.25,
+    anneal: "linear",
+    divFactor: 10,
+    finalDivFactor: 100,
+  }),
   "one cycle three phase total=60": oneCycle(0.1, 60, { threePhase: true }),
   "linear 1 -> 0.1 over 20": linearRamp(0.1, 20, 1, 0.1),
   "linear warm-up 1/3 -> 1 over 5": linearRamp(0.1, 5, 1 / 3, 1),
@@ -26,7 +38,9 @@ describe(`schedules against PyTorch ${fixture.torch}`, () => {
     expect(Object.keys(fixture.schedules).sort()).toEqual(Object.keys(ours).sort());
   });
   it.each(Object.entries(fixture.schedules))("%s", (label, lrs) => {
-    const mismatches = lrs.map((lr, step) => ({ step, theirs: lr, ours: ours[label](step) })).filter((r) => !close(r.ours, r.theirs));
+    const mismatches = lrs
+      .map((lr, step) => ({ step, theirs: lr, ours: ours[label](step) }))
+      .filter((r) => !close(r.ours, r.theirs));
     expect(mismatches).toEqual([]);
   });
 });

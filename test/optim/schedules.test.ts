@@ -1,6 +1,13 @@
 // Schedules at chosen steps against their closed forms; reduce-on-plateau on a scripted metric.
 import { describe, expect, it } from "vitest";
-import { constant, cosineAnnealing, exponentialDecay, linearWarmup, ReduceOnPlateau, stepDecay } from "../../src/optim/schedules.ts";
+import {
+  constant,
+  cosineAnnealing,
+  exponentialDecay,
+  linearWarmup,
+  ReduceOnPlateau,
+  stepDecay,
+} from "../../src/optim/schedules.ts";
 import { clipByGlobalNorm, clipByValue, globalNorm } from "../../src/optim/clip.ts";
 import { ArrayOptimizer, sgd } from "../../src/optim/index.ts";
 import { heap, f32View } from "../../src/wasm/module.ts";
@@ -19,7 +26,7 @@ describe("schedules", () => {
     const c = cosineAnnealing(0.1, 100, 0.01);
     expect(c(0)).toBeCloseTo(0.1, 15);
     expect(c(50)).toBeCloseTo(0.055, 15);
-    expect(c(25)).toBeCloseTo(0.01 + 0.09 * (1 + Math.SQRT1_2) / 2, 15);
+    expect(c(25)).toBeCloseTo(0.01 + (0.09 * (1 + Math.SQRT1_2)) / 2, 15);
     expect(c(100)).toBeCloseTo(0.01, 15);
     expect(c(150)).toBeCloseTo(0.01, 15);
   });
@@ -27,7 +34,7 @@ describe("schedules", () => {
   it("linear warm-up wraps any schedule and hands over at its end", () => {
     const w = linearWarmup(cosineAnnealing(1, 100), 10);
     expect(w(0)).toBeCloseTo(0.1 * 1, 15);
-    expect(w(4)).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI * 0.04)) / 2, 15);
+    expect(w(4)).toBeCloseTo((0.5 * (1 + Math.cos(Math.PI * 0.04))) / 2, 15);
     expect(w(9)).toBeCloseTo((1 + Math.cos(Math.PI * 0.09)) / 2, 15);
     expect(w(10)).toBeCloseTo((1 + Math.cos(Math.PI * 0.1)) / 2, 15);
     expect(linearWarmup(0.5, 4)(1)).toBe(0.25);
@@ -79,17 +86,22 @@ describe("reduce on plateau", () => {
     const p = new ReduceOnPlateau(0.1, { patience: 0 });
     const opt = sgd({ lr: linearWarmup(p.schedule, 2) });
     expect(opt.lrAt(0)).toBeCloseTo(0.05, 15);
-    p.observe(1); p.observe(1);
+    p.observe(1);
+    p.observe(1);
     expect(opt.lrAt(5)).toBeCloseTo(0.01, 15);
   });
 });
 
 describe("gradient clipping", () => {
   it("by global norm over several ranges, as PyTorch (scale maxNorm/(norm + 1e-6))", () => {
-    const a = heap.alloc(4 * 5), b = heap.alloc(4 * 2);
+    const a = heap.alloc(4 * 5),
+      b = heap.alloc(4 * 2);
     f32View(a, 5).set([3, 0, 0, 0, 0]);
     f32View(b, 2).set([0, 4]);
-    const ranges = [{ ptr: a, length: 5 }, { ptr: b, length: 2 }];
+    const ranges = [
+      { ptr: a, length: 5 },
+      { ptr: b, length: 2 },
+    ];
     expect(globalNorm(ranges)).toBe(5);
     expect(clipByGlobalNorm(ranges, 10)).toBe(5); // under the limit: untouched
     expect(Array.from(f32View(a, 1))).toEqual([3]);
@@ -97,12 +109,14 @@ describe("gradient clipping", () => {
     expect(f32View(a, 1)[0]).toBeCloseTo(3 / (5 + 1e-6), 6);
     expect(f32View(b, 2)[1]).toBeCloseTo(4 / (5 + 1e-6), 6);
     expect(globalNorm(ranges)).toBeCloseTo(1, 5);
-    heap.release(a); heap.release(b);
+    heap.release(a);
+    heap.release(b);
   });
 
   it("the f64 sum of squares matches a TypeScript one on SIMD and tail lengths", () => {
     for (const n of [0, 1, 3, 5, 17, 33, 1001]) {
-      const p = heap.alloc(4 * n), x = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+      const p = heap.alloc(4 * n),
+        x = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
       f32View(p, n).set(x);
       const expected = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
       expect(globalNorm([{ ptr: p, length: n }])).toBeCloseTo(expected, 10);
@@ -112,7 +126,8 @@ describe("gradient clipping", () => {
 
   it("by value, every element clamped to [−c, c]", () => {
     for (const n of [0, 1, 3, 5, 17, 33]) {
-      const p = heap.alloc(4 * n), x = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
+      const p = heap.alloc(4 * n),
+        x = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
       f32View(p, n).set(x);
       clipByValue([{ ptr: p, length: n }], 1.5);
       expect(Array.from(f32View(p, n))).toEqual(Array.from(x, (v) => Math.min(1.5, Math.max(-1.5, v))));

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import * as E from "../../src/index.ts";
-import { AdaHessian, Lbfgs, Newton, NewtonCG, NonlinearCG, tensorObjective, type Objective } from "../../src/optim/second-order/index.ts";
+import {
+  AdaHessian,
+  Lbfgs,
+  Newton,
+  NewtonCG,
+  NonlinearCG,
+  tensorObjective,
+  type Objective,
+} from "../../src/optim/second-order/index.ts";
 import { dot, norm } from "../../src/optim/second-order/linalg.ts";
 
 const rosenbrock: Objective = {
@@ -9,7 +17,8 @@ const rosenbrock: Objective = {
     value: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
     grad: Float64Array.of(-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)),
   }),
-  hvp: ([x, y], [u, v]) => Float64Array.of((2 - 400 * (y - x * x) + 800 * x * x) * u - 400 * x * v, -400 * x * u + 200 * v),
+  hvp: ([x, y], [u, v]) =>
+    Float64Array.of((2 - 400 * (y - x * x) + 800 * x * x) * u - 400 * x * v, -400 * x * u + 200 * v),
 };
 
 /** f(w) = Σ log(1 + exp(aᵢ·w)) + ½‖w‖²: strictly convex, smooth, with a closed-form gradient and HVP. */
@@ -21,12 +30,20 @@ function softplusRidge(a: Float64Array[]): Objective {
     valueAndGrad(w) {
       const grad = Float64Array.from(w);
       let value = 0.5 * dot(w, w);
-      for (const ai of a) { const z = dot(ai, w); value += Math.log1p(Math.exp(z)); for (let j = 0; j < n; j++) grad[j] += sig(z) * ai[j]; }
+      for (const ai of a) {
+        const z = dot(ai, w);
+        value += Math.log1p(Math.exp(z));
+        for (let j = 0; j < n; j++) grad[j] += sig(z) * ai[j];
+      }
       return { value, grad };
     },
     hvp(w, v) {
       const out = Float64Array.from(v);
-      for (const ai of a) { const s = sig(dot(ai, w)); const c = s * (1 - s) * dot(ai, v); for (let j = 0; j < n; j++) out[j] += c * ai[j]; }
+      for (const ai of a) {
+        const s = sig(dot(ai, w));
+        const c = s * (1 - s) * dot(ai, v);
+        for (let j = 0; j < n; j++) out[j] += c * ai[j];
+      }
       return out;
     },
   };
@@ -36,8 +53,12 @@ function softplusRidge(a: Float64Array[]): Objective {
 function illQuadratic(n: number): Objective & { lambda: Float64Array } {
   const lambda = Float64Array.from({ length: n }, (_, i) => 100 ** (i / (n - 1)));
   return {
-    dim: n, lambda,
-    valueAndGrad: (w) => ({ value: 0.5 * w.reduce((s, x, i) => s + lambda[i] * x * x, 0), grad: w.map((x, i) => lambda[i] * x) }),
+    dim: n,
+    lambda,
+    valueAndGrad: (w) => ({
+      value: 0.5 * w.reduce((s, x, i) => s + lambda[i] * x * x, 0),
+      grad: w.map((x, i) => lambda[i] * x),
+    }),
     hvp: (_w, v) => v.map((x, i) => lambda[i] * x),
   };
 }
@@ -65,11 +86,16 @@ describe("second-order and line-search methods", () => {
   });
 
   it("Newton converges quadratically on a strictly convex function", () => {
-    const a = Array.from({ length: 20 }, (_, i) => Float64Array.from({ length: 5 }, (_, j) => Math.sin(3 * i + 7 * j + 1) * 2));
+    const a = Array.from({ length: 20 }, (_, i) =>
+      Float64Array.from({ length: 5 }, (_, j) => Math.sin(3 * i + 7 * j + 1) * 2),
+    );
     const obj = softplusRidge(a);
     const opt = new Newton(obj, new Float64Array(5).fill(3));
     const norms: number[] = [norm(opt.grad)];
-    while (norms[norms.length - 1] > 1e-12 && opt.iteration < 50) { opt.step(); norms.push(norm(opt.grad)); }
+    while (norms[norms.length - 1] > 1e-12 && opt.iteration < 50) {
+      opt.step();
+      norms.push(norm(opt.grad));
+    }
     expect(opt.iteration).toBeLessThanOrEqual(8);
     // Quadratic: once ‖g‖ < 0.1, each step at least squares it (up to a constant).
     const tail = norms.filter((g) => g < 0.1 && g > 1e-13);
@@ -79,9 +105,17 @@ describe("second-order and line-search methods", () => {
 
   it("Newton with the Hessian formed from engine HVPs solves a small logistic regression", () => {
     const rng = new E.Random(3);
-    const X = E.randn([40, 4], rng), Y = E.tensor(Float32Array.from({ length: 40 }, () => rng.int(2)), [40, 1]);
+    const X = E.randn([40, 4], rng),
+      Y = E.tensor(
+        Float32Array.from({ length: 40 }, () => rng.int(2)),
+        [40, 1],
+      );
     const w = E.zeros([4, 1]);
-    const f = () => E.add(E.mean(E.add(E.log(E.add(E.exp(E.matmul(X, w)), 1)), E.neg(E.mul(Y, E.matmul(X, w))))), E.mul(E.sum(E.mul(w, w)), 0.05));
+    const f = () =>
+      E.add(
+        E.mean(E.add(E.log(E.add(E.exp(E.matmul(X, w)), 1)), E.neg(E.mul(Y, E.matmul(X, w))))),
+        E.mul(E.sum(E.mul(w, w)), 0.05),
+      );
     const r = new Newton(tensorObjective(f, [w]), [0, 0, 0, 0]).run({ maxIterations: 20, gradTol: 1e-5 });
     expect(r.converged).toBe(true);
     expect(r.iterations).toBeLessThanOrEqual(8);
@@ -90,21 +124,35 @@ describe("second-order and line-search methods", () => {
 
   it("Newton–CG beats plain gradient descent in iterations on an ill-conditioned logistic regression", () => {
     const rng = new E.Random(11);
-    const n = 200, d = 8;
+    const n = 200,
+      d = 8;
     // Feature scales from 1 to 30 make the Hessian's condition number ~10³.
     const x = Float32Array.from({ length: n * d }, (_, i) => rng.normal() * 30 ** ((i % d) / (d - 1)));
-    const X = E.tensor(x, [n, d]), Y = E.tensor(Float32Array.from({ length: n }, () => rng.int(2)), [n, 1]);
+    const X = E.tensor(x, [n, d]),
+      Y = E.tensor(
+        Float32Array.from({ length: n }, () => rng.int(2)),
+        [n, 1],
+      );
     const w = E.zeros([d, 1]);
-    const f = () => E.add(E.mean(E.add(E.log(E.add(E.exp(E.matmul(X, w)), 1)), E.neg(E.mul(Y, E.matmul(X, w))))), E.mul(E.sum(E.mul(w, w)), 0.005));
+    const f = () =>
+      E.add(
+        E.mean(E.add(E.log(E.add(E.exp(E.matmul(X, w)), 1)), E.neg(E.mul(Y, E.matmul(X, w))))),
+        E.mul(E.sum(E.mul(w, w)), 0.005),
+      );
     const obj = tensorObjective(f, [w]);
     const tol = 1e-3;
     const ncg = new NewtonCG(obj, new Float64Array(d)).run({ maxIterations: 100, gradTol: tol });
     expect(ncg.converged).toBe(true);
     // GD at its largest safe step 1/L, L = the largest Hessian eigenvalue over the path (bounded by ‖X‖²/4n + 0.01).
     let L = 0;
-    for (let j = 0; j < d; j++) { let s = 0; for (let i = 0; i < n; i++) s += x[i * d + j] ** 2; L += s; }
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i * d + j] ** 2;
+      L += s;
+    }
     L = L / (4 * n) + 0.01; // trace bound ≥ λmax
-    let wgd = new Float64Array(d), gdIterations = 0;
+    let wgd = new Float64Array(d),
+      gdIterations = 0;
     for (; gdIterations < 20 * ncg.iterations; gdIterations++) {
       const { grad } = obj.valueAndGrad(wgd);
       if (norm(grad) <= tol) break;
@@ -126,17 +174,26 @@ describe("second-order and line-search methods", () => {
   });
 
   it("refuses invalid hyperparameters with the parameter, its value and the range", () => {
-    expect(() => new Lbfgs(rosenbrock, [0, 0], { history: 0 })).toThrow(/L-BFGS: history must be an integer ≥ 1, got 0/);
-    expect(() => new Newton(rosenbrock, [0, 0], { damping: -1 })).toThrow(/Newton: damping must be a finite number ≥ 0, got -1/);
+    expect(() => new Lbfgs(rosenbrock, [0, 0], { history: 0 })).toThrow(
+      /L-BFGS: history must be an integer ≥ 1, got 0/,
+    );
+    expect(() => new Newton(rosenbrock, [0, 0], { damping: -1 })).toThrow(
+      /Newton: damping must be a finite number ≥ 0, got -1/,
+    );
     expect(() => new NewtonCG(rosenbrock, [0, 0], { maxCg: 0 })).toThrow(/maxCg must be an integer ≥ 1, got 0/);
-    expect(() => new AdaHessian(rosenbrock, [0, 0], { beta1: 1 })).toThrow(/AdaHessian: beta1 must be in \[0, 1\), got 1/);
+    expect(() => new AdaHessian(rosenbrock, [0, 0], { beta1: 1 })).toThrow(
+      /AdaHessian: beta1 must be in \[0, 1\), got 1/,
+    );
     expect(() => new AdaHessian(rosenbrock, [0, 0], { lr: NaN })).toThrow(/AdaHessian: lr must be > 0, got NaN/);
     expect(() => new Lbfgs(rosenbrock, [0, 0, 0])).toThrow(/start point has 3 values, the objective 2/);
   });
 });
 
 describe("second-order state", () => {
-  const makers: [string, (w0: number[]) => { step(): boolean; save(): unknown; restore(s: never): void; w: Float64Array }][] = [
+  const makers: [
+    string,
+    (w0: number[]) => { step(): boolean; save(): unknown; restore(s: never): void; w: Float64Array },
+  ][] = [
     ["L-BFGS", (w0) => new Lbfgs(rosenbrock, w0, { history: 3 })],
     ["CG", (w0) => new NonlinearCG(rosenbrock, w0)],
     ["Newton", (w0) => new Newton(rosenbrock, w0)],
@@ -150,12 +207,17 @@ describe("second-order state", () => {
       const saved = JSON.parse(JSON.stringify(a.save()));
       const b = make([0.3, 0.3]);
       b.restore(saved as never);
-      for (let i = 0; i < 6; i++) { a.step(); b.step(); }
+      for (let i = 0; i < 6; i++) {
+        a.step();
+        b.step();
+      }
       expect(Array.from(b.w)).toEqual(Array.from(a.w));
     });
   }
   it("refuses a state saved by another method", () => {
     const saved = new Lbfgs(rosenbrock, [0, 0]).save();
-    expect(() => new Newton(rosenbrock, [0, 0]).restore(saved)).toThrow(/Newton: cannot restore a state saved by L-BFGS/);
+    expect(() => new Newton(rosenbrock, [0, 0]).restore(saved)).toThrow(
+      /Newton: cannot restore a state saved by L-BFGS/,
+    );
   });
 });

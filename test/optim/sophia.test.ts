@@ -11,23 +11,36 @@ describe("Hutchinson's estimate of diag(H) on a small network", () => {
     const model = new Model(new Sequential([new Linear(3, 4), new Activation("tanh"), new Linear(4, 3)]), { seed: 5 });
     const rng = new Random(9);
     const n = 12;
-    const X = tensor(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
+    const X = tensor(
+      Float32Array.from({ length: n * 3 }, () => rng.normal()),
+      [n, 3],
+    );
     const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
     const params = model.parameters.tensors;
     const objective = tensorObjective(() => crossEntropy(model.forward(X, { training: false }), labels), params);
     const d = objective.dim;
     const w = new Float64Array(d);
     let at = 0;
-    for (const p of params) { w.set(p.toArray(), at); at += p.size; }
+    for (const p of params) {
+      w.set(p.toArray(), at);
+      at += p.size;
+    }
     // The exact Hessian, one column per unit vector.
-    const H = Array.from({ length: d }, (_, j) => objective.hvp(w, Float64Array.from({ length: d }, (_, i) => (i === j ? 1 : 0))));
+    const H = Array.from({ length: d }, (_, j) =>
+      objective.hvp(
+        w,
+        Float64Array.from({ length: d }, (_, i) => (i === j ? 1 : 0)),
+      ),
+    );
     const samples = 4000;
     const estimate = hutchinsonDiagonal((v) => objective.hvp(w, v), d, samples, new Random(1));
     for (let i = 0; i < d; i++) {
       // For Gaussian u, Var(u_i·(Hu)_i) = 2·H_ii² + Σ_{j≠i} H_ij².
       let variance = 2 * H[i][i] ** 2;
       for (let j = 0; j < d; j++) if (j !== i) variance += H[j][i] ** 2;
-      expect(Math.abs(estimate[i] - H[i][i]), `coordinate ${i}`).toBeLessThanOrEqual(4 * Math.sqrt(variance / samples) + 1e-6);
+      expect(Math.abs(estimate[i] - H[i][i]), `coordinate ${i}`).toBeLessThanOrEqual(
+        4 * Math.sqrt(variance / samples) + 1e-6,
+      );
     }
     // Not a vacuous check: the diagonal is far from zero somewhere, and the bound is tighter than it.
     const biggest = Math.max(...H.map((col, i) => Math.abs(col[i])));
@@ -41,20 +54,26 @@ describe("Hutchinson's estimate of diag(H) on a small network", () => {
 function quadratic(d: number): Objective & { lambda: Float64Array } {
   const lambda = Float64Array.from({ length: d }, (_, i) => 100 ** (i / (d - 1)));
   return {
-    dim: d, lambda,
-    valueAndGrad: (w) => ({ value: w.reduce((s, x, i) => s + 0.5 * lambda[i] * x * x, 0), grad: w.map((x, i) => lambda[i] * x) }),
+    dim: d,
+    lambda,
+    valueAndGrad: (w) => ({
+      value: w.reduce((s, x, i) => s + 0.5 * lambda[i] * x * x, 0),
+      grad: w.map((x, i) => lambda[i] * x),
+    }),
     hvp: (_w, v) => v.map((x, i) => lambda[i] * x),
   };
 }
 
 describe("Sophia", () => {
   it("follows the paper's Algorithm 3, written out, over 60 iterations", () => {
-    const q = quadratic(8), o = { lr: 0.05, beta1: 0.9, beta2: 0.95, gamma: 0.05, eps: 1e-12, weightDecay: 0.01, every: 3, seed: 4 };
+    const q = quadratic(8),
+      o = { lr: 0.05, beta1: 0.9, beta2: 0.95, gamma: 0.05, eps: 1e-12, weightDecay: 0.01, every: 3, seed: 4 };
     const opt = new Sophia(q, new Array(8).fill(1), o);
     // Reference: the same Gaussian draws (same generator, same seed), the equations as printed.
     const rng = new Random(o.seed);
     let w = new Float64Array(8).fill(1);
-    const m = new Float64Array(8), h = new Float64Array(8);
+    const m = new Float64Array(8),
+      h = new Float64Array(8);
     for (let t = 1; t <= 60; t++) {
       const g = q.valueAndGrad(w).grad;
       if ((t - 1) % o.every === 0) {

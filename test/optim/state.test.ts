@@ -13,43 +13,73 @@ const N = 37;
 
 function setup(opt: Optimizer<BaseOptions>, seed: number) {
   const rng = new Random(seed);
-  const params = heap.alloc(N * 4), grads = heap.alloc(N * 4);
+  const params = heap.alloc(N * 4),
+    grads = heap.alloc(N * 4);
   f32View(params, N).set(Float32Array.from({ length: N }, () => rng.normal()));
   const step = (state: OptimState, gradRng: Random) => {
     const w = f32View(params, N);
     f32View(grads, N).set(Float32Array.from({ length: N }, (_, i) => 0.5 * w[i] + gradRng.normal()));
     return opt.update({ ptr: params, length: N }, { ptr: grads, length: N }, state);
   };
-  return { params, grads, step, release: () => { heap.release(params); heap.release(grads); } };
+  return {
+    params,
+    grads,
+    step,
+    release: () => {
+      heap.release(params);
+      heap.release(grads);
+    },
+  };
 }
 
 describe.each(cases)("$label state", ({ make }) => {
   it("save → JSON → load → continue is bit-identical to running on", () => {
     const opt = make();
-    const a = setup(opt, 1), b = setup(opt, 1);
-    const sa = opt.init(N), ga = new Random(2);
+    const a = setup(opt, 1),
+      b = setup(opt, 1);
+    const sa = opt.init(N),
+      ga = new Random(2);
     for (let k = 0; k < 60; k++) a.step(sa, ga);
     // b: the same first 60 steps, then a save/load round trip through JSON text.
-    const sb0 = opt.init(N), gb = new Random(2);
+    const sb0 = opt.init(N),
+      gb = new Random(2);
     for (let k = 0; k < 60; k++) b.step(sb0, gb);
     const sb = loadState(JSON.parse(JSON.stringify(saveState(sb0))));
     freeState(sb0);
-    for (let k = 0; k < 60; k++) { a.step(sa, ga); b.step(sb, gb); }
-    expect(new Uint32Array(f32View(b.params, N).slice().buffer)).toEqual(new Uint32Array(f32View(a.params, N).slice().buffer));
-    const ia = inspectState(sa), ib = inspectState(sb);
-    for (const name of Object.keys(ia)) expect(new Uint32Array(ib[name].buffer), name).toEqual(new Uint32Array(ia[name].buffer));
+    for (let k = 0; k < 60; k++) {
+      a.step(sa, ga);
+      b.step(sb, gb);
+    }
+    expect(new Uint32Array(f32View(b.params, N).slice().buffer)).toEqual(
+      new Uint32Array(f32View(a.params, N).slice().buffer),
+    );
+    const ia = inspectState(sa),
+      ib = inspectState(sb);
+    for (const name of Object.keys(ia))
+      expect(new Uint32Array(ib[name].buffer), name).toEqual(new Uint32Array(ia[name].buffer));
     expect(sb.step).toBe(120);
     expect(sb.scalars).toEqual(sa.scalars);
-    freeState(sa); freeState(sb); a.release(); b.release();
+    freeState(sa);
+    freeState(sb);
+    a.release();
+    b.release();
   });
 
   it("a NaN or Inf gradient leaves params and state untouched, as the caller chose", () => {
-    for (const [bad, at] of [[NaN, 5], [Infinity, N - 1], [-Infinity, 20], [NaN, N - 1]]) {
+    for (const [bad, at] of [
+      [NaN, 5],
+      [Infinity, N - 1],
+      [-Infinity, 20],
+      [NaN, N - 1],
+    ]) {
       for (const policy of ["throw", "skip", "stop"] as const) {
         const opt = withPolicy(make(), policy);
-        const s = setup(opt, 3), state = opt.init(N), gr = new Random(4);
+        const s = setup(opt, 3),
+          state = opt.init(N),
+          gr = new Random(4);
         for (let k = 0; k < 3; k++) s.step(state, gr);
-        const before = f32View(s.params, N).slice(), stateBefore = saveState(state);
+        const before = f32View(s.params, N).slice(),
+          stateBefore = saveState(state);
         const g = f32View(s.grads, N);
         g.set(Float32Array.from({ length: N }, () => gr.normal()));
         g[at] = bad; // N = 37: index 36 is the scalar tail, the others SIMD lanes
@@ -58,7 +88,8 @@ describe.each(cases)("$label state", ({ make }) => {
         else expect(call()).toBe(policy === "skip" ? "skipped" : "stopped");
         expect(f32View(s.params, N)).toEqual(before);
         expect({ ...saveState(state), skipped: 0, stopped: false }).toEqual(stateBefore);
-        freeState(state); s.release();
+        freeState(state);
+        s.release();
       }
     }
   });
@@ -84,7 +115,8 @@ describe("stop and skip bookkeeping", () => {
     expect(stop.step(w, new Float32Array([Infinity, 0]))).toBe("stopped");
     expect(stop.step(w, new Float32Array([1, 1]))).toBe("stopped");
     expect(w).toEqual(new Float32Array([0.9, 1.9]));
-    run.dispose(); stop.dispose();
+    run.dispose();
+    stop.dispose();
   });
 });
 
@@ -92,17 +124,26 @@ describe("buffers and groups", () => {
   it("refuses params and grads of different lengths, and a state of another optimizer", () => {
     const opt = adam();
     const state = opt.init(4);
-    const p = heap.alloc(16), g = heap.alloc(20);
-    expect(() => opt.update({ ptr: p, length: 4 }, { ptr: g, length: 5 }, state)).toThrow(/grads has 5 elements, the state has 4/);
+    const p = heap.alloc(16),
+      g = heap.alloc(20);
+    expect(() => opt.update({ ptr: p, length: 4 }, { ptr: g, length: 5 }, state)).toThrow(
+      /grads has 5 elements, the state has 4/,
+    );
     expect(() => sgd().update({ ptr: p, length: 4 }, { ptr: g, length: 4 }, state)).toThrow(/state made by adam/);
     const run = new ArrayOptimizer(opt, 3);
     expect(() => run.step(new Float32Array(3), new Float32Array(2))).toThrow(/grads has 2 elements, expected 3/);
-    freeState(state); heap.release(p); heap.release(g); run.dispose();
+    freeState(state);
+    heap.release(p);
+    heap.release(g);
+    run.dispose();
   });
 
   it("a group keeps its own hyperparameters: no weight decay on the bias range", () => {
     // Weights [0, 4) with decay, bias [4, 6) without: with a zero gradient only the weights shrink.
-    const opt = sgd({ lr: 0.1, weightDecay: 0.5 }, [{ offset: 0, length: 4 }, { offset: 4, length: 2, weightDecay: 0 }]);
+    const opt = sgd({ lr: 0.1, weightDecay: 0.5 }, [
+      { offset: 0, length: 4 },
+      { offset: 4, length: 2, weightDecay: 0 },
+    ]);
     const run = new ArrayOptimizer(opt, 6);
     const w = new Float32Array([1, 1, 1, 1, 1, 1]);
     run.step(w, new Float32Array(6));
@@ -117,7 +158,12 @@ describe("buffers and groups", () => {
     expect([w[0], w[3]]).toEqual([1, 1]);
     expect(w[1]).toBeCloseTo(0.9, 5); // Adam's first step is lr·sign(g), up to ε
     run.dispose();
-    expect(() => adam({}, [{ offset: 0, length: 3 }, { offset: 2, length: 2 }])).toThrow(/overlap/);
+    expect(() =>
+      adam({}, [
+        { offset: 0, length: 3 },
+        { offset: 2, length: 2 },
+      ]),
+    ).toThrow(/overlap/);
     expect(() => adam({}, [{ offset: 0, length: 5 }]).init(4)).toThrow(/passes the end of 4/);
     expect(() => adam({}, [{ offset: 0, length: 2, beta1: 1 }])).toThrow(/beta1 = 1 .*\[0, 1\)/);
   });

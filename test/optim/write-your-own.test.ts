@@ -47,7 +47,9 @@ describe("Write your own (docs/optimizers.md)", () => {
 
   it("trains a classifier through fit", async () => {
     const data = makeBlobs({ n: 120, classes: 3, features: 4, seed: 1 });
-    const model = new Model(new Sequential([new Linear(4, 16), new Activation("tanh"), new Linear(16, 3)]), { seed: 0 });
+    const model = new Model(new Sequential([new Linear(4, 16), new Activation("tanh"), new Linear(16, 3)]), {
+      seed: 0,
+    });
     const r = await fit(model, data, { optimizer: cautiousAdopt({ lr: 0.01 }), epochs: 30, batch: 16, seed: 3 });
     model.free();
     expect(r.diverged).toBeFalsy();
@@ -58,7 +60,10 @@ describe("Write your own (docs/optimizers.md)", () => {
     const config = resolveStudyConfig(optimizersStudy, { quick: true, optimizers: "cautious-adopt", epochs: 1 });
     const specs = optimizersStudy.plan(config);
     expect(specs.map((s) => s.optimizer)).toContain("cautious-adopt");
-    const result = await optimizersStudy.run(specs[0], config, { progress: () => {} }) as { optimizer: string; history: { trainLoss: number }[] };
+    const result = (await optimizersStudy.run(specs[0], config, { progress: () => {} })) as {
+      optimizer: string;
+      history: { trainLoss: number }[];
+    };
     expect(result.optimizer).toBe("cautious-adopt");
     expect(Number.isFinite(result.history.at(-1)!.trainLoss)).toBe(true);
   }, 120_000);
@@ -67,10 +72,16 @@ describe("Write your own (docs/optimizers.md)", () => {
     const t = runTrajectory({ fn: "beale", optimizer: { name: "cautious-adopt", options: { lr: 0.05 } }, steps: 400 });
     expect(t.divergedAt).toBeNull();
     expect(t.losses.at(-1)!).toBeLessThan(0.01 * t.losses[0]);
-    const config = resolveStudyConfig(landscapeStudy, { quick: true, optimizers: "cautious-adopt", functions: "ill-conditioned" });
+    const config = resolveStudyConfig(landscapeStudy, {
+      quick: true,
+      optimizers: "cautious-adopt",
+      functions: "ill-conditioned",
+    });
     const [spec] = landscapeStudy.plan(config);
     const path = await landscapeStudy.run(spec, config, { progress: () => {} });
     expect(path.values.at(-1)!).toBeLessThan(path.values[0]);
-    expect(landscapeStudy.report(config, [{ spec, result: path }]).sections[0].tables![0].rows[0]).toContain("Cautious ADOPT");
+    expect(landscapeStudy.report(config, [{ spec, result: path }]).sections[0].tables![0].rows[0]).toContain(
+      "Cautious ADOPT",
+    );
   });
 });

@@ -13,7 +13,13 @@ import { namedOptimizer } from "../../src/landscape/trajectory.ts";
 const everyFirstOrder = FIRST_ORDER_NAMES.map(
   // A run gives its parameters' shapes (Muon needs them): one matrix and one vector here.
   (name) => (lr: number) =>
-    (optimizerEntry(name) as FirstOrderEntry).make(lr, { stepsPerEpoch: 10, parameters: [{ offset: 0, size: 6, shape: [2, 3] }, { offset: 6, size: 3, shape: [3] }] }),
+    (optimizerEntry(name) as FirstOrderEntry).make(lr, {
+      stepsPerEpoch: 10,
+      parameters: [
+        { offset: 0, size: 6, shape: [2, 3] },
+        { offset: 6, size: 3, shape: [3] },
+      ],
+    }),
 );
 
 /**

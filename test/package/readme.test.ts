@@ -17,7 +17,12 @@ import { packAndInstall, repo, type Installed } from "./tarball.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
-interface Block { section: string; lang: string; code: string; file: string | null }
+interface Block {
+  section: string;
+  lang: string;
+  code: string;
+  file: string | null;
+}
 
 function readmeBlocks(sections: string[]): Block[] {
   const text = readFileSync(join(repo, "README.md"), "utf8");
@@ -49,52 +54,72 @@ describe("the README's examples, against the installed tarball", () => {
   it("has the examples this test expects", () => {
     expect(scripts.length).toBeGreaterThanOrEqual(6);
     expect(blocks.filter((b) => b.file).map((b) => b.file)).toEqual(["index.html", "app.js", "train.worker.js"]);
-    expect(blocks.filter((b) => b.lang === "sh").map((b) => b.code.trim())).toEqual(["npx esbuild app.js train.worker.js --bundle --format=esm --outdir=dist"]);
+    expect(blocks.filter((b) => b.lang === "sh").map((b) => b.code.trim())).toEqual([
+      "npx esbuild app.js train.worker.js --bundle --format=esm --outdir=dist",
+    ]);
   });
 
-  it.each(scripts.map((b, i) => [`${b.section} #${i + 1}: ${b.code.split("\n")[0].slice(0, 70)}`, i] as const))("%s", (_, i) => {
-    const b = scripts[i];
-    const js = b.lang === "ts" ? transformSync(b.code, { loader: "ts", format: "esm" }).code : b.code;
-    const file = `readme-${i + 1}.mjs`;
-    writeFileSync(join(pkg.project, file), js);
-    const r = spawnSync(process.execPath, [file], { cwd: pkg.project, encoding: "utf8", timeout: 60_000 });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    if (b.code.includes("// true: the same bits")) expect(r.stdout.trim()).toBe("true");
-  }, 70_000);
+  it.each(scripts.map((b, i) => [`${b.section} #${i + 1}: ${b.code.split("\n")[0].slice(0, 70)}`, i] as const))(
+    "%s",
+    (_, i) => {
+      const b = scripts[i];
+      const js = b.lang === "ts" ? transformSync(b.code, { loader: "ts", format: "esm" }).code : b.code;
+      const file = `readme-${i + 1}.mjs`;
+      writeFileSync(join(pkg.project, file), js);
+      const r = spawnSync(process.execPath, [file], { cwd: pkg.project, encoding: "utf8", timeout: 60_000 });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      if (b.code.includes("// true: the same bits")) expect(r.stdout.trim()).toBe("true");
+    },
+    70_000,
+  );
 
-  describe.skipIf(!existsSync(CHROMIUM))("the page and its module Web Worker, bundled by the README's esbuild line", () => {
-    let server: Server;
-    let origin: string;
-    beforeAll(async () => {
-      const [command, ...args] = blocks.find((b) => b.lang === "sh")!.code.trim().split(/\s+/).slice(1); // drop "npx"
-      const r = spawnSync(join(repo, "node_modules/.bin", command), args, { cwd: pkg.project, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(r.stderr);
-      server = createServer((req, res) => {
-        const file = join(pkg.project, new URL(req.url ?? "/", "http://x").pathname.replace(/^\/$/, "/index.html"));
-        if (!file.startsWith(pkg.project) || !existsSync(file)) { res.writeHead(404).end(); return; }
-        res.writeHead(200, { "content-type": extname(file) === ".html" ? "text/html" : "text/javascript" }).end(readFileSync(file));
-      });
-      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    }, 60_000);
-    afterAll(() => new Promise((r) => server?.close(r)));
+  describe.skipIf(!existsSync(CHROMIUM))(
+    "the page and its module Web Worker, bundled by the README's esbuild line",
+    () => {
+      let server: Server;
+      let origin: string;
+      beforeAll(async () => {
+        const [command, ...args] = blocks
+          .find((b) => b.lang === "sh")!
+          .code.trim()
+          .split(/\s+/)
+          .slice(1); // drop "npx"
+        const r = spawnSync(join(repo, "node_modules/.bin", command), args, { cwd: pkg.project, encoding: "utf8" });
+        if (r.status !== 0) throw new Error(r.stderr);
+        server = createServer((req, res) => {
+          const file = join(pkg.project, new URL(req.url ?? "/", "http://x").pathname.replace(/^\/$/, "/index.html"));
+          if (!file.startsWith(pkg.project) || !existsSync(file)) {
+            res.writeHead(404).end();
+            return;
+          }
+          res
+            .writeHead(200, { "content-type": extname(file) === ".html" ? "text/html" : "text/javascript" })
+            .end(readFileSync(file));
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      }, 60_000);
+      afterAll(() => new Promise((r) => server?.close(r)));
 
-    it("trains in the worker and shows the loss falling", async () => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on("pageerror", (e) => errors.push(e.message));
-        await page.goto(`${origin}/index.html`);
-        await page.waitForFunction(() => /loss fell/.test(document.querySelector("#out")?.textContent ?? ""), null, { timeout: 20_000 });
-        const text = (await page.textContent("#out"))!;
-        const [, first, last] = /loss fell from ([\d.e-]+) to ([\d.e-]+)/.exec(text)!.map(Number);
-        expect(errors).toEqual([]);
-        expect(last).toBeLessThan(first * 0.5);
-      } finally {
-        await browser.close();
-      }
-    }, 40_000);
-  });
+      it("trains in the worker and shows the loss falling", async () => {
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on("pageerror", (e) => errors.push(e.message));
+          await page.goto(`${origin}/index.html`);
+          await page.waitForFunction(() => /loss fell/.test(document.querySelector("#out")?.textContent ?? ""), null, {
+            timeout: 20_000,
+          });
+          const text = (await page.textContent("#out"))!;
+          const [, first, last] = /loss fell from ([\d.e-]+) to ([\d.e-]+)/.exec(text)!.map(Number);
+          expect(errors).toEqual([]);
+          expect(last).toBeLessThan(first * 0.5);
+        } finally {
+          await browser.close();
+        }
+      }, 40_000);
+    },
+  );
 });

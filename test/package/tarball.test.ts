@@ -28,13 +28,19 @@ afterAll(() => pkg?.remove());
 describe("the tarball", () => {
   it("holds the compiled library, its declarations and maps, the CLI and nothing else", () => {
     const paths = pkg.pack.files.map((f) => f.path);
-    console.log(`descent tarball: ${pkg.pack.filename} ${(pkg.pack.size / 1024).toFixed(1)} KB packed, ${(pkg.pack.unpackedSize / 1024).toFixed(1)} KB unpacked, ${paths.length} files`);
+    console.log(
+      `descent tarball: ${pkg.pack.filename} ${(pkg.pack.size / 1024).toFixed(1)} KB packed, ${(pkg.pack.unpackedSize / 1024).toFixed(1)} KB unpacked, ${paths.length} files`,
+    );
     for (const entry of ["index", "index.node", "data/index", "landscape/index"]) {
       for (const ext of [".js", ".d.ts", ".d.ts.map"]) expect(paths).toContain(`lib/${entry}${ext}`);
     }
     expect(paths).toContain("bin/descent.mjs");
     expect(paths).toContain("build/cli/descent.mjs");
-    const stray = paths.filter((p) => /^(test|bench|assembly|playground|docs|data|scripts|node_modules)\//.test(p) || /^src\/(cli|study|report|convex)/.test(p));
+    const stray = paths.filter(
+      (p) =>
+        /^(test|bench|assembly|playground|docs|data|scripts|node_modules)\//.test(p) ||
+        /^src\/(cli|study|report|convex)/.test(p),
+    );
     expect(stray).toEqual([]);
     // No declaration spells out the inlined module as a literal type.
     expect(pkg.pack.files.filter((f) => f.path.endsWith(".d.ts") && f.size > 20_000).map((f) => f.path)).toEqual([]);
@@ -69,7 +75,19 @@ describe("in Node", () => {
   });
 
   it("`descent study mnist` from the installed package fails with that one line, exit 1", () => {
-    const r = spawnSync(process.execPath, ["node_modules/descent/bin/descent.mjs", "study", "mnist", "--quick", "--quiet", "--out", join(pkg.project, "runs")], { cwd: pkg.project, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "node_modules/descent/bin/descent.mjs",
+        "study",
+        "mnist",
+        "--quick",
+        "--quiet",
+        "--out",
+        join(pkg.project, "runs"),
+      ],
+      { cwd: pkg.project, encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -83,7 +101,19 @@ describe("TypeScript", () => {
   let output = "";
   let status: number | null = null;
   beforeAll(() => {
-    const config = { compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, target: "es2022", module: "nodenext", moduleResolution: "nodenext", lib: ["es2022", "dom"], types: [] }, files: ["typed.ts", "typed-wrong.ts"] };
+    const config = {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        target: "es2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        lib: ["es2022", "dom"],
+        types: [],
+      },
+      files: ["typed.ts", "typed-wrong.ts"],
+    };
     writeFileSync(join(pkg.project, "tsconfig.json"), JSON.stringify(config));
     const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: pkg.project, encoding: "utf8" });
     output = r.stdout + r.stderr;
@@ -99,7 +129,9 @@ describe("TypeScript", () => {
     expect(status).toBe(2);
     const source = readFileSync(join(pkg.project, "typed-wrong.ts"), "utf8").split("\n");
     const marked = source.flatMap((line, i) => (line.includes("// error") ? [i + 1] : []));
-    const reported = [...new Set([...output.matchAll(/typed-wrong\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])))];
+    const reported = [
+      ...new Set([...output.matchAll(/typed-wrong\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1]))),
+    ];
     expect(marked).toHaveLength(4);
     expect(reported).toEqual(marked);
   });
@@ -108,8 +140,17 @@ describe("TypeScript", () => {
 describe("bundled with esbuild", () => {
   const bundle = async (entry: string, outfile: string) => {
     const result = await esbuild.build({
-      absWorkingDir: pkg.project, entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser",
-      target: "es2022", minify: true, legalComments: "none", metafile: true, logLevel: "silent",
+      absWorkingDir: pkg.project,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      minify: true,
+      legalComments: "none",
+      metafile: true,
+      logLevel: "silent",
     });
     return { bytes: readFileSync(join(pkg.project, outfile)), inputs: Object.keys(result.metafile.inputs) };
   };
@@ -121,7 +162,9 @@ describe("bundled with esbuild", () => {
   });
 
   it("tree-shakes: a consumer of adam and ArrayOptimizer gets a fraction of the core", () => {
-    console.log(`descent bundles (minified, .wasm inlined): adam-only ${(adamOnly.bytes.length / 1024).toFixed(1)} KB, whole core ${(core.bytes.length / 1024).toFixed(1)} KB`);
+    console.log(
+      `descent bundles (minified, .wasm inlined): adam-only ${(adamOnly.bytes.length / 1024).toFixed(1)} KB, whole core ${(core.bytes.length / 1024).toFixed(1)} KB`,
+    );
     // A single-file bundle inlines both engine builds (plain and relaxed SIMD; a splitting bundler loads only the one the runtime picks).
     const base64 = (file: string) => Math.ceil(readFileSync(join(repo, file)).length / 3) * 4;
     const wasmBase64 = base64("build/descent.wasm") + base64("build/descent-relaxed.wasm");
@@ -153,15 +196,25 @@ describe("bundled with esbuild", () => {
     let browser: Browser;
     beforeAll(async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
-      for (const f of readdirSync(join(consumer, "browser"))) copyFileSync(join(consumer, "browser", f), join(pkg.project, f));
+      for (const f of readdirSync(join(consumer, "browser")))
+        copyFileSync(join(consumer, "browser", f), join(pkg.project, f));
       // Under /isolated/ every response carries the headers that make a page cross-origin isolated.
       server = createServer((req, res) => {
         const path = new URL(req.url ?? "/", "http://x").pathname;
         const isolated = path.startsWith("/isolated/");
         const file = join(pkg.project, path.replace(/^\/isolated\//, "/"));
-        if (!file.startsWith(pkg.project) || !existsSync(file)) { res.writeHead(404).end(); return; }
-        const headers: Record<string, string> = { "content-type": extname(file) === ".html" ? "text/html" : "text/javascript" };
-        if (isolated) Object.assign(headers, { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" });
+        if (!file.startsWith(pkg.project) || !existsSync(file)) {
+          res.writeHead(404).end();
+          return;
+        }
+        const headers: Record<string, string> = {
+          "content-type": extname(file) === ".html" ? "text/html" : "text/javascript",
+        };
+        if (isolated)
+          Object.assign(headers, {
+            "cross-origin-opener-policy": "same-origin",
+            "cross-origin-embedder-policy": "require-corp",
+          });
         res.writeHead(200, headers).end(readFileSync(file));
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -179,7 +232,9 @@ describe("bundled with esbuild", () => {
         const errors: string[] = [];
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(`${origin}/index.html`);
-        await page.waitForFunction(() => (window as any).results?.page && (window as any).results?.worker, null, { timeout: 20_000 });
+        await page.waitForFunction(() => (window as any).results?.page && (window as any).results?.worker, null, {
+          timeout: 20_000,
+        });
         const results = await page.evaluate(() => (window as any).results as { page: number[]; worker: number[] });
         expect(errors).toEqual([]);
         expect(results.page).toEqual(main);
@@ -197,10 +252,19 @@ describe("bundled with esbuild", () => {
           await page.waitForFunction(() => (window as any).caps?.worker, null, { timeout: 20_000 });
           return page.evaluate(() => (window as any).caps as { page: Capabilities; worker: Capabilities });
         };
-        for (const [path, isolated] of [["/caps.html", false], ["/isolated/caps.html", true]] as const) {
+        for (const [path, isolated] of [
+          ["/caps.html", false],
+          ["/isolated/caps.html", true],
+        ] as const) {
           const caps = await read(path);
           for (const where of [caps.page, caps.worker]) {
-            expect(where, path).toMatchObject({ simd: true, relaxedSimd: true, crossOriginIsolated: isolated, sharedArrayBuffer: isolated, threads: isolated });
+            expect(where, path).toMatchObject({
+              simd: true,
+              relaxedSimd: true,
+              crossOriginIsolated: isolated,
+              sharedArrayBuffer: isolated,
+              threads: isolated,
+            });
             expect(where.memory.bytes).toBeGreaterThan(0);
           }
         }

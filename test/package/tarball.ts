@@ -15,7 +15,12 @@ import { fileURLToPath } from "node:url";
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
 
 /** What `npm pack --json` says about the tarball. */
-export interface PackInfo { filename: string; size: number; unpackedSize: number; files: { path: string; size: number }[] }
+export interface PackInfo {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string; size: number }[];
+}
 
 export interface Installed {
   /** The consumer project: package.json ({ "type": "module" }) and node_modules/descent. */
@@ -36,10 +41,13 @@ export function packAndInstall(): Installed {
   const stage = join(top, "stage");
   for (const path of STAGED) cpSync(join(repo, path), join(stage, path), { recursive: true });
   symlinkSync(join(repo, "node_modules"), join(stage, "node_modules"), "dir");
-  const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const run = (cmd: string, args: string[], cwd: string) =>
+    execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   run(process.execPath, ["scripts/build-cli.mjs"], stage);
   run(process.execPath, ["scripts/build-lib.mjs"], stage);
-  const [pack] = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", top], stage)) as PackInfo[];
+  const [pack] = JSON.parse(
+    run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", top], stage),
+  ) as PackInfo[];
 
   const project = join(top, "project");
   mkdirSync(project);
@@ -51,7 +59,13 @@ export function packAndInstall(): Installed {
     installed: join(project, "node_modules", "descent"),
     tarball,
     pack,
-    node: (args, { env } = {}) => execFileSync(process.execPath, args, { cwd: project, encoding: "utf8", env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] }),
+    node: (args, { env } = {}) =>
+      execFileSync(process.execPath, args, {
+        cwd: project,
+        encoding: "utf8",
+        env: env ?? process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     remove: () => rmSync(top, { recursive: true, force: true }),
   };
 }

@@ -7,21 +7,44 @@ import { lineChart } from "../../src/report/svg/lineChart.ts";
 
 describe("markdownToHtml", () => {
   it("converts headings, paragraphs, lists, code and tables, escaping everything", () => {
-    const html = markdownToHtml([
-      "# Results <b>", "", "Loss fell **fast** with *Adam* & `x < y`,", "see [paper](https://arxiv.org/abs/1412.6980).",
-      "", "- one", "- two", "", "1. first", "2. second", "", "```", "a < b && c", "```", "",
-      markdownTable({ columns: ["opt", "loss"], rows: [["sgd", 0.5], ["a|b", 1e-9]] }),
-    ].join("\n"));
-    expect(html).toBe([
-      "<h3>Results &lt;b&gt;</h3>",
-      '<p>Loss fell <strong>fast</strong> with <em>Adam</em> &amp; <code>x &lt; y</code>, see <a href="https://arxiv.org/abs/1412.6980">paper</a>.</p>',
-      "<ul><li>one</li><li>two</li></ul>",
-      "<ol><li>first</li><li>second</li></ol>",
-      "<pre><code>a &lt; b &amp;&amp; c</code></pre>",
-      '<table><thead><tr><th style="text-align:left">opt</th><th style="text-align:right">loss</th></tr></thead><tbody>' +
-        '<tr><td style="text-align:left">sgd</td><td style="text-align:right">0.5000</td></tr>' +
-        '<tr><td style="text-align:left">a|b</td><td style="text-align:right">1.000e-9</td></tr></tbody></table>',
-    ].join("\n"));
+    const html = markdownToHtml(
+      [
+        "# Results <b>",
+        "",
+        "Loss fell **fast** with *Adam* & `x < y`,",
+        "see [paper](https://arxiv.org/abs/1412.6980).",
+        "",
+        "- one",
+        "- two",
+        "",
+        "1. first",
+        "2. second",
+        "",
+        "```",
+        "a < b && c",
+        "```",
+        "",
+        markdownTable({
+          columns: ["opt", "loss"],
+          rows: [
+            ["sgd", 0.5],
+            ["a|b", 1e-9],
+          ],
+        }),
+      ].join("\n"),
+    );
+    expect(html).toBe(
+      [
+        "<h3>Results &lt;b&gt;</h3>",
+        '<p>Loss fell <strong>fast</strong> with <em>Adam</em> &amp; <code>x &lt; y</code>, see <a href="https://arxiv.org/abs/1412.6980">paper</a>.</p>',
+        "<ul><li>one</li><li>two</li></ul>",
+        "<ol><li>first</li><li>second</li></ol>",
+        "<pre><code>a &lt; b &amp;&amp; c</code></pre>",
+        '<table><thead><tr><th style="text-align:left">opt</th><th style="text-align:right">loss</th></tr></thead><tbody>' +
+          '<tr><td style="text-align:left">sgd</td><td style="text-align:right">0.5000</td></tr>' +
+          '<tr><td style="text-align:left">a|b</td><td style="text-align:right">1.000e-9</td></tr></tbody></table>',
+      ].join("\n"),
+    );
   });
 
   it("refuses script links and leaves snake_case alone", () => {
@@ -33,11 +56,37 @@ describe("markdownToHtml", () => {
 });
 
 describe("htmlReport", () => {
-  const chart = lineChart({ title: "loss", xLabel: "epoch", yLabel: "loss", series: [{ name: "sgd", points: [[0, 1], [1, 0.5]] }] });
+  const chart = lineChart({
+    title: "loss",
+    xLabel: "epoch",
+    yLabel: "loss",
+    series: [
+      {
+        name: "sgd",
+        points: [
+          [0, 1],
+          [1, 0.5],
+        ],
+      },
+    ],
+  });
   const html = htmlReport({
     title: "Optimizers on <MNIST>",
     sections: [
-      { heading: "Summary", markdown: "Adam **won**.", tables: [{ caption: "final loss", columns: ["optimizer", "loss"], rows: [["adam", 0.01], ["sgd & co", null]] }] },
+      {
+        heading: "Summary",
+        markdown: "Adam **won**.",
+        tables: [
+          {
+            caption: "final loss",
+            columns: ["optimizer", "loss"],
+            rows: [
+              ["adam", 0.01],
+              ["sgd & co", null],
+            ],
+          },
+        ],
+      },
       { heading: "Curves", svgs: [chart, `<?xml version="1.0"?>\n${chart}`] },
     ],
     config: { seed: 1, lr: 0.1, note: "</pre><script>", bad: NaN },
@@ -48,7 +97,9 @@ describe("htmlReport", () => {
     expect(doc.name).toBe("html");
     expect(html.startsWith("<!DOCTYPE html>\n")).toBe(true);
     // Nothing is fetched: no scripts, no external links or sources.
-    expect(findAll(doc, (e) => e.name === "script" || e.name === "link" || e.name === "img" || e.name === "iframe")).toEqual([]);
+    expect(
+      findAll(doc, (e) => e.name === "script" || e.name === "link" || e.name === "img" || e.name === "iframe"),
+    ).toEqual([]);
     expect(findAll(doc, (e) => "src" in e.attrs)).toEqual([]);
     expect(findAll(doc, (e) => e.name === "a").every((a) => a.attrs.href.startsWith("#"))).toBe(true);
     expect(findAll(doc, (e) => e.name === "style")).toHaveLength(1);
@@ -69,6 +120,8 @@ describe("htmlReport", () => {
 
   it("refuses SVGs that are not SVG or carry script", () => {
     expect(() => htmlReport({ title: "t", sections: [{ heading: "h", svgs: ["<div/>"] }] })).toThrow(/not an <svg>/);
-    expect(() => htmlReport({ title: "t", sections: [{ heading: "h", svgs: ['<svg onload="x()"></svg>'] }] })).toThrow(/script/);
+    expect(() => htmlReport({ title: "t", sections: [{ heading: "h", svgs: ['<svg onload="x()"></svg>'] }] })).toThrow(
+      /script/,
+    );
   });
 });

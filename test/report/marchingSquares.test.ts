@@ -6,7 +6,13 @@ import { sampleGrid } from "../../src/report/svg/contourPlot.ts";
 function contours(f: (x: number, y: number) => number, lo: number, hi: number, n: number, level: number) {
   const h = (hi - lo) / (n - 1);
   const values = sampleGrid(f, [lo, hi], [lo, hi], n);
-  return { h, lines: marchingSquares(values, n, n, level).map((c) => ({ closed: c.closed, points: c.points.map(([i, j]) => [lo + i * h, lo + j * h]) })) };
+  return {
+    h,
+    lines: marchingSquares(values, n, n, level).map((c) => ({
+      closed: c.closed,
+      points: c.points.map(([i, j]) => [lo + i * h, lo + j * h]),
+    })),
+  };
 }
 
 describe("marchingSquares", () => {
@@ -34,7 +40,8 @@ describe("marchingSquares", () => {
     expect(lines).toHaveLength(4);
     for (const l of lines) {
       expect(l.closed).toBe(false);
-      for (const p of [l.points[0], l.points[l.points.length - 1]]) expect(Math.max(Math.abs(p[0]), Math.abs(p[1]))).toBeCloseTo(2, 10);
+      for (const p of [l.points[0], l.points[l.points.length - 1]])
+        expect(Math.max(Math.abs(p[0]), Math.abs(p[1]))).toBeCloseTo(2, 10);
     }
   });
 

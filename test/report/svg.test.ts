@@ -33,8 +33,13 @@ function expectInside(points: [number, number][], r: Rect) {
 
 describe("the XML checker (so the SVG tests can fail)", () => {
   it.each([
-    ["<a><b></a></b>", /closes/], ["<a>x & y</a>", /entity/], ["<a b=c/>", /unquoted/], ["<a/><b/>", /second root/],
-    ["<a b='1' b='2'/>", /duplicate/], ["<a>", /never closed/], ['<a t="<"/>', /bare '<'/],
+    ["<a><b></a></b>", /closes/],
+    ["<a>x & y</a>", /entity/],
+    ["<a b=c/>", /unquoted/],
+    ["<a/><b/>", /second root/],
+    ["<a b='1' b='2'/>", /duplicate/],
+    ["<a>", /never closed/],
+    ['<a t="<"/>', /bare '<'/],
   ])("rejects %s", (src, err) => expect(() => parseXml(src)).toThrow(err));
 
   it("accepts and decodes a small document", () => {
@@ -57,7 +62,14 @@ describe("ticks", () => {
   });
 
   it("puts log ticks at powers of ten with superscript labels", () => {
-    expect(logTicks(1e-3, 1e2).map((t) => t.label)).toEqual(["10\u207b\u00b3", "10\u207b\u00b2", "10\u207b\u00b9", "10\u2070", "10\u00b9", "10\u00b2"]);
+    expect(logTicks(1e-3, 1e2).map((t) => t.label)).toEqual([
+      "10\u207b\u00b3",
+      "10\u207b\u00b2",
+      "10\u207b\u00b9",
+      "10\u2070",
+      "10\u00b9",
+      "10\u00b2",
+    ]);
     expect(logTicks(1e-20, 1e10).length).toBeLessThanOrEqual(8);
     expect(logTicks(1, 10).map((t) => t.value)).toEqual([1, 2, 5, 10]);
   });
@@ -66,27 +78,103 @@ describe("ticks", () => {
 describe("clipPolyline", () => {
   const r: Rect = { x: 0, y: 0, width: 10, height: 10 };
   it("breaks at non-finite points, cuts at the border and keeps isolated points", () => {
-    const pieces = clipPolyline([[1, 1], [5, 5], [NaN, 2], [2, 2], [Infinity, 3], [5, 5], [15, 5], [5, 8]], r);
-    expect(pieces).toEqual([[[1, 1], [5, 5]], [[2, 2]], [[5, 5], [10, 5]], [[10, 6.5], [5, 8]]]);
+    const pieces = clipPolyline(
+      [
+        [1, 1],
+        [5, 5],
+        [NaN, 2],
+        [2, 2],
+        [Infinity, 3],
+        [5, 5],
+        [15, 5],
+        [5, 8],
+      ],
+      r,
+    );
+    expect(pieces).toEqual([
+      [
+        [1, 1],
+        [5, 5],
+      ],
+      [[2, 2]],
+      [
+        [5, 5],
+        [10, 5],
+      ],
+      [
+        [10, 6.5],
+        [5, 8],
+      ],
+    ]);
   });
   it("drops segments entirely outside", () => {
-    expect(clipPolyline([[-5, -5], [-1, 20], [20, 20]], r)).toEqual([]);
+    expect(
+      clipPolyline(
+        [
+          [-5, -5],
+          [-1, 20],
+          [20, 20],
+        ],
+        r,
+      ),
+    ).toEqual([]);
   });
   it("cuts exactly at the border even from points 1e36 away (a diverged path), where a + t·d cancels", () => {
     const frame: Rect = { x: 60, y: 40, width: 400, height: 432 };
-    for (const [a, b] of [[[291.56, 1e36], [291.57, -1e36]], [[100, 100], [3e17, -2.9e17]], [[-1e30, 200], [1e30, 201]]] as [number, number][][]) {
+    for (const [a, b] of [
+      [
+        [291.56, 1e36],
+        [291.57, -1e36],
+      ],
+      [
+        [100, 100],
+        [3e17, -2.9e17],
+      ],
+      [
+        [-1e30, 200],
+        [1e30, 201],
+      ],
+    ] as [number, number][][]) {
       const pieces = clipPolyline([a, b], frame);
       expect(pieces.length, `${a} → ${b}`).toBe(1);
-      expectInside(pieces[0] as [number, number][], { ...frame, x: frame.x + 0.01, y: frame.y + 0.01, width: frame.width - 0.02, height: frame.height - 0.02 });
+      expectInside(pieces[0] as [number, number][], {
+        ...frame,
+        x: frame.x + 0.01,
+        y: frame.y + 0.01,
+        width: frame.width - 0.02,
+        height: frame.height - 0.02,
+      });
     }
   });
 });
 
 describe("lineChart", () => {
   const series = [
-    { name: "sgd <lr=0.1> & \"friends\"", points: [[0, 1], [1, 0.5], [2, 0.25]] as [number, number][] },
-    { name: "adam", points: [[0, 1], [1, 0.1], [2, 0.01]] as [number, number][] },
-    { name: "blew up", points: [[0, 1], [1, 100], [2, NaN], [3, Infinity]] as [number, number][] },
+    {
+      name: 'sgd <lr=0.1> & "friends"',
+      points: [
+        [0, 1],
+        [1, 0.5],
+        [2, 0.25],
+      ] as [number, number][],
+    },
+    {
+      name: "adam",
+      points: [
+        [0, 1],
+        [1, 0.1],
+        [2, 0.01],
+      ] as [number, number][],
+    },
+    {
+      name: "blew up",
+      points: [
+        [0, 1],
+        [1, 100],
+        [2, NaN],
+        [3, Infinity],
+      ] as [number, number][],
+    },
   ];
 
   it("is well-formed SVG with one group and one legend entry per series, axis labels and a title", () => {
@@ -108,39 +196,84 @@ describe("lineChart", () => {
     expect(groups.map((g) => byClass(g, "diverged").length)).toEqual([0, 0, 0]); // its last finite point (1, 100) is off the fixed range
     const area = plotArea(svg);
     // Lines end exactly at the frame; markers (hollow shapes centred on data points inside it) may overhang by their radius.
-    for (const g of groups) for (const p of g.children.filter((c) => c.name === "path" && c.attrs.class !== "markers")) expectInside(pathPoints(p.attrs.d), area);
+    for (const g of groups)
+      for (const p of g.children.filter((c) => c.name === "path" && c.attrs.class !== "markers"))
+        expectInside(pathPoints(p.attrs.d), area);
     const free = parseXml(lineChart({ xLabel: "x", yLabel: "y", series }));
     expect(byClass(free, "series").map((g) => byClass(g, "diverged").length)).toEqual([0, 0, 1]);
   });
 
   it("survives empty series and log axes over non-positive values", () => {
-    const svg = parseXml(lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "empty", points: [] }, { name: "zeros", points: [[0, 0], [1, -1]] }], logY: true }));
+    const svg = parseXml(
+      lineChart({
+        xLabel: "x",
+        yLabel: "y",
+        series: [
+          { name: "empty", points: [] },
+          {
+            name: "zeros",
+            points: [
+              [0, 0],
+              [1, -1],
+            ],
+          },
+        ],
+        logY: true,
+      }),
+    );
     expect(byClass(svg, "series")).toHaveLength(2);
   });
 
   it("a colour-blind-safe palette with 3:1 contrast on white; coinciding lines stay distinguishable", () => {
-    const luminance = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((sum, v, k) => sum + [0.2126, 0.7152, 0.0722][k] * v, 0);
+    const luminance = (hex: string) =>
+      [1, 3, 5]
+        .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, v, k) => sum + [0.2126, 0.7152, 0.0722][k] * v, 0);
     for (const c of COLOURS) expect(1.05 / (luminance(c) + 0.05), c).toBeGreaterThanOrEqual(3);
     // Any two of the first nine series (the mnist study's): the later is dashed (the earlier shows through its gaps) and their markers differ or so do their dashes.
-    for (let i = 0; i < 9; i++) for (let j = i + 1; j < 9; j++) {
-      const a = seriesStyle(i), b = seriesStyle(j);
-      expect(b.dash, `series ${j}`).toBeDefined();
-      expect(a.color !== b.color || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
-      expect(a.marker !== b.marker || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
-    }
+    for (let i = 0; i < 9; i++)
+      for (let j = i + 1; j < 9; j++) {
+        const a = seriesStyle(i),
+          b = seriesStyle(j);
+        expect(b.dash, `series ${j}`).toBeDefined();
+        expect(a.color !== b.color || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
+        expect(a.marker !== b.marker || a.dash !== b.dash, `${i}, ${j}`).toBe(true);
+      }
     // Exactly coinciding lines: both drawn, with different markers at the same points.
-    const same = [[1, 2], [2, 1.5], [3, 1.2]] as [number, number][];
-    const svg = parseXml(lineChart({ xLabel: "x", yLabel: "y", series: [{ name: "momentum", points: same }, { name: "nesterov", points: same }] }));
+    const same = [
+      [1, 2],
+      [2, 1.5],
+      [3, 1.2],
+    ] as [number, number][];
+    const svg = parseXml(
+      lineChart({
+        xLabel: "x",
+        yLabel: "y",
+        series: [
+          { name: "momentum", points: same },
+          { name: "nesterov", points: same },
+        ],
+      }),
+    );
     const markers = byClass(svg, "markers").map((m) => m.attrs.d);
     expect(markers).toHaveLength(2);
     expect(markers[0]).not.toBe(markers[1]);
   });
 
   it("gives nine or more series distinct styles", () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, points: [[0, i], [1, i + 1]] as [number, number][] }));
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      name: `s${i}`,
+      points: [
+        [0, i],
+        [1, i + 1],
+      ] as [number, number][],
+    }));
     const svg = parseXml(lineChart({ xLabel: "x", yLabel: "y", series: many }));
-    const styles = byClass(svg, "series").map((g) => { const p = g.children[0].attrs; return `${p.stroke} ${p["stroke-dasharray"] ?? ""}`; });
+    const styles = byClass(svg, "series").map((g) => {
+      const p = g.children[0].attrs;
+      return `${p.stroke} ${p["stroke-dasharray"] ?? ""}`;
+    });
     expect(new Set(styles).size).toBe(10);
   });
 });
@@ -158,13 +291,36 @@ describe("contourPlot", () => {
   });
 
   it("draws one path per level, one group and legend entry per trajectory, clipped to the plot", () => {
-    const svg = parseXml(contourPlot({
-      title: "Rosenbrock", f: rosenbrock, xRange: [-2, 2], yRange: [-1, 3], levels: 9, grid: 60, minimum: [1, 1],
-      trajectories: [
-        { name: "gd", points: [[-1.5, 2], [-1, 1], [0, 0], [1, 1]] },
-        { name: "escapes", points: [[0, 0], [10, 10], [NaN, NaN]] },
-      ],
-    }));
+    const svg = parseXml(
+      contourPlot({
+        title: "Rosenbrock",
+        f: rosenbrock,
+        xRange: [-2, 2],
+        yRange: [-1, 3],
+        levels: 9,
+        grid: 60,
+        minimum: [1, 1],
+        trajectories: [
+          {
+            name: "gd",
+            points: [
+              [-1.5, 2],
+              [-1, 1],
+              [0, 0],
+              [1, 1],
+            ],
+          },
+          {
+            name: "escapes",
+            points: [
+              [0, 0],
+              [10, 10],
+              [NaN, NaN],
+            ],
+          },
+        ],
+      }),
+    );
     expect(byClass(svg, "contour")).toHaveLength(9);
     const levels = byClass(svg, "contour").map((c) => Number(c.attrs["data-level"]));
     expect(levels[8] / levels[7]).toBeCloseTo(levels[1] / levels[0], 8); // log levels by default here
@@ -184,13 +340,16 @@ describe("contourPlot", () => {
     const svg = parseXml(contourPlot({ f: (x, y) => x - y, xRange: [0, 1], yRange: [0, 1], levels: 4, grid: 11 }));
     const levels = byClass(svg, "contour").map((c) => Number(c.attrs["data-level"]));
     expect(levels[1] - levels[0]).toBeCloseTo(levels[3] - levels[2], 10);
-    expect(() => contourPlot({ f: (x) => x, xRange: [-1, 1], yRange: [0, 1], logLevels: true })).toThrow(/logLevels needs f >= 0/);
+    expect(() => contourPlot({ f: (x) => x, xRange: [-1, 1], yRange: [0, 1], logLevels: true })).toThrow(
+      /logLevels needs f >= 0/,
+    );
   });
 });
 
 describe("densities", () => {
   const values = Array.from({ length: 500 }, (_, k) => Math.sin(k * 12.9898) * 2);
-  const integral = (pts: [number, number][]) => pts.slice(1).reduce((s, p, k) => s + ((p[1] + pts[k][1]) / 2) * (p[0] - pts[k][0]), 0);
+  const integral = (pts: [number, number][]) =>
+    pts.slice(1).reduce((s, p, k) => s + ((p[1] + pts[k][1]) / 2) * (p[0] - pts[k][0]), 0);
 
   it("histogram and KDE integrate to one", () => {
     expect(integral(histogramDensity(values, { bins: 17 }))).toBeCloseTo(1, 10);

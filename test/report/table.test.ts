@@ -6,14 +6,18 @@ describe("markdownTable", () => {
   it("aligns text left and numbers right, padded, with formatted numbers", () => {
     const md = markdownTable({
       columns: ["optimizer", "final loss", { header: "note", align: "center" }],
-      rows: [["sgd", 0.012345, "ok"], ["adam", 2.5e-7, "a|b"], ["lion", null, divergedCell(3)]],
+      rows: [
+        ["sgd", 0.012345, "ok"],
+        ["adam", 2.5e-7, "a|b"],
+        ["lion", null, divergedCell(3)],
+      ],
     });
     expect(md).toBe(
       "| optimizer | final loss |        note         |\n" +
-      "| --------- | ---------: | :-----------------: |\n" +
-      "| sgd       |    0.01235 |         ok          |\n" +
-      "| adam      |   2.500e-7 |        a\\|b         |\n" +
-      "| lion      |            | diverged at epoch 3 |\n",
+        "| --------- | ---------: | :-----------------: |\n" +
+        "| sgd       |    0.01235 |         ok          |\n" +
+        "| adam      |   2.500e-7 |        a\\|b         |\n" +
+        "| lion      |            | diverged at epoch 3 |\n",
     );
   });
 
@@ -31,7 +35,13 @@ describe("csv", () => {
   it("quotes per RFC 4180 and keeps full precision", () => {
     const text = csv({
       columns: ["name", "value"],
-      rows: [["plain", 0.1 + 0.2], ['say "hi"', NaN], ["a,b", -Infinity], ["line\nbreak", null], ["cr\r", 1e-300]],
+      rows: [
+        ["plain", 0.1 + 0.2],
+        ['say "hi"', NaN],
+        ["a,b", -Infinity],
+        ["line\nbreak", null],
+        ["cr\r", 1e-300],
+      ],
     });
     expect(text).toBe(
       'name,value\r\nplain,0.30000000000000004\r\n"say ""hi""",NaN\r\n"a,b",-Infinity\r\n"line\nbreak",\r\n"cr\r",1e-300\r\n',
@@ -41,9 +51,17 @@ describe("csv", () => {
 
 describe("jsonl", () => {
   it("writes one object per line and keeps non-finite numbers as strings", () => {
-    const text = jsonl([{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: NaN, extra: [Infinity] }]);
+    const text = jsonl([
+      { epoch: 1, loss: 0.5 },
+      { epoch: 2, loss: NaN, extra: [Infinity] },
+    ]);
     expect(text).toBe('{"epoch":1,"loss":0.5}\n{"epoch":2,"loss":"NaN","extra":["Infinity"]}\n');
-    expect(text.trim().split("\n").map((l) => JSON.parse(l))[1].loss).toBe("NaN");
+    expect(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))[1].loss,
+    ).toBe("NaN");
     expect(jsonl([])).toBe("");
   });
 });

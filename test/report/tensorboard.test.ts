@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { crc32c, maskCrc } from "../../src/report/crc32c.ts";
-import { EventWriter, eventFileName, FILE_VERSION, frameRecord, readEvents, readRecords } from "../../src/report/tensorboard.ts";
+import {
+  EventWriter,
+  eventFileName,
+  FILE_VERSION,
+  frameRecord,
+  readEvents,
+  readRecords,
+} from "../../src/report/tensorboard.ts";
 import { ProtoWriter, readFields } from "../../src/report/protobuf.ts";
 import { Random } from "../../src/random.ts";
 
@@ -25,7 +32,13 @@ describe("crc32c", () => {
 
 describe("protobuf fields", () => {
   it("round-trips varints (multi-byte), doubles, floats and strings", () => {
-    const msg = new ProtoWriter().varint(2, 300).varint(4, 2 ** 40 + 7).double(1, Math.PI).float(9, 0.1).string(3, "λ").finish();
+    const msg = new ProtoWriter()
+      .varint(2, 300)
+      .varint(4, 2 ** 40 + 7)
+      .double(1, Math.PI)
+      .float(9, 0.1)
+      .string(3, "λ")
+      .finish();
     expect(Array.from(msg.subarray(0, 3))).toEqual([0x10, 0xac, 0x02]); // field 2 varint 300, the example in the protobuf docs
     const fields = [...readFields(msg)];
     expect(fields.map((f) => f.field)).toEqual([2, 4, 1, 9, 3]);
@@ -65,10 +78,14 @@ describe("TensorBoard event files", () => {
     const w = new EventWriter({ wallTime: t, clock: () => (t += 0.25) });
     const logged: { step: number; tag: string; value: number }[] = [];
     for (let step = 0; step < 500; step++) {
-      const loss = Math.exp(rng.normal() * 10), acc = rng.uniform();
+      const loss = Math.exp(rng.normal() * 10),
+        acc = rng.uniform();
       w.scalars({ "train/loss": loss, "train/accuracy": acc }, step);
       logged.push({ step, tag: "train/loss", value: loss }, { step, tag: "train/accuracy", value: acc });
-      if (step % 50 === 0) { w.scalar("lr", 0.1 / (step + 1), step, 42 + step); logged.push({ step, tag: "lr", value: 0.1 / (step + 1) }); }
+      if (step % 50 === 0) {
+        w.scalar("lr", 0.1 / (step + 1), step, 42 + step);
+        logged.push({ step, tag: "lr", value: 0.1 / (step + 1) });
+      }
     }
     w.scalar("diverged", NaN, 2 ** 40).scalar("big", Infinity, 3);
     const events = readEvents(w.bytes());

@@ -3,7 +3,12 @@
  * quoted unique attributes, and no bare `<` or `&` outside the five predefined entities and
  * character references. It returns the element tree so tests can count what was drawn.
  */
-export interface XmlElement { name: string; attrs: Record<string, string>; children: XmlElement[]; text: string }
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
 
 const NAME = /^[A-Za-z_:][-A-Za-z0-9_:.]*/;
 const ENTITY = /^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);/;
@@ -13,12 +18,25 @@ export function decodeEntities(s: string, where: number): string {
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === "<") throw new Error(`xml: bare '<' at ${where + i}`);
-    if (c !== "&") { out += c; continue; }
+    if (c !== "&") {
+      out += c;
+      continue;
+    }
     const m = ENTITY.exec(s.slice(i));
     if (!m) throw new Error(`xml: bad entity at ${where + i}: ${s.slice(i, i + 12)}`);
     const e = m[1];
-    out += e === "amp" ? "&" : e === "lt" ? "<" : e === "gt" ? ">" : e === "quot" ? '"' : e === "apos" ? "'"
-      : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    out +=
+      e === "amp"
+        ? "&"
+        : e === "lt"
+          ? "<"
+          : e === "gt"
+            ? ">"
+            : e === "quot"
+              ? '"'
+              : e === "apos"
+                ? "'"
+                : String.fromCodePoint(e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     i += m[0].length - 1;
   }
   return out;
@@ -28,7 +46,9 @@ export function parseXml(src: string): XmlElement {
   let i = 0;
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
-  const skipSpace = () => { while (i < src.length && /\s/.test(src[i])) i++; };
+  const skipSpace = () => {
+    while (i < src.length && /\s/.test(src[i])) i++;
+  };
   while (i < src.length) {
     const lt = src.indexOf("<", i);
     const textEnd = lt < 0 ? src.length : lt;
@@ -38,14 +58,29 @@ export function parseXml(src: string): XmlElement {
     else if (chunk.trim()) throw new Error(`xml: text outside the root at ${i}`);
     if (lt < 0) break;
     i = lt;
-    if (src.startsWith("<!--", i)) { const end = src.indexOf("-->", i); if (end < 0) throw new Error("xml: open comment"); i = end + 3; continue; }
-    if (src.startsWith("<?", i)) { const end = src.indexOf("?>", i); if (end < 0) throw new Error("xml: open declaration"); i = end + 2; continue; }
-    if (src.startsWith("<!DOCTYPE", i)) { if (root || stack.length) throw new Error("xml: late DOCTYPE"); i = src.indexOf(">", i) + 1; continue; }
+    if (src.startsWith("<!--", i)) {
+      const end = src.indexOf("-->", i);
+      if (end < 0) throw new Error("xml: open comment");
+      i = end + 3;
+      continue;
+    }
+    if (src.startsWith("<?", i)) {
+      const end = src.indexOf("?>", i);
+      if (end < 0) throw new Error("xml: open declaration");
+      i = end + 2;
+      continue;
+    }
+    if (src.startsWith("<!DOCTYPE", i)) {
+      if (root || stack.length) throw new Error("xml: late DOCTYPE");
+      i = src.indexOf(">", i) + 1;
+      continue;
+    }
     if (src[i + 1] === "/") {
       i += 2;
       const m = NAME.exec(src.slice(i));
       if (!m) throw new Error(`xml: bad closing tag at ${i}`);
-      i += m[0].length; skipSpace();
+      i += m[0].length;
+      skipSpace();
       if (src[i] !== ">") throw new Error(`xml: expected '>' at ${i}`);
       i++;
       const open = stack.pop();
@@ -60,8 +95,16 @@ export function parseXml(src: string): XmlElement {
     for (;;) {
       const before = i;
       skipSpace();
-      if (src.startsWith("/>", i)) { i += 2; attach(element, true); break; }
-      if (src[i] === ">") { i++; attach(element, false); break; }
+      if (src.startsWith("/>", i)) {
+        i += 2;
+        attach(element, true);
+        break;
+      }
+      if (src[i] === ">") {
+        i++;
+        attach(element, false);
+        break;
+      }
       if (i === before) throw new Error(`xml: expected space before attribute at ${i}`);
       const a = NAME.exec(src.slice(i));
       if (!a) throw new Error(`xml: bad attribute name at ${i}`);
@@ -91,12 +134,16 @@ export function parseXml(src: string): XmlElement {
 /** Every element in the tree (depth first) matching a predicate. */
 export function findAll(root: XmlElement, match: (e: XmlElement) => boolean): XmlElement[] {
   const out: XmlElement[] = [];
-  const visit = (e: XmlElement) => { if (match(e)) out.push(e); e.children.forEach(visit); };
+  const visit = (e: XmlElement) => {
+    if (match(e)) out.push(e);
+    e.children.forEach(visit);
+  };
   visit(root);
   return out;
 }
 
-export const byClass = (root: XmlElement, cls: string) => findAll(root, (e) => (e.attrs.class ?? "").split(" ").includes(cls));
+export const byClass = (root: XmlElement, cls: string) =>
+  findAll(root, (e) => (e.attrs.class ?? "").split(" ").includes(cls));
 
 /** All text below an element, decoded. */
 export function textOf(e: XmlElement): string {

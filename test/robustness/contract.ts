@@ -14,10 +14,18 @@ import * as R from "../autodiff/reference.ts";
 
 export type Domain = "any" | "finite" | "positive";
 /** A tensor argument: its shape and the seed of its values. */
-export interface Input { shape: number[]; seed: number; domain: Domain }
+export interface Input {
+  shape: number[];
+  seed: number;
+  domain: Domain;
+}
 
 /** Dimensions biased to the edges: 0 and 1, small, and 17 (a SIMD loop plus a scalar tail). */
-export const dim = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1) }, { weight: 4, arbitrary: fc.integer({ min: 2, max: 5 }) }, { weight: 1, arbitrary: fc.constant(17) });
+export const dim = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(0, 1) },
+  { weight: 4, arbitrary: fc.integer({ min: 2, max: 5 }) },
+  { weight: 1, arbitrary: fc.constant(17) },
+);
 export const shapeOf = (minRank = 0, maxRank = 3) => fc.array(dim, { minLength: minRank, maxLength: maxRank });
 export const input = (shape: fc.Arbitrary<number[]>, domain: Domain = "finite"): fc.Arbitrary<Input> =>
   fc.record({ shape, seed: fc.integer({ min: 0, max: 2 ** 30 }), domain: fc.constant(domain) });
@@ -50,13 +58,21 @@ export function expectClearError(err: unknown, names: RegExp): void {
  * f32 result against the f64 reference rounded to f32: NaN where it is NaN, the same infinity
  * where it is infinite, else within atol + rel·|want|.
  */
-export function expectMatches(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rel = 2e-6, what = "value"): void {
+export function expectMatches(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  atol: number,
+  rel = 2e-6,
+  what = "value",
+): void {
   expect(got.length, `${what}: length`).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    const w = Math.fround(want[i]), g = got[i];
+    const w = Math.fround(want[i]),
+      g = got[i];
     if (Number.isNaN(w)) expect(g, `${what}[${i}] should be NaN`).toBeNaN();
     else if (!Number.isFinite(w)) expect(g, `${what}[${i}]`).toBe(w);
-    else expect(Math.abs(g - w), `${what}[${i}]: got ${g}, reference ${w}`).toBeLessThanOrEqual(atol + rel * Math.abs(w));
+    else
+      expect(Math.abs(g - w), `${what}[${i}]: got ${g}, reference ${w}`).toBeLessThanOrEqual(atol + rel * Math.abs(w));
   }
 }
 
@@ -80,7 +96,10 @@ export interface Spec<A> {
 gemmWorkspace(); // allocated on first use and kept for good: not a leak, so count it in from the start
 
 /** One case of a spec; returns what happened, for the coverage counts. */
-export function runCase<A>(spec: Spec<A>, { inputs, args }: { inputs: Input[]; args: A }): "matched" | "refused" | "rejected" {
+export function runCase<A>(
+  spec: Spec<A>,
+  { inputs, args }: { inputs: Input[]; args: A },
+): "matched" | "refused" | "rejected" {
   const before = heap.inUse;
   const xs = inputs.map((i) => E.tensor(valuesOf(i), i.shape));
   const refs = xs.map((t) => R.ref([...t.shape], t.toArray()));
@@ -88,13 +107,24 @@ export function runCase<A>(spec: Spec<A>, { inputs, args }: { inputs: Input[]; a
   try {
     const want = spec.ref(refs, args);
     let got: Tensor | Int32Array | undefined, err: unknown;
-    try { got = spec.run(xs, args); } catch (e) { err = e; }
+    try {
+      got = spec.run(xs, args);
+    } catch (e) {
+      err = e;
+    }
     if (err !== undefined) {
       expectClearError(err, spec.errors);
-      if (want) expect(spec.mayRefuse?.(refs, args, err as Error) ?? false, `refused valid arguments: ${(err as Error).message}`).toBe(true);
+      if (want)
+        expect(
+          spec.mayRefuse?.(refs, args, err as Error) ?? false,
+          `refused valid arguments: ${(err as Error).message}`,
+        ).toBe(true);
       outcome = want ? "refused" : "rejected";
     } else {
-      expect(want, `accepted invalid arguments and returned ${got instanceof Int32Array ? "indices" : (got as Tensor).toString()}`).not.toBeNull();
+      expect(
+        want,
+        `accepted invalid arguments and returned ${got instanceof Int32Array ? "indices" : (got as Tensor).toString()}`,
+      ).not.toBeNull();
       if (got instanceof Int32Array) {
         expect(Array.from(got)).toEqual(Array.from(want!.data));
       } else {
@@ -129,7 +159,11 @@ function checkAdjoint<A>(spec: Spec<A>, xs: Tensor[], refs: R.Ref[], args: A): v
     const g = grads[k];
     expect([...g.shape], `gradient ${k} shape`).toEqual(r.shape);
     // Input k enters linearly, the others held fixed: ∂_j = Σ w·(ref(…e_j…) − ref(…0…)).
-    const withK = (data: Float64Array) => spec.ref(refs.map((q, i) => (i === k ? R.ref(q.shape, data) : q)), args)!;
+    const withK = (data: Float64Array) =>
+      spec.ref(
+        refs.map((q, i) => (i === k ? R.ref(q.shape, data) : q)),
+        args,
+      )!;
     const zero = withK(new Float64Array(r.data.length));
     const want = new Float64Array(r.data.length);
     for (let j = 0; j < want.length; j++) {
@@ -138,7 +172,10 @@ function checkAdjoint<A>(spec: Spec<A>, xs: Tensor[], refs: R.Ref[], args: A): v
       for (let m = 0; m < y.data.length; m++) s += w[m] * (y.data[m] - zero.data[m]);
       want[j] = s;
     }
-    const scale = 1 + Math.max(0, ...Array.from(w, Math.abs)) * Math.max(1, ...refs.map((q) => Math.max(0, ...Array.from(q.data, Math.abs))));
+    const scale =
+      1 +
+      Math.max(0, ...Array.from(w, Math.abs)) *
+        Math.max(1, ...refs.map((q) => Math.max(0, ...Array.from(q.data, Math.abs))));
     expectMatches(g.toArray(), want, 1e-5 * scale * Math.max(1, base.data.length), 1e-5, `∂/∂x${k}`);
   });
   new Set(grads).forEach((g) => g.free());
@@ -149,7 +186,8 @@ function checkAdjoint<A>(spec: Spec<A>, xs: Tensor[], refs: R.Ref[], args: A): v
 /** NumPy's broadcast shape, or null. */
 export function numpyShape(a: number[], b: number[]): number[] | null {
   const rank = Math.max(a.length, b.length);
-  const pa = [...Array(rank - a.length).fill(1), ...a], pb = [...Array(rank - b.length).fill(1), ...b];
+  const pa = [...Array(rank - a.length).fill(1), ...a],
+    pb = [...Array(rank - b.length).fill(1), ...b];
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
     if (pa[i] === pb[i] || pb[i] === 1) out.push(pa[i]);
@@ -164,16 +202,22 @@ export function numpyBroadcast(a: R.Ref, b: R.Ref, f: (x: number, y: number) => 
   const shape = numpyShape(a.shape, b.shape);
   if (!shape) return null;
   const rank = shape.length;
-  const pa = [...Array(rank - a.shape.length).fill(1), ...a.shape], pb = [...Array(rank - b.shape.length).fill(1), ...b.shape];
+  const pa = [...Array(rank - a.shape.length).fill(1), ...a.shape],
+    pb = [...Array(rank - b.shape.length).fill(1), ...b.shape];
   const data = new Float64Array(R.size(shape));
   for (let i = 0; i < data.length; i++) {
-    let rest = i, ia = 0, ib = 0, sa = 1, sb = 1;
+    let rest = i,
+      ia = 0,
+      ib = 0,
+      sa = 1,
+      sb = 1;
     for (let k = rank - 1; k >= 0; k--) {
       const c = rest % shape[k];
       rest = Math.floor(rest / shape[k]);
       if (pa[k] !== 1) ia += c * sa;
       if (pb[k] !== 1) ib += c * sb;
-      sa *= pa[k]; sb *= pb[k];
+      sa *= pa[k];
+      sb *= pb[k];
     }
     data[i] = f(a.data[ia], b.data[ib]);
   }
@@ -181,4 +225,5 @@ export function numpyBroadcast(a: R.Ref, b: R.Ref, f: (x: number, y: number) => 
 }
 
 export const isCount = (d: unknown) => Number.isInteger(d) && (d as number) >= 0;
-export const validAxis = (axis: unknown, rank: number) => Number.isInteger(axis) && (axis as number) >= -rank && (axis as number) < rank;
+export const validAxis = (axis: unknown, rank: number) =>
+  Number.isInteger(axis) && (axis as number) >= -rank && (axis as number) < rank;

@@ -16,8 +16,12 @@ import { Random } from "../../src/random.ts";
 const MB = 2 ** 20;
 let saved = 0;
 gemmWorkspace(); // the GEMM scratch is allocated on first use and kept for good: count it in from the start
-beforeEach(() => { saved = memoryLimit(); });
-afterEach(() => { setMemoryLimit(saved); });
+beforeEach(() => {
+  saved = memoryLimit();
+});
+afterEach(() => {
+  setMemoryLimit(saved);
+});
 
 /** Lowers the ceiling until at most `room` more bytes can be had. */
 function ceilingWithRoom(room: number): void {
@@ -29,7 +33,11 @@ function ceilingWithRoom(room: number): void {
 /** Runs fn, expecting an OutOfMemoryError, and checks it states the bytes asked and available. */
 function expectOom(fn: () => unknown, asked?: number): OutOfMemoryError {
   let caught: unknown;
-  try { fn(); } catch (err) { caught = err; }
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
   expect(caught).toBeInstanceOf(OutOfMemoryError);
   const err = caught as OutOfMemoryError;
   if (asked !== undefined) expect(err.requested).toBe(asked);
@@ -41,7 +49,10 @@ function expectOom(fn: () => unknown, asked?: number): OutOfMemoryError {
 
 describe("the memory ceiling", () => {
   it("is validated and read back", () => {
-    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 33]) expect(() => setMemoryLimit(bad)).toThrow(/setMemoryLimit: expects a whole number of bytes in \[0, 4294967296\], got/);
+    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 33])
+      expect(() => setMemoryLimit(bad)).toThrow(
+        /setMemoryLimit: expects a whole number of bytes in \[0, 4294967296\], got/,
+      );
     setMemoryLimit(123 * MB);
     expect(memoryLimit()).toBe(123 * MB);
     expect(heap.limit).toBe(123 * MB);
@@ -82,17 +93,30 @@ describe("the memory ceiling", () => {
   it("refuses an op whose output does not fit, inside a scope, freeing its temporaries", () => {
     ceilingWithRoom(4 * MB);
     const before = heap.inUse;
-    expectOom(() => scoped(() => { const a = zeros([1000, 600]); return matmul(a, a, { transB: true }); }), 1000 * 1000 * 4);
+    expectOom(
+      () =>
+        scoped(() => {
+          const a = zeros([1000, 600]);
+          return matmul(a, a, { transB: true });
+        }),
+      1000 * 1000 * 4,
+    );
     expect(heap.inUse).toBe(before);
   });
 
   it("a batch too big for it fails fit with the error, then a smaller model trains in the same process", async () => {
     const data = makeBlobs({ n: 512, classes: 3, features: 512, seed: 4 });
-    const big = new Model(new Sequential([new Linear(512, 256), new Activation("relu"), new Linear(256, 3)]), { seed: 1 });
+    const big = new Model(new Sequential([new Linear(512, 256), new Activation("relu"), new Linear(256, 3)]), {
+      seed: 1,
+    });
     ceilingWithRoom(2 * MB);
     const before = heap.inUse;
     let caught: unknown;
-    try { await fit(big, data, { optimizer: adam({ lr: 0.1 }), epochs: 1, batch: "full" }); } catch (err) { caught = err; }
+    try {
+      await fit(big, data, { optimizer: adam({ lr: 0.1 }), epochs: 1, batch: "full" });
+    } catch (err) {
+      caught = err;
+    }
     expect(caught).toBeInstanceOf(OutOfMemoryError);
     expect(heap.inUse).toBe(before); // the optimizer state and the batch were released
     big.free();
@@ -108,7 +132,8 @@ describe("the memory ceiling", () => {
     expect(heap.inUse).toBe(idle); // and memory is back where it was
     // And what did not fit before fits once the ceiling is lifted.
     setMemoryLimit(saved);
-    const t = tensor(new Float32Array(2 * 1024 * 1024)); t.free();
+    const t = tensor(new Float32Array(2 * 1024 * 1024));
+    t.free();
   }, 20_000);
 });
 
@@ -117,11 +142,16 @@ describe("the allocator under a ceiling", () => {
     // A memory whose own maximum is below the allocator's limit: grow() itself fails.
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 });
     const a = new Allocator(memory, 64, 2 ** 24);
-    const x = a.alloc(1000), y = a.alloc(30_000);
+    const x = a.alloc(1000),
+      y = a.alloc(30_000);
     a.release(y);
     const available = a.available;
     let caught: unknown;
-    try { a.alloc(200_000); } catch (err) { caught = err; }
+    try {
+      a.alloc(200_000);
+    } catch (err) {
+      caught = err;
+    }
     expect(caught).toBeInstanceOf(OutOfMemoryError);
     expect((caught as OutOfMemoryError).requested).toBe(200_000);
     expect(a.available).toBe(available);
@@ -132,7 +162,8 @@ describe("the allocator under a ceiling", () => {
   it("does not hand out free blocks above a lowered ceiling", () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const a = new Allocator(memory, 64, 2 ** 24);
-    const low = a.alloc(1000), high = a.alloc(50_000);
+    const low = a.alloc(1000),
+      high = a.alloc(50_000);
     a.release(high);
     a.limit = high + 20_000; // lower the ceiling into the freed block
     expect(a.available).toBe(20_000);
@@ -141,7 +172,12 @@ describe("the allocator under a ceiling", () => {
     const held: number[] = [];
     for (let i = 0; i < 200; i++) {
       const bytes = 1 + r.int(400);
-      try { held.push(a.alloc(bytes)); } catch (err) { expect(err).toBeInstanceOf(OutOfMemoryError); continue; }
+      try {
+        held.push(a.alloc(bytes));
+      } catch (err) {
+        expect(err).toBeInstanceOf(OutOfMemoryError);
+        continue;
+      }
       expect(held.at(-1)! + bytes).toBeLessThanOrEqual(a.limit);
     }
     held.forEach((p) => a.release(p));

@@ -15,19 +15,32 @@ import { trainTiny, type TinyConfig, type TinyResult } from "./fixtures/tiny.ts"
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/train-run.ts", import.meta.url));
 
-interface Child { lines: string[]; exit: Promise<{ code: number | null; signal: string | null; stderr: string }>; kill(): void; onLine(f: (line: string) => void): void }
+interface Child {
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+  kill(): void;
+  onLine(f: (line: string) => void): void;
+}
 
 function startRun(config: TinyConfig & { out: string; checkpoint?: string }): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, JSON.stringify(config)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const listeners: ((line: string) => void)[] = [];
-  let stderr = "", partial = "";
+  let stderr = "",
+    partial = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     const parts = (partial + chunk).split("\n");
     partial = parts.pop()!;
-    for (const line of parts) { lines.push(line); listeners.forEach((f) => f(line)); }
+    for (const line of parts) {
+      lines.push(line);
+      listeners.forEach((f) => f(line));
+    }
   });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => { stderr += chunk; });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
   const exit = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
     child.on("close", (code, signal) => resolve({ code, signal, stderr }));
   });
@@ -74,16 +87,23 @@ describe("kill and resume", () => {
     const out = join(dir, "killed-result.json");
     const rng = new Random(2024);
     const tmpFiles = () => (existsSync(runDir) ? readdirSync(runDir).filter((f) => f.includes(".tmp-")) : []);
-    let lastEpoch = 0, killedMidWrite = 0, kills = 0;
+    let lastEpoch = 0,
+      killedMidWrite = 0,
+      kills = 0;
 
     // Each round resumes from whatever the previous one left, then is killed one of three ways.
     for (const how of ["during-write", "random", "after-save", "during-write", "random", "during-write"] as const) {
       const child = startRun({ ...config, out, checkpoint: ckpt });
       const staleTmp = new Set(tmpFiles());
       let done = false;
-      child.exit.then(() => { done = true; });
+      child.exit.then(() => {
+        done = true;
+      });
       if (how === "random") setTimeout(child.kill, 300 + rng.int(1200));
-      if (how === "after-save") child.onLine((line) => { if (line.startsWith("saved")) child.kill(); });
+      if (how === "after-save")
+        child.onLine((line) => {
+          if (line.startsWith("saved")) child.kill();
+        });
       if (how === "during-write") {
         // Poll for this child's temporary file; kill the moment it appears.
         while (!done && !tmpFiles().some((f) => !staleTmp.has(f))) await new Promise((r) => setImmediate(r));

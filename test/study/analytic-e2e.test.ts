@@ -11,9 +11,25 @@ import { findStudy } from "../../src/study/registry.ts";
 import { expectEventsMatchMetrics, expectValidSvgs, tableUnder } from "./report-checks.ts";
 
 const cases: [string, string[], string][] = [
-  ["tm-sgd", ["Numerical check: forward Euler vs the Taylor multi-step scheme", "Image task: MLP on MNIST", "Sequence task: LSTM on sign-of-sum"], "Numerical check: forward Euler vs the Taylor multi-step scheme"],
+  [
+    "tm-sgd",
+    [
+      "Numerical check: forward Euler vs the Taylor multi-step scheme",
+      "Image task: MLP on MNIST",
+      "Sequence task: LSTM on sign-of-sum",
+    ],
+    "Numerical check: forward Euler vs the Taylor multi-step scheme",
+  ],
   ["landscape", ["Summary", "Rosenbrock", "Beale", "Himmelblau", "Saddle", "Ill-conditioned quadratic"], "Summary"],
-  ["convex", ["Linear regression: gradient descent vs the closed form", "Logistic regression: rates on a convex problem", "Constrained optimization with Lagrange multipliers"], "Constrained optimization with Lagrange multipliers"],
+  [
+    "convex",
+    [
+      "Linear regression: gradient descent vs the closed form",
+      "Logistic regression: rates on a convex problem",
+      "Constrained optimization with Lagrange multipliers",
+    ],
+    "Constrained optimization with Lagrange multipliers",
+  ],
   ["hessian", ["Sharpness and the edge of stability"], "Sharpness and the edge of stability"],
 ];
 
@@ -27,8 +43,11 @@ describe("analytic studies through the runner (quick)", () => {
       for (const h of [...headings, "Configuration"]) expect(md, h).toContain(`\n## ${h}\n`);
       const table = tableUnder(md, tableHeading);
       expect(table.rows.length).toBeGreaterThan(0);
-      for (const row of table.rows) for (const cell of row) expect(cell, `${name}: ${row[0]}`).not.toMatch(/\bNaN\b|undefined/);
-      const svgs = readdirSync(r.dir).filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4));
+      for (const row of table.rows)
+        for (const cell of row) expect(cell, `${name}: ${row[0]}`).not.toMatch(/\bNaN\b|undefined/);
+      const svgs = readdirSync(r.dir)
+        .filter((f) => f.endsWith(".svg"))
+        .map((f) => f.slice(0, -4));
       expect(svgs.length).toBeGreaterThan(0);
       expectValidSvgs(r.dir, svgs);
       expect(expectEventsMatchMetrics(r.dir)).toBeGreaterThan(0);

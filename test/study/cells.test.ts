@@ -4,10 +4,30 @@ import { describe, expect, it } from "vitest";
 import { epochsCell, lrCell, timeCell, timeToConvergeCell, valueCell } from "../../src/study/common/cells.ts";
 import { statCell } from "../../src/study/common/seeds.ts";
 
-type Outcome = { diverged: { epoch: number; step: number; where: string } | null; convergedEpoch: number | null; epochs: number; seconds: number };
-const converged = (epoch: number, seconds: number): Outcome => ({ diverged: null, convergedEpoch: epoch, epochs: epoch, seconds });
-const unconverged = (epochs: number, seconds: number): Outcome => ({ diverged: null, convergedEpoch: null, epochs, seconds });
-const diverged = (epoch: number, seconds: number): Outcome => ({ diverged: { epoch, step: 3, where: "loss" }, convergedEpoch: null, epochs: epoch, seconds });
+type Outcome = {
+  diverged: { epoch: number; step: number; where: string } | null;
+  convergedEpoch: number | null;
+  epochs: number;
+  seconds: number;
+};
+const converged = (epoch: number, seconds: number): Outcome => ({
+  diverged: null,
+  convergedEpoch: epoch,
+  epochs: epoch,
+  seconds,
+});
+const unconverged = (epochs: number, seconds: number): Outcome => ({
+  diverged: null,
+  convergedEpoch: null,
+  epochs,
+  seconds,
+});
+const diverged = (epoch: number, seconds: number): Outcome => ({
+  diverged: { epoch, step: 3, where: "loss" },
+  convergedEpoch: null,
+  epochs: epoch,
+  seconds,
+});
 const s = (r: object) => (r as Outcome).seconds;
 
 describe("report cells", () => {
@@ -15,7 +35,9 @@ describe("report cells", () => {
     expect(timeToConvergeCell([converged(4, 1.5)], s)).toBe("1.50 s");
     expect(timeToConvergeCell([unconverged(5, 2)], s)).toBe("— (not converged within 5 epochs)");
     expect(timeToConvergeCell([diverged(1, 0.3)], s)).toBe("— (diverged at epoch 1)");
-    expect(timeToConvergeCell([converged(4, 1), unconverged(5, 9), diverged(2, 9)], s)).toBe("1.00 s (1 not converged, 1 diverged of 3)");
+    expect(timeToConvergeCell([converged(4, 1), unconverged(5, 9), diverged(2, 9)], s)).toBe(
+      "1.00 s (1 not converged, 1 diverged of 3)",
+    );
     // The epochs column and the time column agree on which runs converged.
     expect(epochsCell([unconverged(5, 2)])).toBe("not within 5");
   });
@@ -24,7 +46,9 @@ describe("report cells", () => {
     expect(timeCell([diverged(1, 0.36)], s)).toBe("0.360 s");
     expect(timeCell([diverged(1, 0.36)], s, { perEpoch: true })).toBe("— (diverged at epoch 1)");
     expect(timeCell([diverged(3, 0.2)], s, { perEpoch: true })).toBe("0.200 s");
-    expect(timeCell([diverged(1, 0.2), unconverged(2, 0.4)], s, { perEpoch: true })).toBe("0.400 s (1/2 diverged in epoch 1)");
+    expect(timeCell([diverged(1, 0.2), unconverged(2, 0.4)], s, { perEpoch: true })).toBe(
+      "0.400 s (1/2 diverged in epoch 1)",
+    );
     // A value that is not a time still says the run diverged.
     expect(valueCell([diverged(1, 0.36)], s)).toBe("diverged at epoch 1");
   });

@@ -6,7 +6,8 @@ import { solve } from "../../src/convex/dense.ts";
 import { gram, leastSquares, makeProblem, squaredLoss } from "../../src/convex/regression.ts";
 import { allFinite, checkReport, findTable, headers, runQuick } from "./helpers.ts";
 
-const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+const dist = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
 
 describe("dense solve", () => {
   it("solves against a product it was built from, and names a singular column", () => {
@@ -20,17 +21,25 @@ describe("dense solve", () => {
 
 describe("constrained QPs against their closed forms", () => {
   const a = [0.8, 0.6, -0.2, 0.1, 0.3];
-  const cases = [hyperplaneProjection(a), simplexProjection(a), simplexProjection([2, -1, 0.4, 0.39, 3, -0.5, 1.2]), textbookExample()];
-  it.each(cases.map((c) => [c.name, c] as const))("%s: active set and augmented Lagrangian reach x*, the multipliers and KKT residuals < 1e-6", (_, kp) => {
-    for (const r of [activeSetQP(kp.program, kp.feasibleStart), augmentedLagrangian(kp.program, { rho: 10 })]) {
-      expect(r.converged).toBe(true);
-      expect(dist(r.x, kp.solution.x)).toBeLessThan(1e-8);
-      expect(dist([...r.nu, ...r.lambda], [...kp.solution.nu, ...kp.solution.lambda])).toBeLessThan(1e-8);
-      expect(worstResidual(kktResiduals(kp.program, r))).toBeLessThan(1e-6);
-    }
-    // The analytic solution itself satisfies KKT (checks the oracle, not only the solvers).
-    expect(worstResidual(kktResiduals(kp.program, kp.solution))).toBeLessThan(1e-12);
-  });
+  const cases = [
+    hyperplaneProjection(a),
+    simplexProjection(a),
+    simplexProjection([2, -1, 0.4, 0.39, 3, -0.5, 1.2]),
+    textbookExample(),
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))(
+    "%s: active set and augmented Lagrangian reach x*, the multipliers and KKT residuals < 1e-6",
+    (_, kp) => {
+      for (const r of [activeSetQP(kp.program, kp.feasibleStart), augmentedLagrangian(kp.program, { rho: 10 })]) {
+        expect(r.converged).toBe(true);
+        expect(dist(r.x, kp.solution.x)).toBeLessThan(1e-8);
+        expect(dist([...r.nu, ...r.lambda], [...kp.solution.nu, ...kp.solution.lambda])).toBeLessThan(1e-8);
+        expect(worstResidual(kktResiduals(kp.program, r))).toBeLessThan(1e-6);
+      }
+      // The analytic solution itself satisfies KKT (checks the oracle, not only the solvers).
+      expect(worstResidual(kktResiduals(kp.program, kp.solution))).toBeLessThan(1e-12);
+    },
+  );
 
   it("the KKT system solves an equality-only problem exactly", () => {
     const kp = hyperplaneProjection(a);
@@ -41,7 +50,11 @@ describe("constrained QPs against their closed forms", () => {
 
   it("residuals see a violated constraint and a negative multiplier", () => {
     const kp = textbookExample();
-    const r = kktResiduals(kp.program, { x: Float64Array.of(1, 2.5), nu: new Float64Array(0), lambda: Float64Array.of(-1, 0, 0, 0, 0) });
+    const r = kktResiduals(kp.program, {
+      x: Float64Array.of(1, 2.5),
+      nu: new Float64Array(0),
+      lambda: Float64Array.of(-1, 0, 0, 0, 0),
+    });
     expect(r.inequality).toBeCloseTo(2, 12);
     expect(r.dualFeasibility).toBe(1);
     expect(r.complementarity).toBeCloseTo(2, 12);
@@ -84,7 +97,15 @@ describe("convex study (quick)", () => {
     checkReport(report);
     expect(results.map((r) => (r.result as ConvexResult).kind)).toEqual(["linear", "logistic", "constrained"]);
     const lin = findTable(report, "Linear regression");
-    expect(headers(lin)).toEqual(["Method", "Step η", "Bound q", "Measured rate", "q^k bound holds", "Final ‖w − ŵ‖/‖ŵ‖", "Final f − f*"]);
+    expect(headers(lin)).toEqual([
+      "Method",
+      "Step η",
+      "Bound q",
+      "Measured rate",
+      "q^k bound holds",
+      "Final ‖w − ŵ‖/‖ŵ‖",
+      "Final f − f*",
+    ]);
     expect(lin.rows.length).toBe(2);
     expect(findTable(report, "Logistic regression").rows.length).toBe(4);
     const kkt = findTable(report, "Constrained problems");

@@ -18,7 +18,10 @@ export async function runQuick<R>(study: Study<R>, overrides: Record<string, unk
   for (const spec of specs) {
     const result = await study.run(spec, config, { progress: () => {} });
     // Results must survive a trip through JSON (workers, shards): use the round-tripped copy.
-    results.push({ spec: JSON.parse(JSON.stringify(spec)) as typeof spec, result: JSON.parse(JSON.stringify(result)) as R });
+    results.push({
+      spec: JSON.parse(JSON.stringify(spec)) as typeof spec,
+      result: JSON.parse(JSON.stringify(result)) as R,
+    });
   }
   return { config, specs, results, report: study.report(config, results) };
 }
@@ -34,15 +37,21 @@ export function checkReport(report: StudyReport): void {
     }
   }
   for (const m of report.metrics) {
-    for (const [k, v] of Object.entries(m)) if (k !== "run") expect(typeof v === "string" || Number.isFinite(v), `${m.run} ${k}=${v}`).toBe(true);
+    for (const [k, v] of Object.entries(m))
+      if (k !== "run") expect(typeof v === "string" || Number.isFinite(v), `${m.run} ${k}=${v}`).toBe(true);
   }
 }
 
 export function findTable(report: StudyReport, captionPart: string): Table & { caption?: string } {
-  for (const s of report.sections) for (const t of s.tables ?? []) if ((t.caption ?? "").includes(captionPart)) return t;
+  for (const s of report.sections)
+    for (const t of s.tables ?? []) if ((t.caption ?? "").includes(captionPart)) return t;
   throw new Error(`no table with caption containing '${captionPart}'`);
 }
 
 export const headers = (t: Table) => t.columns.map((c) => (typeof c === "string" ? c : c.header));
-export const column = (t: Table, header: string) => { const j = headers(t).indexOf(header); if (j < 0) throw new Error(`no column ${header}`); return t.rows.map((r) => r[j]); };
+export const column = (t: Table, header: string) => {
+  const j = headers(t).indexOf(header);
+  if (j < 0) throw new Error(`no column ${header}`);
+  return t.rows.map((r) => r[j]);
+};
 export const allFinite = (t: Table) => t.rows.every((r) => r.every((v) => typeof v !== "number" || Number.isFinite(v)));

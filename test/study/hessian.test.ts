@@ -13,8 +13,14 @@ describe("sharpness of a tiny model", () => {
     const h = fullBatchHessian(model, data);
     try {
       // Dense Hessian from HVPs with the unit vectors, symmetrized (f32 forward: small asymmetry).
-      const cols = Array.from({ length: h.dim }, (_, j) => { const e = new Float64Array(h.dim); e[j] = 1; return h.hv(e); });
-      const dense = Array.from({ length: h.dim }, (_, i) => Float64Array.from({ length: h.dim }, (_, j) => (cols[i][j] + cols[j][i]) / 2));
+      const cols = Array.from({ length: h.dim }, (_, j) => {
+        const e = new Float64Array(h.dim);
+        e[j] = 1;
+        return h.hv(e);
+      });
+      const dense = Array.from({ length: h.dim }, (_, i) =>
+        Float64Array.from({ length: h.dim }, (_, j) => (cols[i][j] + cols[j][i]) / 2),
+      );
       const eig = [...symmetricEigen(dense).values];
       const largestMagnitude = eig.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
       const top = topEigenvalue(h.hv, h.dim, { iterations: 500, tol: 1e-7 });
@@ -51,7 +57,8 @@ describe("hessian study (quick)", () => {
     expect(report.sections[0].svgs!.length).toBe(5);
     // Each 2/η reference line is drawn in its λmax curve's colour, and the two learning rates differ.
     const sharp = parseXml(report.sections[0].svgs!.find((v) => v.name === "hessian-sharpness")!.svg);
-    const stroke = (name: string) => byClass(sharp, "series").find((g) => g.attrs["data-name"].startsWith(name))!.children[0].attrs.stroke;
+    const stroke = (name: string) =>
+      byClass(sharp, "series").find((g) => g.attrs["data-name"].startsWith(name))!.children[0].attrs.stroke;
     expect(stroke("2/η = 40")).toBe(stroke("λmax, η = 0.05"));
     expect(stroke("2/η = 10")).toBe(stroke("λmax, η = 0.2"));
     expect(stroke("λmax, η = 0.05")).not.toBe(stroke("λmax, η = 0.2"));

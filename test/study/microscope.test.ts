@@ -20,11 +20,15 @@ describe("microscope study (quick)", () => {
     expect(Array.isArray(land.pca.values)).toBe(true); // plain JSON, as it crosses threads and shards
     // Every trajectory starts at one point of the plane; GD's ends at the plane's origin, its final point.
     const starts = land.pca.trajectories.map((t) => t.points[0]);
-    for (const s of starts) { expect(s[0]).toBeCloseTo(starts[0][0], 4); expect(s[1]).toBeCloseTo(starts[0][1], 4); }
+    for (const s of starts) {
+      expect(s[0]).toBeCloseTo(starts[0][0], 4);
+      expect(s[1]).toBeCloseTo(starts[0][1], 4);
+    }
     const gdEnd = land.pca.trajectories[0].points.at(-1)!;
     expect(Math.hypot(...gdEnd)).toBeLessThan(1e-4);
     // The plane's centre node and each line's α = 1 are the optimizer runs' final training losses: same weights, retrained.
-    const n = land.pca.x.length, centre = (n - 1) / 2;
+    const n = land.pca.x.length,
+      centre = (n - 1) / 2;
     expect(land.pca.x[centre]).toBeCloseTo(0, 12);
     expect(land.pca.values[centre * n + centre]).toBeCloseTo(runs[0].finalTrainLoss, 4);
     land.lines.forEach((l, i) => {
@@ -37,7 +41,9 @@ describe("microscope study (quick)", () => {
       expect(l.loss[l.alpha.indexOf(1)]).toBeCloseTo(runs[i + 1].finalTrainLoss, 4);
     });
     // Where training ended: SLQ measures of the whole Hessian and of each layer's block, weights summing to 1.
-    for (const r of runs) for (const sp of [r.spectrum!.whole, ...r.spectrum!.layers]) expect(sp.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    for (const r of runs)
+      for (const sp of [r.spectrum!.whole, ...r.spectrum!.layers])
+        expect(sp.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     const summary = findTable(report, "stability threshold");
     expect(column(summary, "Threshold")).toEqual([2 / 0.1, 3.8 / 0.01, 2 / 0.001]);
     expect(column(summary, "Final λmax(P⁻¹H)").map(Number.isFinite)).toEqual([false, false, true]);
@@ -50,7 +56,9 @@ describe("microscope study (quick)", () => {
 
   it("writes histograms of weights, gradients and state buffers per layer, and the learning rate, to TensorBoard", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "descent-microscope-")), "report");
-    await runStudy(microscopeStudy, resolveStudyConfig(microscopeStudy, { quick: true, optimizers: ["adam"] }), { out });
+    await runStudy(microscopeStudy, resolveStudyConfig(microscopeStudy, { quick: true, optimizers: ["adam"] }), {
+      out,
+    });
     const folder = join(out, "tb", "adam");
     const events = readEvents(new Uint8Array(readFileSync(join(folder, readdirSync(folder)[0]))));
     const tags = new Set(events.flatMap((e) => (e.histograms ?? []).map((h) => h.tag)));

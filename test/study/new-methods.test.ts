@@ -15,10 +15,19 @@ describe("the newest methods in the studies", () => {
   it("the optimizers study runs schedule-free SGD and AdamW, Muon and Sophia by name", async () => {
     const study = findStudy("optimizers");
     const out = join(mkdtempSync(join(tmpdir(), "descent-new-methods-")), "report");
-    const config = resolveStudyConfig(study, { quick: true, optimizers: ["schedule-free-sgd", "schedule-free-adamw", "muon", "sophia"], epochs: 2 });
+    const config = resolveStudyConfig(study, {
+      quick: true,
+      optimizers: ["schedule-free-sgd", "schedule-free-adamw", "muon", "sophia"],
+      epochs: 2,
+    });
     const r = await runStudy(study, config, { out });
     const rows = tableUnder(readFileSync(join(r.dir, "report.md"), "utf8"), "Convergence").rows;
-    expect(rows.map((row) => row[0])).toEqual(["Schedule-free SGD", "Schedule-free AdamW", "Muon (AdamW for non-matrices)", "Sophia (Hutchinson)"]);
+    expect(rows.map((row) => row[0])).toEqual([
+      "Schedule-free SGD",
+      "Schedule-free AdamW",
+      "Muon (AdamW for non-matrices)",
+      "Sophia (Hutchinson)",
+    ]);
     for (const row of rows) expectNumberOrDiverged(row[3], `${row[0]} final training loss`);
   }, 60_000);
 

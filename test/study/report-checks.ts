@@ -14,14 +14,22 @@ export function tableUnder(md: string, heading: string): { header: string[]; row
   const first = lines.findIndex((l) => l.startsWith("|"));
   const body: string[] = [];
   for (let i = first; i < lines.length && lines[i].startsWith("|"); i++) body.push(lines[i]);
-  const cells = (l: string) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
   return { header: cells(body[0]), rows: body.slice(2).map(cells) };
 }
 
 /** A cell is a finite number, "mean ± std", a marked divergence, or one of the allowed words. */
 export function expectNumberOrDiverged(cell: string, where: string): void {
   const number = String.raw`-?\d+(\.\d+)?(e-?\d+)?`;
-  const ok = new RegExp(`^(${number}( ± ${number})?|\\(${number} ± ${number}\\)e-?\\d+)( s)?( \\(.*\\))?$`).test(cell) || /^diverged at epoch \d+$/.test(cell) || /^not within \d+$/.test(cell) || /^—( \((diverged at epoch \d+|not converged within \d+ epochs)\))?$/.test(cell);
+  const ok =
+    new RegExp(`^(${number}( ± ${number})?|\\(${number} ± ${number}\\)e-?\\d+)( s)?( \\(.*\\))?$`).test(cell) ||
+    /^diverged at epoch \d+$/.test(cell) ||
+    /^not within \d+$/.test(cell) ||
+    /^—( \((diverged at epoch \d+|not converged within \d+ epochs)\))?$/.test(cell);
   expect(ok, `${where}: '${cell}'`).toBe(true);
 }
 
@@ -36,7 +44,10 @@ export function expectValidSvgs(dir: string, names: string[]): void {
 
 /** The TensorBoard file of every run holds exactly the metrics of metrics.jsonl (as float32). */
 export function expectEventsMatchMetrics(dir: string): number {
-  const metrics = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => decodeJson(l) as Record<string, number | string>);
+  const metrics = readFileSync(join(dir, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => decodeJson(l) as Record<string, number | string>);
   const byRun = new Map<string, Record<string, number | string>[]>();
   for (const m of metrics) byRun.set(m.run as string, [...(byRun.get(m.run as string) ?? []), m]);
   const unit = ["epoch", "iteration", "step"].find((k) => k in metrics[0])!; // what the study's rows count
@@ -62,12 +73,22 @@ export function expectEventsMatchMetrics(dir: string): number {
 
 /** Report text with the wall-clock cells masked and table padding collapsed: what differs between two runs of one config. */
 export function withoutTimings(md: string): string {
-  return md.replace(/\(-?\d+(\.\d+)? ± -?\d+(\.\d+)?\)e-?\d+ s\b/g, "T s").replace(/-?\d+(\.\d+)?(e-?\d+)?( ± -?\d+(\.\d+)?(e-?\d+)?)? s\b/g, "T s").replace(/\(T s ± [^)]*\)e-?\d+ s/g, "T s").replace(/ +/g, " ").replace(/-{3,}:?/g, "---");
+  return md
+    .replace(/\(-?\d+(\.\d+)? ± -?\d+(\.\d+)?\)e-?\d+ s\b/g, "T s")
+    .replace(/-?\d+(\.\d+)?(e-?\d+)?( ± -?\d+(\.\d+)?(e-?\d+)?)? s\b/g, "T s")
+    .replace(/\(T s ± [^)]*\)e-?\d+ s/g, "T s")
+    .replace(/ +/g, " ")
+    .replace(/-{3,}:?/g, "---");
 }
 
 /** results.json without the measured times (keys holding seconds). */
 export function withoutTimingKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTimingKeys);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => !/seconds/i.test(k)).map(([k, v]) => [k, withoutTimingKeys(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !/seconds/i.test(k))
+        .map(([k, v]) => [k, withoutTimingKeys(v)]),
+    );
   return value;
 }

@@ -24,7 +24,14 @@ const squares: Study<{ x: number; square: number; root: number }> = {
   },
   report: (config, results) => ({
     title: "Squares",
-    sections: [{ heading: "Table", tables: [{ columns: ["x", "x²", "log x"], rows: results.map((r) => [r.result.x, r.result.square, r.result.root]) }] }],
+    sections: [
+      {
+        heading: "Table",
+        tables: [
+          { columns: ["x", "x²", "log x"], rows: results.map((r) => [r.result.x, r.result.square, r.result.root]) },
+        ],
+      },
+    ],
     metrics: results.map((r) => ({ run: r.spec.id, step: r.result.x, square: r.result.square })),
   }),
 };
@@ -55,13 +62,19 @@ describe("executeRuns", () => {
   const specs = Array.from({ length: 6 }, (_, i) => ({ id: `r${i}`, i }));
 
   it("returns results in plan order whatever order they finish in, never more than `concurrency` at once", async () => {
-    let running = 0, peak = 0;
-    const { finished, interrupted } = await executeRuns(specs, async (spec) => {
-      running++; peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5 * (6 - (spec.i as number))));
-      running--;
-      return spec.i;
-    }, { concurrency: 3 });
+    let running = 0,
+      peak = 0;
+    const { finished, interrupted } = await executeRuns(
+      specs,
+      async (spec) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5 * (6 - (spec.i as number))));
+        running--;
+        return spec.i;
+      },
+      { concurrency: 3 },
+    );
     expect(finished.map((f) => f.result)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(peak).toBe(3);
     expect(interrupted).toBe(false);
@@ -69,16 +82,26 @@ describe("executeRuns", () => {
 
   it("stops starting runs on abort and keeps the finished ones", async () => {
     const controller = new AbortController();
-    const { finished, interrupted } = await executeRuns(specs, async (spec) => {
-      if (spec.i === 2) { controller.abort(); throw new DOMException("stop", "AbortError"); }
-      return spec.i;
-    }, { signal: controller.signal });
+    const { finished, interrupted } = await executeRuns(
+      specs,
+      async (spec) => {
+        if (spec.i === 2) {
+          controller.abort();
+          throw new DOMException("stop", "AbortError");
+        }
+        return spec.i;
+      },
+      { signal: controller.signal },
+    );
     expect(finished.map((f) => f.spec.id)).toEqual(["r0", "r1"]);
     expect(interrupted).toBe(true);
   });
 
   it("reports a failing run with the ones that finished", async () => {
-    const e = await executeRuns(specs, async (spec) => { if (spec.i === 3) throw new Error("bad input"); return spec.i; }).catch((x) => x);
+    const e = await executeRuns(specs, async (spec) => {
+      if (spec.i === 3) throw new Error("bad input");
+      return spec.i;
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(RunFailure);
     expect(e.message).toBe("run 'r3' failed: bad input");
     expect(e.finished.map((f: { spec: { id: string } }) => f.spec.id)).toEqual(["r0", "r1", "r2"]);
@@ -90,10 +113,19 @@ describe("runStudy and merge", () => {
     const find = () => squares;
     const config = { ...resolveStudyConfig(squares, { seed: 3 }), n: 7 };
     const single = await runStudy(squares, config, { out: join(temp(), "single") });
-    for (const f of ["report.md", "report.html", "results.json", "config.json", "metrics.csv", "metrics.jsonl"]) expect(single.files.some((p) => p.endsWith(f)), f).toBe(true);
+    for (const f of ["report.md", "report.html", "results.json", "config.json", "metrics.csv", "metrics.jsonl"])
+      expect(
+        single.files.some((p) => p.endsWith(f)),
+        f,
+      ).toBe(true);
     const dirs = [];
-    for (const index of [1, 2, 3]) dirs.push((await runStudy(squares, config, { shard: { index, count: 3 }, out: join(temp(), `s${index}`) })).dir);
-    const shard1 = decodeJson(readFileSync(join(dirs[0], "results.json"), "utf8")) as { runIds: string[]; complete: boolean; shard: unknown };
+    for (const index of [1, 2, 3])
+      dirs.push((await runStudy(squares, config, { shard: { index, count: 3 }, out: join(temp(), `s${index}`) })).dir);
+    const shard1 = decodeJson(readFileSync(join(dirs[0], "results.json"), "utf8")) as {
+      runIds: string[];
+      complete: boolean;
+      shard: unknown;
+    };
     expect(shard1.runIds).toEqual(["x0", "x3", "x6"]);
     expect(shard1.shard).toEqual({ index: 1, count: 3 });
     const merged = await mergeShards([dirs[2], dirs[0], dirs[1]], find, { out: join(temp(), "merged") });
@@ -109,8 +141,18 @@ describe("runStudy and merge", () => {
 
   it("runs in-process under several workers' concurrency and writes a partial report when interrupted", async () => {
     const controller = new AbortController();
-    const slow: Study = { ...squares, async run(spec, config, ctx) { if (spec.x === 4) controller.abort(); if (ctx.signal?.aborted) throw new DOMException("stop", "AbortError"); return squares.run(spec, config, ctx); } };
-    const r = await runStudy(slow, resolveStudyConfig(slow, {}), { out: join(temp(), "partial"), signal: controller.signal });
+    const slow: Study = {
+      ...squares,
+      async run(spec, config, ctx) {
+        if (spec.x === 4) controller.abort();
+        if (ctx.signal?.aborted) throw new DOMException("stop", "AbortError");
+        return squares.run(spec, config, ctx);
+      },
+    };
+    const r = await runStudy(slow, resolveStudyConfig(slow, {}), {
+      out: join(temp(), "partial"),
+      signal: controller.signal,
+    });
     expect(r.interrupted).toBe(true);
     expect(r.file.runIds).toEqual(["x0", "x1", "x2", "x3"]);
     const md = readFileSync(join(r.dir, "report.md"), "utf8");
@@ -127,7 +169,9 @@ describe("runStudy and merge", () => {
     const merged = await mergeShards([a.dir, b.dir], findStudy, { out: join(temp(), "km") });
     const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
     expect(withoutTimings(read(merged.dir, "report.md"))).toBe(withoutTimings(read(single.dir, "report.md")));
-    expect(withoutTimingKeys(decodeJson(read(merged.dir, "results.json")))).toEqual(withoutTimingKeys(decodeJson(read(single.dir, "results.json"))));
+    expect(withoutTimingKeys(decodeJson(read(merged.dir, "results.json")))).toEqual(
+      withoutTimingKeys(decodeJson(read(single.dir, "results.json"))),
+    );
     expect(read(merged.dir, "metrics.csv")).toBe(read(single.dir, "metrics.csv"));
   });
 });

@@ -25,10 +25,17 @@ describe("karate --tune", () => {
   it("holds out training edges for validation, never a test pair", () => {
     const outer = linkPredictionSplit(karateClub(), { testFraction: 0.15, seed: 3 });
     const inner = validationSplit(outer, 0.2, 3);
-    const keys = (pairs: Int32Array) => Array.from({ length: pairs.length / 2 }, (_, i) => pairKey(pairs[2 * i], pairs[2 * i + 1], 34));
+    const keys = (pairs: Int32Array) =>
+      Array.from({ length: pairs.length / 2 }, (_, i) => pairKey(pairs[2 * i], pairs[2 * i + 1], 34));
     const test = new Set([...keys(outer.testPositive), ...keys(outer.testNegative)]);
-    const outerTrain = new Set(keys(outer.train.edges)), pool = new Set(keys(outer.trainNegative));
-    const used = [...keys(inner.train.edges), ...keys(inner.testPositive), ...keys(inner.testNegative), ...keys(inner.trainNegative)];
+    const outerTrain = new Set(keys(outer.train.edges)),
+      pool = new Set(keys(outer.trainNegative));
+    const used = [
+      ...keys(inner.train.edges),
+      ...keys(inner.testPositive),
+      ...keys(inner.testNegative),
+      ...keys(inner.trainNegative),
+    ];
     expect(used.some((k) => test.has(k))).toBe(false);
     expect(keys(inner.testPositive).every((k) => outerTrain.has(k))).toBe(true);
     expect(keys(inner.testNegative).every((k) => pool.has(k))).toBe(true);
@@ -38,13 +45,26 @@ describe("karate --tune", () => {
   });
 
   it("chooses a rate per optimizer by validation AUC, reports it, and repeats over seeds", async () => {
-    const { specs, results, report } = await runQuick(karateStudy, { optimizers: ["gd", "adam"], tune: true, seeds: 2 });
-    expect(specs.map((s) => s.id)).toEqual(["heuristics-seed0", "heuristics-seed1", "gd-seed0", "gd-seed1", "adam-seed0", "adam-seed1"]);
+    const { specs, results, report } = await runQuick(karateStudy, {
+      optimizers: ["gd", "adam"],
+      tune: true,
+      seeds: 2,
+    });
+    expect(specs.map((s) => s.id)).toEqual([
+      "heuristics-seed0",
+      "heuristics-seed1",
+      "gd-seed0",
+      "gd-seed1",
+      "adam-seed0",
+      "adam-seed1",
+    ]);
     checkReport(report);
     const tuning = section(report, "Learning-rate tuning").tables![0];
     expect(headers(tuning)).toEqual(["Method", ...gridHeaders, "Chosen"]);
     expect(column(tuning, "Method")).toEqual(["GAE + GD (full batch)", "GAE + Adam"]);
-    const models = results.filter((r) => r.result.kind === "model").map((r) => r.result as { optimizer: string; lr: number; tuning: { chosen: number } });
+    const models = results
+      .filter((r) => r.result.kind === "model")
+      .map((r) => r.result as { optimizer: string; lr: number; tuning: { chosen: number } });
     for (const m of models) expect(m.lr).toBe(m.tuning.chosen);
     const table = section(report, "Results").tables![0];
     const lrs = column(table, "Learning Rate");
@@ -62,11 +82,18 @@ describe("tm-sgd --seeds and --tune", () => {
 
   it("repeats the training runs, not the ODE check, and reports mean ± std", async () => {
     const { specs, report } = await runQuick(tmsgdStudy, { ...small, seeds: 2 });
-    expect(specs.map((s) => s.id)).toEqual(["ode-check", "sequence/sgd-seed0", "sequence/sgd-seed1", "sequence/tmsgd@1-seed0", "sequence/tmsgd@1-seed1"]);
+    expect(specs.map((s) => s.id)).toEqual([
+      "ode-check",
+      "sequence/sgd-seed0",
+      "sequence/sgd-seed1",
+      "sequence/tmsgd@1-seed0",
+      "sequence/tmsgd@1-seed1",
+    ]);
     checkReport(report);
     const t = findTable(report, "sign-of-sum");
     expect(t.rows.length).toBe(2);
-    for (const h of ["Final training loss", "Final test loss", "Final test accuracy"]) for (const cell of column(t, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
+    for (const h of ["Final training loss", "Final test loss", "Final test accuracy"])
+      for (const cell of column(t, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
     expect(findTable(report, "mean ± std over 2 seeds")).toBe(t);
     const protocol = section(report, "Protocol").markdown;
     expect(protocol).toContain("fixed learning rates");
@@ -94,10 +121,12 @@ describe("hessian --seeds", () => {
     checkReport(report);
     const summary = findTable(report, "mean ± std over 2 seeds");
     expect(summary.rows.length).toBe(1);
-    for (const h of ["Initial sharpness", "Final sharpness", "Final loss"]) expect(isMeanStd(column(summary, h)[0]), h).toBe(true);
+    for (const h of ["Initial sharpness", "Final sharpness", "Final loss"])
+      expect(isMeanStd(column(summary, h)[0]), h).toBe(true);
     const per = findTable(report, "Per measured epoch");
     expect(per.rows.length).toBe(5); // epochs 0, 5, 10, 15, 20, both seeds in each row
-    for (const h of ["λmax", "Trace"]) for (const cell of column(per, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
+    for (const h of ["λmax", "Trace"])
+      for (const cell of column(per, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
     expect(text(report)).toContain("2 seeds (0 … 1;");
   }, 20_000);
 });
@@ -105,10 +134,17 @@ describe("hessian --seeds", () => {
 describe("convex --seeds", () => {
   it("repeats the regressions over data draws and runs the fixed constrained problems once", async () => {
     const { specs, report } = await runQuick(convexStudy, { seeds: 2 });
-    expect(specs.map((s) => s.id)).toEqual(["linear-regression-seed0", "linear-regression-seed1", "logistic-regression-seed0", "logistic-regression-seed1", "constrained"]);
+    expect(specs.map((s) => s.id)).toEqual([
+      "linear-regression-seed0",
+      "linear-regression-seed1",
+      "logistic-regression-seed0",
+      "logistic-regression-seed1",
+      "constrained",
+    ]);
     checkReport(report);
     const lin = findTable(report, "Linear regression");
-    for (const h of ["Bound q", "Measured rate"]) for (const cell of column(lin, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
+    for (const h of ["Bound q", "Measured rate"])
+      for (const cell of column(lin, h)) expect(isMeanStd(cell), `${h}: ${cell}`).toBe(true);
     expect(column(lin, "q^k bound holds")).toEqual(["yes (2/2)", "yes (2/2)"]);
     const logistic: Table = findTable(report, "Logistic regression");
     expect(column(logistic, "Final f − f*").every(isMeanStd)).toBe(true);

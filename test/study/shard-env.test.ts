@@ -11,9 +11,18 @@ import { findStudy } from "../../src/study/registry.ts";
 import { parseShardOption, resolveShard, shardFromEnvironment } from "../../src/study/shard-env.ts";
 import { withoutTimings } from "./report-checks.ts";
 
-const slurm = (id: number, min: number, count: number, step = 1) => ({ SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(min + step * (count - 1)), SLURM_ARRAY_TASK_STEP: String(step), SLURM_ARRAY_TASK_COUNT: String(count) });
+const slurm = (id: number, min: number, count: number, step = 1) => ({
+  SLURM_ARRAY_TASK_ID: String(id),
+  SLURM_ARRAY_TASK_MIN: String(min),
+  SLURM_ARRAY_TASK_MAX: String(min + step * (count - 1)),
+  SLURM_ARRAY_TASK_STEP: String(step),
+  SLURM_ARRAY_TASK_COUNT: String(count),
+});
 const k8s = (i: number) => ({ JOB_COMPLETION_INDEX: String(i) });
-const aws = (i: number, size: number) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(i), AWS_BATCH_JOB_ARRAY_SIZE: String(size) });
+const aws = (i: number, size: number) => ({
+  AWS_BATCH_JOB_ARRAY_INDEX: String(i),
+  AWS_BATCH_JOB_ARRAY_SIZE: String(size),
+});
 
 describe("--shard auto", () => {
   it("parses i/n, auto, auto/n and none", () => {
@@ -41,17 +50,28 @@ describe("--shard auto", () => {
 
   it("says what is wrong with the environment", () => {
     expect(shardFromEnvironment({})).toBeNull();
-    expect(() => shardFromEnvironment(k8s(1))).toThrow("--shard auto: JOB_COMPLETION_INDEX=1 gives the index but not the number of tasks; give it once, as --shard auto/n with n the Job's completions");
+    expect(() => shardFromEnvironment(k8s(1))).toThrow(
+      "--shard auto: JOB_COMPLETION_INDEX=1 gives the index but not the number of tasks; give it once, as --shard auto/n with n the Job's completions",
+    );
     expect(() => shardFromEnvironment(k8s(3), 3)).toThrow("JOB_COMPLETION_INDEX=3 is task 4 but the array has 3 tasks");
     expect(() => shardFromEnvironment(aws(0, 4), 3)).toThrow("--shard auto/3: the AWS Batch array has 4 tasks");
-    expect(() => shardFromEnvironment({ ...k8s(0), ...aws(0, 2) })).toThrow("both JOB_COMPLETION_INDEX and AWS_BATCH_JOB_ARRAY_INDEX are set");
-    expect(() => shardFromEnvironment(slurm(2, 1, 4, 2))).toThrow("SLURM_ARRAY_TASK_ID=2 is not on the --array range starting at 1 with step 2");
-    expect(() => shardFromEnvironment({ AWS_BATCH_JOB_ARRAY_INDEX: "x" })).toThrow("AWS_BATCH_JOB_ARRAY_INDEX=x: expected a non-negative integer");
+    expect(() => shardFromEnvironment({ ...k8s(0), ...aws(0, 2) })).toThrow(
+      "both JOB_COMPLETION_INDEX and AWS_BATCH_JOB_ARRAY_INDEX are set",
+    );
+    expect(() => shardFromEnvironment(slurm(2, 1, 4, 2))).toThrow(
+      "SLURM_ARRAY_TASK_ID=2 is not on the --array range starting at 1 with step 2",
+    );
+    expect(() => shardFromEnvironment({ AWS_BATCH_JOB_ARRAY_INDEX: "x" })).toThrow(
+      "AWS_BATCH_JOB_ARRAY_INDEX=x: expected a non-negative integer",
+    );
     expect(() => resolveShard({ auto: true }, {})).toThrow("--shard auto: no job array here");
   });
 
   it("is the default inside a job array that gives index and count; an explicit slice or none wins", () => {
-    expect(resolveShard(undefined, slurm(1, 0, 2))).toEqual({ shard: { index: 2, count: 2 }, from: "Slurm: SLURM_ARRAY_TASK_ID=1 (min 0, step 1, count 2)" });
+    expect(resolveShard(undefined, slurm(1, 0, 2))).toEqual({
+      shard: { index: 2, count: 2 },
+      from: "Slurm: SLURM_ARRAY_TASK_ID=1 (min 0, step 1, count 2)",
+    });
     expect(resolveShard(undefined, aws(0, 3))!.shard).toEqual({ index: 1, count: 3 });
     expect(resolveShard(undefined, k8s(0))).toBeNull();
     expect(resolveShard(undefined, {})).toBeNull();
@@ -72,15 +92,19 @@ describe("slices from each scheduler's environment merge into the single-machine
     ["Slurm", (k: number) => slurm(k + 1, 1, 3), undefined],
     ["Kubernetes", (k: number) => k8s(k), 3],
     ["AWS Batch", (k: number) => aws(k, 3), undefined],
-  ] as const)("%s", async (name, env, count) => {
-    if (!single) single = md((await runStudy(study, config, { out: join(root, "single") })).dir);
-    const dirs: string[] = [];
-    for (let k = 0; k < 3; k++) {
-      const { shard } = resolveShard(count === undefined ? undefined : { auto: true, count }, env(k))!;
-      expect(shard).toEqual({ index: k + 1, count: 3 });
-      dirs.push((await runStudy(study, config, { shard, out: join(root, name, `shard-${k}`) })).dir);
-    }
-    const merged = await mergeShards(dirs.reverse(), findStudy, { out: join(root, name, "report") });
-    expect(md(merged.dir)).toBe(single);
-  }, 60_000);
+  ] as const)(
+    "%s",
+    async (name, env, count) => {
+      if (!single) single = md((await runStudy(study, config, { out: join(root, "single") })).dir);
+      const dirs: string[] = [];
+      for (let k = 0; k < 3; k++) {
+        const { shard } = resolveShard(count === undefined ? undefined : { auto: true, count }, env(k))!;
+        expect(shard).toEqual({ index: k + 1, count: 3 });
+        dirs.push((await runStudy(study, config, { shard, out: join(root, name, `shard-${k}`) })).dir);
+      }
+      const merged = await mergeShards(dirs.reverse(), findStudy, { out: join(root, name, "report") });
+      expect(md(merged.dir)).toBe(single);
+    },
+    60_000,
+  );
 });

@@ -23,20 +23,43 @@ function expectTable(md: string, heading: string, columns: string[], firstColumn
   const t = tableUnder(md, heading);
   expect(t.header).toEqual(columns);
   expect(t.rows.map((r) => r[0])).toEqual(firstColumn);
-  for (const row of t.rows) row.slice(1).forEach((cell, j) => { if (!/Learning Rate|Batch/.test(columns[j + 1])) expectNumberOrDiverged(cell, `${heading} ${row[0]} ${columns[j + 1]}`); });
+  for (const row of t.rows)
+    row.slice(1).forEach((cell, j) => {
+      if (!/Learning Rate|Batch/.test(columns[j + 1]))
+        expectNumberOrDiverged(cell, `${heading} ${row[0]} ${columns[j + 1]}`);
+    });
   return t.rows;
 }
 
 describe("study optimizers (quick)", () => {
   it("writes the convergence and time tables for first- and second-order methods", { timeout: 60_000 }, async () => {
-    const r = await run("optimizers", { optimizers: ["minibatch", "adam", "tmsgd", "lbfgs", "newton-cg", "adahessian"], epochs: 3 });
+    const r = await run("optimizers", {
+      optimizers: ["minibatch", "adam", "tmsgd", "lbfgs", "newton-cg", "adahessian"],
+      epochs: 3,
+    });
     const labels = ["Mini-batch GD", "Adam", "TM-SGD", "L-BFGS", "Newton-CG (Hessian-free)", "AdaHessian"];
-    const conv = expectTable(r.md, "Convergence", ["Optimization Method", "Learning Rate", "Epochs to Converge", "Final Training Loss", "Final Validation Loss", "Final Validation Accuracy"], labels);
+    const conv = expectTable(
+      r.md,
+      "Convergence",
+      [
+        "Optimization Method",
+        "Learning Rate",
+        "Epochs to Converge",
+        "Final Training Loss",
+        "Final Validation Loss",
+        "Final Validation Accuracy",
+      ],
+      labels,
+    );
     expect(conv[3][1]).toBe("— (own step size)");
     expect(conv[1][1]).toBe("0.01");
     const time = expectTable(r.md, "Time", ["Optimization Method", "Time per Epoch", "Total Time to Converge"], labels);
     // "to converge" only where the run converged, by the Epochs to Converge column.
-    conv.forEach((row, i) => expect(time[i][2].startsWith("—"), `${row[0]}: ${row[2]} / ${time[i][2]}`).toBe(/^not within|^diverged/.test(row[2])));
+    conv.forEach((row, i) =>
+      expect(time[i][2].startsWith("—"), `${row[0]}: ${row[2]} / ${time[i][2]}`).toBe(
+        /^not within|^diverged/.test(row[2]),
+      ),
+    );
     expect(r.md).toContain("one learning rate for all (the papers' protocol)");
     expectValidSvgs(r.dir, ["training-loss", "validation-loss"]);
     expect(expectEventsMatchMetrics(r.dir)).toBeGreaterThan(6);
@@ -72,7 +95,12 @@ describe("study optimizers (quick)", () => {
 describe("study regularization (quick)", () => {
   it("compares none, L1, L2 and dropout", async () => {
     const r = await run("regularization");
-    expectTable(r.md, "Results", ["Regularization", "Training Loss", "Validation Loss", "Final Accuracy", "Generalization Gap"], ["None", "L1 (0.001)", "L2 (0.001)", "Dropout (0.5)"]);
+    expectTable(
+      r.md,
+      "Results",
+      ["Regularization", "Training Loss", "Validation Loss", "Final Accuracy", "Generalization Gap"],
+      ["None", "L1 (0.001)", "L2 (0.001)", "Dropout (0.5)"],
+    );
     expectValidSvgs(r.dir, ["training-loss", "validation-loss"]);
     expectEventsMatchMetrics(r.dir);
     const results = r.file.results.map((x) => x.result as { finalTrainLoss: number });
@@ -84,8 +112,33 @@ describe("study regularization (quick)", () => {
 describe("study mnist (quick)", () => {
   it("trains the survey's nine optimizers and draws loss and accuracy per epoch", async () => {
     const r = await run("mnist");
-    const labels = ["GD (full batch)", "SGD (batch 1)", "Mini-batch GD", "Momentum (0.9)", "Nesterov (0.9)", "AdaGrad", "RMSProp", "Adam", "AMSGrad"];
-    const rows = expectTable(r.md, "Results", ["Optimizer", "Batch", "Learning Rate", "Epochs", "Steps", "Final Training Loss", "Test Loss", "Test Accuracy", "Time"], labels);
+    const labels = [
+      "GD (full batch)",
+      "SGD (batch 1)",
+      "Mini-batch GD",
+      "Momentum (0.9)",
+      "Nesterov (0.9)",
+      "AdaGrad",
+      "RMSProp",
+      "Adam",
+      "AMSGrad",
+    ];
+    const rows = expectTable(
+      r.md,
+      "Results",
+      [
+        "Optimizer",
+        "Batch",
+        "Learning Rate",
+        "Epochs",
+        "Steps",
+        "Final Training Loss",
+        "Test Loss",
+        "Test Accuracy",
+        "Time",
+      ],
+      labels,
+    );
     expect(rows.map((x) => x[1])).toEqual(["full (400)", "1", ...Array(7).fill("32")]);
     expect(rows.map((x) => x[4])).toEqual(["2", "800", ...Array(7).fill("26")]);
     expectValidSvgs(r.dir, ["training-loss", "test-accuracy"]);
@@ -100,8 +153,20 @@ describe("study mnist (quick)", () => {
 describe("study karate (quick)", () => {
   it("puts the auto-encoder per optimizer beside the four heuristics", async () => {
     const r = await run("karate", { optimizers: ["gd", "sgd", "adam"] });
-    const rows = expectTable(r.md, "Results", ["Method", "Learning Rate", "Training Loss", "Test Accuracy", "ROC AUC", "Time"],
-      ["GAE + GD (full batch)", "GAE + SGD (batch 1)", "GAE + Adam", "Common neighbours", "Jaccard", "Adamic–Adar", "Resource allocation"]);
+    const rows = expectTable(
+      r.md,
+      "Results",
+      ["Method", "Learning Rate", "Training Loss", "Test Accuracy", "ROC AUC", "Time"],
+      [
+        "GAE + GD (full batch)",
+        "GAE + SGD (batch 1)",
+        "GAE + Adam",
+        "Common neighbours",
+        "Jaccard",
+        "Adamic–Adar",
+        "Resource allocation",
+      ],
+    );
     for (const row of rows) expect(Number(row[4])).toBeGreaterThanOrEqual(0);
     expectValidSvgs(r.dir, ["training-loss", "test-auc"]);
     expectEventsMatchMetrics(r.dir);

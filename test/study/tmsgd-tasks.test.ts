@@ -12,12 +12,17 @@ import { Random } from "../../src/random.ts";
 describe("generated sentences", () => {
   it("label each sentence by the sign of its polarity, 'not' flipping the next word, with no ties", () => {
     const s = makeSentences({ n: 400, length: 8, seed: 3 });
-    const positive = new Set(["good", "great", "excellent", "lovely", "fine", "superb"]), negative = new Set(["bad", "awful", "poor", "terrible", "dull", "weak"]);
+    const positive = new Set(["good", "great", "excellent", "lovely", "fine", "superb"]),
+      negative = new Set(["bad", "awful", "poor", "terrible", "dull", "weak"]);
     for (let i = 0; i < s.n; i++) {
       const words = Array.from(s.x.subarray(i * 8, (i + 1) * 8), (v) => VOCABULARY[v]);
       expect(words.join(" ")).toBe(s.sentences[i]);
       let polarity = 0;
-      words.forEach((w, t) => { const sign = words[t - 1] === "not" ? -1 : 1; if (positive.has(w)) polarity += sign; if (negative.has(w)) polarity -= sign; });
+      words.forEach((w, t) => {
+        const sign = words[t - 1] === "not" ? -1 : 1;
+        if (positive.has(w)) polarity += sign;
+        if (negative.has(w)) polarity -= sign;
+      });
       expect(polarity).not.toBe(0);
       expect(s.y[i]).toBe(polarity > 0 ? 1 : 0);
     }
@@ -26,7 +31,11 @@ describe("generated sentences", () => {
     expect(share).toBeLessThan(0.65);
     expect(makeSentences({ n: 400, length: 8, seed: 3 }).sentences).toEqual(s.sentences);
     // Negation matters: some sentences hold a negated sentiment word.
-    expect(s.sentences.some((t) => /\bnot (good|great|excellent|lovely|fine|superb|bad|awful|poor|terrible|dull|weak)\b/.test(t))).toBe(true);
+    expect(
+      s.sentences.some((t) =>
+        /\bnot (good|great|excellent|lovely|fine|superb|bad|awful|poor|terrible|dull|weak)\b/.test(t),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -36,7 +45,10 @@ describe("generated Avazu-like clicks", () => {
     let offset = 0;
     CTR_FIELDS.forEach((f, k) => {
       let outside = 0;
-      for (let i = 0; i < d.n; i++) { const v = d.x[i * CTR_FIELDS.length + k]; if (!(v >= offset && v < offset + f.values)) outside++; }
+      for (let i = 0; i < d.n; i++) {
+        const v = d.x[i * CTR_FIELDS.length + k];
+        if (!(v >= offset && v < offset + f.values)) outside++;
+      }
       expect(outside, f.name).toBe(0);
       offset += f.values;
     });
@@ -53,16 +65,27 @@ describe("generated Avazu-like clicks", () => {
     expect(truth.logLoss).toBeLessThan(constant - 0.03);
     // A random score ranks at chance.
     const rng = new Random(0);
-    expect(Math.abs(binaryAuc(Float64Array.from({ length: d.n }, () => rng.uniform()), d.y) - 0.5)).toBeLessThan(0.02);
+    expect(
+      Math.abs(
+        binaryAuc(
+          Float64Array.from({ length: d.n }, () => rng.uniform()),
+          d.y,
+        ) - 0.5,
+      ),
+    ).toBeLessThan(0.02);
   });
 });
 
 describe("GAN quality measures", () => {
   const rng = new Random(5);
-  const real = sampleRing(600, rng), other = sampleRing(600, rng);
+  const real = sampleRing(600, rng),
+    other = sampleRing(600, rng);
   it("count every mode of true samples and none of samples off the ring", () => {
     expect(modeCoverage(real)).toEqual({ modesCovered: RING.modes, highQuality: expect.closeTo(0.99, 1) });
-    const collapsed = Float32Array.from({ length: 1200 }, (_, i) => (i % 2 === 0 ? RING.radius : 0) + 0.01 * rng.normal());
+    const collapsed = Float32Array.from(
+      { length: 1200 },
+      (_, i) => (i % 2 === 0 ? RING.radius : 0) + 0.01 * rng.normal(),
+    );
     expect(modeCoverage(collapsed).modesCovered).toBe(1);
     expect(modeCoverage(new Float32Array(1200)).modesCovered).toBe(0);
   });
@@ -79,7 +102,12 @@ describe("GAN quality measures", () => {
 
 describe("GAN training", () => {
   it("moves the generator's samples towards the mixture (Adam, both networks)", async () => {
-    const r = await trainGan(() => adam({ lr: 1e-3 }) as unknown as Optimizer<BaseOptions>, { hidden: 16, batch: 64, stepsPerEpoch: 100, epochs: 6, evalSamples: 300 }, 0, () => {});
+    const r = await trainGan(
+      () => adam({ lr: 1e-3 }) as unknown as Optimizer<BaseOptions>,
+      { hidden: 16, batch: 64, stepsPerEpoch: 100, epochs: 6, evalSamples: 300 },
+      0,
+      () => {},
+    );
     expect(r.diverged).toBeNull();
     expect(r.history.length).toBe(6);
     // GAN training oscillates from epoch to epoch; its best epoch is much nearer the mixture than the untrained generator.

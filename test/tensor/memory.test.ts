@@ -4,7 +4,10 @@ import { kernels, f32View, heap } from "../../src/wasm/module.ts";
 
 describe("tensors in WASM memory", () => {
   it("round-trips data as copies, from JS arrays, typed arrays and nested arrays", () => {
-    const a = E.tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = E.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(a.shape).toEqual([2, 3]);
     const copy = a.toArray();
     copy[0] = 99;
@@ -12,13 +15,14 @@ describe("tensors in WASM memory", () => {
     const b = E.tensor(Float32Array.of(1, 2, 3, 4), [2, 2]);
     expect(E.tensor(7).item()).toBe(7);
     expect(b.toArray()).toEqual(Float32Array.of(1, 2, 3, 4));
-    a.free(); b.free();
+    a.free();
+    b.free();
   });
 
   it("keeps no stale view when memory grows", () => {
     const a = E.tensor([1, 2, 3]);
     const before = kernels.memory.buffer.byteLength;
-    const big = E.zeros([4 * before / 4]); // forces growth
+    const big = E.zeros([(4 * before) / 4]); // forces growth
     expect(kernels.memory.buffer.byteLength).toBeGreaterThan(before);
     expect(a.toArray()).toEqual(Float32Array.of(1, 2, 3));
     expect(f32View(a.ptr, 3)).toEqual(Float32Array.of(1, 2, 3));
@@ -29,7 +33,8 @@ describe("tensors in WASM memory", () => {
 
   it("a training loop (forward, backward, update) on a small MLP runs in flat memory", () => {
     const rng = new E.Random(7);
-    const x = E.randn([16, 8], rng), y = E.randn([16, 3], rng);
+    const x = E.randn([16, 8], rng),
+      y = E.randn([16, 3], rng);
     const params = [E.randn([8, 32], rng, 0.3), E.zeros([32]), E.randn([32, 3], rng, 0.3), E.zeros([3])];
     const grads = params.map((p) => E.zerosLike(p));
     const loss = () => {
@@ -42,7 +47,9 @@ describe("tensors in WASM memory", () => {
       params.forEach((p, i) => kernels.axpy(p.ptr, -0.01, grads[i].ptr, p.size));
       return value;
     };
-    let first = 0, last = 0, atHundred = { inUse: 0, capacity: 0 };
+    let first = 0,
+      last = 0,
+      atHundred = { inUse: 0, capacity: 0 };
     for (let s = 1; s <= 10_000; s++) {
       const v = step();
       if (s === 1) first = v;

@@ -19,7 +19,13 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const rng = new Random(5);
 const n = 24;
-const data = { x: Float32Array.from({ length: n * 3 }, () => rng.normal()), y: Int32Array.from({ length: n }, () => rng.int(3)), n, featureShape: [3], classes: 3 };
+const data = {
+  x: Float32Array.from({ length: n * 3 }, () => rng.normal()),
+  y: Int32Array.from({ length: n }, () => rng.int(3)),
+  n,
+  featureShape: [3],
+  classes: 3,
+};
 const x = tensor(data.x, [n, 3]);
 afterAll(() => x.free());
 
@@ -32,14 +38,21 @@ async function track(optimizer: Optimizer<BaseOptions>) {
     tracker.initial();
     exact.push({ top: exactSpectrum(denseHessian(modelHessian(model, loss).hv, 38).h).values[37] });
     await fit(model, data, {
-      optimizer, epochs: 6, batch: "full", onStep: (info) => {
+      optimizer,
+      epochs: 6,
+      batch: "full",
+      onStep: (info) => {
         tracker.onStep(info);
         if (info.state.step % 2 !== 0) return;
         const mh = modelHessian(model, loss);
         const top = exactSpectrum(denseHessian(mh.hv, mh.dim).h).values[mh.dim - 1];
         let pre: number | undefined;
         if (info.state.buffers.v !== undefined && optimizer.name === "adam") {
-          const p = adamPreconditioner(packRegion(model, f32View(info.state.buffers.v, info.state.n)), info.state.step, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+          const p = adamPreconditioner(
+            packRegion(model, f32View(info.state.buffers.v, info.state.n)),
+            info.state.step,
+            { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+          );
           pre = exactSpectrum(denseHessian(preconditionedHvp(mh.hv, p), mh.dim).h).values[mh.dim - 1];
         }
         exact.push({ top, pre });
@@ -76,7 +89,9 @@ describe("curvatureTracker", () => {
   }, 30_000);
 
   it("refuses a bad interval", () => {
-    expect(() => curvatureTracker(null as never, () => x, sgd({ lr: 1 }) as unknown as Optimizer<BaseOptions>, { every: 0 })).toThrow(/every must be an integer ≥ 1, got 0/);
+    expect(() =>
+      curvatureTracker(null as never, () => x, sgd({ lr: 1 }) as unknown as Optimizer<BaseOptions>, { every: 0 }),
+    ).toThrow(/every must be an integer ≥ 1, got 0/);
   });
 });
 
@@ -86,17 +101,27 @@ describe("measureCurvature's spectra", () => {
     const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 1 });
     try {
       const loss = () => crossEntropy(model.forward(x, { training: false }), data.y);
-      const p = measureCurvature(model, loss, sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>, null, { iterations: 2, hutchinson: 1, lanczosSteps: 38 });
-      const mh = modelHessian(model, loss), h = denseHessian(mh.hv, mh.dim).h;
+      const p = measureCurvature(model, loss, sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>, null, {
+        iterations: 2,
+        hutchinson: 1,
+        lanczosSteps: 38,
+      });
+      const mh = modelHessian(model, loss),
+        h = denseHessian(mh.hv, mh.dim).h;
       const near = (t: number, values: ArrayLike<number>) => Math.min(...Array.from(values, (v) => Math.abs(v - t)));
-      const whole = exactSpectrum(h).values, scale = Math.abs(whole[37]);
+      const whole = exactSpectrum(h).values,
+        scale = Math.abs(whole[37]);
       for (const t of p.spectrum!.whole.nodes) expect(near(t, whole)).toBeLessThan(1e-5 * scale);
       mh.groups.forEach((g, i) => {
-        const block = exactSpectrum(h.slice(g.offset, g.offset + g.length).map((r) => r.slice(g.offset, g.offset + g.length))).values;
+        const block = exactSpectrum(
+          h.slice(g.offset, g.offset + g.length).map((r) => r.slice(g.offset, g.offset + g.length)),
+        ).values;
         expect(p.spectrum!.layers[i].name).toBe(g.name);
         for (const t of p.spectrum!.layers[i].nodes) expect(near(t, block)).toBeLessThan(1e-5 * scale);
       });
-    } finally { model.free(); }
+    } finally {
+      model.free();
+    }
   });
 });
 
@@ -105,7 +130,12 @@ describe("curvatureTracker with spectra", () => {
     const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 1 });
     try {
       const optimizer = sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>;
-      const tracker = curvatureTracker(model, () => crossEntropy(model.forward(x, { training: false }), data.y), optimizer, { every: 3, iterations: 5, hutchinson: 1, lanczosSteps: 6 });
+      const tracker = curvatureTracker(
+        model,
+        () => crossEntropy(model.forward(x, { training: false }), data.y),
+        optimizer,
+        { every: 3, iterations: 5, hutchinson: 1, lanczosSteps: 6 },
+      );
       await fit(model, data, { optimizer, epochs: 6, batch: "full", onStep: tracker.onStep });
       expect(tracker.points.map((p) => p.step)).toEqual([3, 6]);
       for (const p of tracker.points) {
@@ -115,6 +145,8 @@ describe("curvatureTracker with spectra", () => {
           expect(sp.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 8);
         }
       }
-    } finally { model.free(); }
+    } finally {
+      model.free();
+    }
   });
 });

@@ -6,11 +6,18 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as N from "../../src/nn/index.ts";
 import { adam } from "../../src/optim/adam.ts";
 import { freeState, inspectState } from "../../src/optim/state.ts";
-import { loadModelFile, loadStateFile, readModelFile, saveModelFile, saveStateFile } from "../../src/train/safetensors.node.ts";
+import {
+  loadModelFile,
+  loadStateFile,
+  readModelFile,
+  saveModelFile,
+  saveStateFile,
+} from "../../src/train/safetensors.node.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "descent-safetensors-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const mlp = (seed: number) => new N.Model(new N.Sequential([new N.Linear(3, 4), new N.Activation("relu"), new N.Linear(4, 2)]), { seed });
+const mlp = (seed: number) =>
+  new N.Model(new N.Sequential([new N.Linear(3, 4), new N.Activation("relu"), new N.Linear(4, 2)]), { seed });
 
 describe("safetensors files", () => {
   it("save a model and read it back (rebuilt, or into a model), leaving no temporary file", () => {
@@ -40,13 +47,17 @@ describe("safetensors files", () => {
 
   it("name the file when it is missing, truncated or not writable", () => {
     const model = mlp(1);
-    expect(() => loadModelFile(join(dir, "absent.safetensors"), model)).toThrow(/absent\.safetensors: cannot read it \(ENOENT\)/);
+    expect(() => loadModelFile(join(dir, "absent.safetensors"), model)).toThrow(
+      /absent\.safetensors: cannot read it \(ENOENT\)/,
+    );
     const path = join(dir, "cut.safetensors");
     saveModelFile(path, model);
     writeFileSync(path, readFileSync(path).subarray(0, 40));
     expect(() => loadModelFile(path, model)).toThrow(/cut\.safetensors: truncated/);
     writeFileSync(join(dir, "file"), "");
-    expect(() => saveModelFile(join(dir, "file", "model.safetensors"), model)).toThrow(/file\/model\.safetensors: cannot write it \(E\w+\); the previous file, if any, is unchanged/);
+    expect(() => saveModelFile(join(dir, "file", "model.safetensors"), model)).toThrow(
+      /file\/model\.safetensors: cannot write it \(E\w+\); the previous file, if any, is unchanged/,
+    );
     model.free();
   });
 });

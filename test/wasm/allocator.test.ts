@@ -12,17 +12,22 @@ describe("Allocator", () => {
     const blocks = [1, 17, 3, 64, 5].map((n) => ({ p: heap.alloc(n), n }));
     for (const { p } of blocks) expect(p % 16).toBe(0);
     const sorted = [...blocks].sort((x, y) => x.p - y.p);
-    for (let i = 1; i < sorted.length; i++) expect(sorted[i].p).toBeGreaterThanOrEqual(sorted[i - 1].p + sorted[i - 1].n);
+    for (let i = 1; i < sorted.length; i++)
+      expect(sorted[i].p).toBeGreaterThanOrEqual(sorted[i - 1].p + sorted[i - 1].n);
     expect(sorted[0].p).toBeGreaterThanOrEqual(100);
   });
 
   it("reuses freed space, coalescing neighbours, so a repeated pattern stays flat", () => {
     const { heap, memory } = fresh();
     const step = () => {
-      const a = heap.alloc(1000), b = heap.alloc(3000), c = heap.alloc(200);
-      heap.release(b); heap.release(a);
+      const a = heap.alloc(1000),
+        b = heap.alloc(3000),
+        c = heap.alloc(200);
+      heap.release(b);
+      heap.release(a);
       const d = heap.alloc(3900); // fits only in the coalesced a+b hole
-      heap.release(c); heap.release(d);
+      heap.release(c);
+      heap.release(d);
     };
     step();
     const capacity = memory.buffer.byteLength;
@@ -48,7 +53,11 @@ describe("Allocator", () => {
     const { heap } = fresh(1 << 20);
     const p = heap.alloc(1000);
     let err: unknown;
-    try { heap.alloc(2 << 20); } catch (e) { err = e; }
+    try {
+      heap.alloc(2 << 20);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(OutOfMemoryError);
     expect((err as Error).message).toMatch(/asked for 2097152 bytes, \d+ bytes free/);
     heap.release(p);

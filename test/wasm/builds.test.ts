@@ -15,7 +15,12 @@ function childBuild(flags: string[], request?: string): { build?: string; error?
   delete env.DESCENT_WASM_BUILD;
   if (request !== undefined) env.DESCENT_WASM_BUILD = request;
   const script = `import("./src/wasm/module.ts").then((m) => console.log(JSON.stringify({ build: m.engineBuild(), probe: m.relaxedSimdSupported() })), (e) => console.log(JSON.stringify({ error: e.message })))`;
-  const out = execFileSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8", timeout: 60_000 });
+  const out = execFileSync(process.execPath, [...flags, "--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -24,24 +29,37 @@ const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 
 describe("chooseBuild", () => {
   it.each([
-    [undefined, true, "relaxed"], [undefined, false, "plain"], ["", true, "relaxed"],
-    ["auto", true, "relaxed"], ["auto", false, "plain"],
-    ["plain", true, "plain"], ["plain", false, "plain"], ["relaxed", true, "relaxed"],
+    [undefined, true, "relaxed"],
+    [undefined, false, "plain"],
+    ["", true, "relaxed"],
+    ["auto", true, "relaxed"],
+    ["auto", false, "plain"],
+    ["plain", true, "plain"],
+    ["plain", false, "plain"],
+    ["relaxed", true, "relaxed"],
   ])("request %j with relaxed support %j loads %s", (request, supported, build) => {
     expect(chooseBuild(request, supported)).toBe(build);
   });
 
   it("refuses relaxed where the runtime lacks it, and an unknown request, naming the setting", () => {
-    expect(() => chooseBuild("relaxed", false)).toThrow(/DESCENT_WASM_BUILD=relaxed: this runtime does not support WebAssembly relaxed SIMD/);
-    expect(() => chooseBuild("fast", true)).toThrow(/DESCENT_WASM_BUILD: expects "auto", "plain" or "relaxed", got "fast"/);
+    expect(() => chooseBuild("relaxed", false)).toThrow(
+      /DESCENT_WASM_BUILD=relaxed: this runtime does not support WebAssembly relaxed SIMD/,
+    );
+    expect(() => chooseBuild("fast", true)).toThrow(
+      /DESCENT_WASM_BUILD: expects "auto", "plain" or "relaxed", got "fast"/,
+    );
   });
 });
 
 describe("the probe in real runtimes", () => {
-  it.runIf(NODE_MAJOR === 20)("Node 20 without the flag: the probe fails and plain is loaded; forcing relaxed is a clear error", () => {
-    expect(childBuild([])).toEqual({ build: "plain", probe: false });
-    expect(childBuild([], "relaxed").error).toMatch(/does not support WebAssembly relaxed SIMD/);
-  }, 120_000);
+  it.runIf(NODE_MAJOR === 20)(
+    "Node 20 without the flag: the probe fails and plain is loaded; forcing relaxed is a clear error",
+    () => {
+      expect(childBuild([])).toEqual({ build: "plain", probe: false });
+      expect(childBuild([], "relaxed").error).toMatch(/does not support WebAssembly relaxed SIMD/);
+    },
+    120_000,
+  );
 
   it("with relaxed SIMD compiled: the probe passes and relaxed is loaded, unless plain is forced", () => {
     const flags = NODE_MAJOR === 20 ? [FLAG] : [];
@@ -61,7 +79,8 @@ describe("this project's build", () => {
     const builds = relaxedSimdSupported() ? (["plain", "relaxed"] as const) : (["plain"] as const);
     for (const build of builds) {
       const k = await instantiateBuild(build);
-      const base = k.heapBase(), work = base + 64; // A (2×2) at base, B (2×2) at +16, C (2×2) at +32
+      const base = k.heapBase(),
+        work = base + 64; // A (2×2) at base, B (2×2) at +16, C (2×2) at +32
       const need = work + k.gemmWorkBytes() - k.memory.buffer.byteLength;
       if (need > 0) k.memory.grow(Math.ceil(need / 65536));
       const mem = new Float32Array(k.memory.buffer);

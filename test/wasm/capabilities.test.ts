@@ -11,7 +11,11 @@ function check(bytes: readonly number[], features: number): { valid: boolean; te
     module.setFeatures(features);
     const log = console.log; // binaryen prints what it finds invalid: expected here, not wanted in the output
     console.log = () => {};
-    try { return { valid: module.validate() === 1, text: module.emitText().replace(/\s+/g, " ") }; } finally { console.log = log; }
+    try {
+      return { valid: module.validate() === 1, text: module.emitText().replace(/\s+/g, " ") };
+    } finally {
+      console.log = log;
+    }
   } finally {
     module.dispose();
   }

@@ -8,8 +8,12 @@ import { launchBroadcast, sumTo } from "./broadcast.ts";
 
 /** Where the operands swap (a is the smaller one), the kernel applies the reversed op. */
 const REVERSED: Record<Binary, Binary> = {
-  [Binary.Add]: Binary.Add, [Binary.Mul]: Binary.Mul, [Binary.Sub]: Binary.RSub,
-  [Binary.Div]: Binary.RDiv, [Binary.RSub]: Binary.Sub, [Binary.RDiv]: Binary.Div,
+  [Binary.Add]: Binary.Add,
+  [Binary.Mul]: Binary.Mul,
+  [Binary.Sub]: Binary.RSub,
+  [Binary.Div]: Binary.RDiv,
+  [Binary.RSub]: Binary.Sub,
+  [Binary.RDiv]: Binary.Div,
 };
 
 function broadcastBinary(name: string, op: Binary) {

@@ -10,11 +10,21 @@ import { empty, type Tensor } from "../../tensor/tensor.ts";
 import { broadcastBlock, checkShape, sameShape, shapeStr, sizeOf, type Shape } from "../../tensor/shape.ts";
 import { defineOp, type Op } from "../node.ts";
 
-export interface Block { outer: number; len: number; inner: number }
+export interface Block {
+  outer: number;
+  len: number;
+  inner: number;
+}
 type BlockTo = Block & { shape: Shape };
 
 /** out = big op small, small broadcast over the len block. out may alias big. */
-export function launchBroadcast(op: Binary, out: Tensor, big: Tensor, small: Tensor, { outer, len, inner }: Block): void {
+export function launchBroadcast(
+  op: Binary,
+  out: Tensor,
+  big: Tensor,
+  small: Tensor,
+  { outer, len, inner }: Block,
+): void {
   const n = out.size;
   if (n === 0) return;
   if (len === 1 && small.size === n) kernels.binary(op, out.ptr, big.ptr, small.ptr, n);
@@ -23,7 +33,8 @@ export function launchBroadcast(op: Binary, out: Tensor, big: Tensor, small: Ten
   else if (inner === 1) kernels.binaryCol(op, out.ptr, big.ptr, small.ptr, outer, len);
   else {
     const stride = len * inner * 4;
-    for (let o = 0; o < outer; o++) kernels.binaryRow(op, out.ptr + o * stride, big.ptr + o * stride, small.ptr + o * inner * 4, len, inner);
+    for (let o = 0; o < outer; o++)
+      kernels.binaryRow(op, out.ptr + o * stride, big.ptr + o * stride, small.ptr + o * inner * 4, len, inner);
   }
 }
 
@@ -49,7 +60,8 @@ export const expand: Op<BlockTo> = defineOp<BlockTo>(
       kernels.fill(out.ptr, 0, out.size);
       kernels.binaryCol(Binary.Add, out.ptr, out.ptr, x.ptr, outer, len);
     } else {
-      for (let o = 0; o < outer; o++) kernels.copy2d(out.ptr + o * len * inner * 4, inner, x.ptr + o * inner * 4, 0, len, inner, 0);
+      for (let o = 0; o < outer; o++)
+        kernels.copy2d(out.ptr + o * len * inner * 4, inner, x.ptr + o * inner * 4, 0, len, inner, 0);
     }
     return out;
   },
@@ -61,7 +73,10 @@ export const reshapeCopy: Op<Shape> = defineOp<Shape>(
   "reshape",
   ([x], shape) => {
     checkShape("reshape", shape);
-    if (sizeOf(shape) !== x.size) throw new RangeError(`reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} values) to ${shapeStr(shape)} (${sizeOf(shape)} values)`);
+    if (sizeOf(shape) !== x.size)
+      throw new RangeError(
+        `reshape: cannot reshape ${shapeStr(x.shape)} (${x.size} values) to ${shapeStr(shape)} (${sizeOf(shape)} values)`,
+      );
     const out = empty(shape, "reshape"); // only once the shape is known good: a refused reshape allocates nothing
     if (out.size > 0) kernels.copy2d(out.ptr, out.size, x.ptr, out.size, 1, out.size, 0);
     return out;

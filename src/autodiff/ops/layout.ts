@@ -14,7 +14,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   let target = shape;
   if (holes === 1) {
     const rest = sizeOf(known);
-    if (rest === 0 || x.size % rest !== 0) throw new RangeError(`reshape: cannot reshape ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
+    if (rest === 0 || x.size % rest !== 0)
+      throw new RangeError(`reshape: cannot reshape ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
     target = shape.map((d) => (d === -1 ? x.size / rest : d));
   }
   return reshapeCopy([x], target);
@@ -35,14 +36,26 @@ const transposeOp: Op<undefined> = defineOp(
 /** The transpose of a 2-D tensor. */
 export const transpose = (x: Tensor) => transposeOp([x], undefined);
 
-interface Window { axis: number; start: number; end: number; full: number }
+interface Window {
+  axis: number;
+  start: number;
+  end: number;
+  full: number;
+}
 
 /** Copies the window [start, end) of the axis between a tensor with `full` entries there and one with end−start. */
-function copyWindow(dst: Tensor, src: Tensor, shape: Shape, { axis, start, end, full }: Window, intoFull: boolean): void {
+function copyWindow(
+  dst: Tensor,
+  src: Tensor,
+  shape: Shape,
+  { axis, start, end, full }: Window,
+  intoFull: boolean,
+): void {
   const { outer, inner } = splitAt(shape, axis);
   const width = (end - start) * inner;
   if (outer === 0 || width === 0) return;
-  const fullStride = full * inner, offset = start * inner * 4;
+  const fullStride = full * inner,
+    offset = start * inner * 4;
   if (intoFull) kernels.copy2d(dst.ptr + offset, fullStride, src.ptr, width, outer, width, 0);
   else kernels.copy2d(dst.ptr, width, src.ptr + offset, fullStride, outer, width, 0);
 }
@@ -51,7 +64,10 @@ function copyWindow(dst: Tensor, src: Tensor, shape: Shape, { axis, start, end, 
 const sliceOp: Op<Window> = defineOp<Window>(
   "slice",
   ([x], w) => {
-    const out = empty(x.shape.map((d, i) => (i === w.axis ? w.end - w.start : d)), "slice");
+    const out = empty(
+      x.shape.map((d, i) => (i === w.axis ? w.end - w.start : d)),
+      "slice",
+    );
     copyWindow(out, x, x.shape, w, false);
     return out;
   },
@@ -75,7 +91,9 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const ax = normalizeAxis("slice", axis, x.rank);
   const full = x.shape[ax];
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > full || start > end) {
-    throw new RangeError(`slice: range [${start}, ${end}) is not inside axis ${axis} of length ${full} of ${shapeStr(x.shape)}`);
+    throw new RangeError(
+      `slice: range [${start}, ${end}) is not inside axis ${axis} of length ${full} of ${shapeStr(x.shape)}`,
+    );
   }
   return sliceOp([x], { axis: ax, start, end, full });
 }
@@ -117,7 +135,10 @@ export function concat(xs: Tensor[], axis = 0): Tensor {
   return concatOp(xs, ax);
 }
 
-interface Rows { indices: Int32Array; rows: number }
+interface Rows {
+  indices: Int32Array;
+  rows: number;
+}
 
 function withIndices(indices: Int32Array, fn: (ptr: number) => void): void {
   const ptr = heap.alloc(indices.length * 4);
@@ -160,7 +181,10 @@ export function gather(table: Tensor, indices: ArrayLike<number>): Tensor {
   const idx = Int32Array.from(indices as ArrayLike<number>);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
-    if (!Number.isInteger(k) || k < 0 || k >= rows) throw new RangeError(`gather: index ${k} at position ${i} is outside [0, ${rows}) for table ${shapeStr(table.shape)}`);
+    if (!Number.isInteger(k) || k < 0 || k >= rows)
+      throw new RangeError(
+        `gather: index ${k} at position ${i} is outside [0, ${rows}) for table ${shapeStr(table.shape)}`,
+      );
   }
   return gatherOp([table], { indices: idx, rows });
 }

@@ -7,7 +7,12 @@ import { defineOp } from "../node.ts";
 import { expand, reduceSum } from "./broadcast.ts";
 import { mul, mulScalar } from "./arith.ts";
 
-interface Reduction { outer: number; len: number; inner: number; shape: Shape }
+interface Reduction {
+  outer: number;
+  len: number;
+  inner: number;
+  shape: Shape;
+}
 
 function plan(op: string, x: Tensor, axis: number | undefined, keepdims: boolean): Reduction {
   if (axis === undefined) {

@@ -20,16 +20,33 @@ function constant(op: Unary, x: Tensor): Tensor {
   return unaryKernel("constant", op, x);
 }
 
-const expOp = defineOp("exp", ([x]) => unaryKernel("exp", Unary.Exp, x), (g, { out }) => [mul(g, out)]);
-const logOp = defineOp("log", ([x]) => unaryKernel("log", Unary.Log, x), (g, { inputs: [x] }) => [div(g, x)]);
-const sqrtOp = defineOp("sqrt", ([x]) => unaryKernel("sqrt", Unary.Sqrt, x), (g, { out }) => [div(g, mulScalar([out], 2))]);
-const absOp = defineOp("abs", ([x]) => unaryKernel("abs", Unary.Abs, x), (g, { inputs: [x] }) => [mul(g, constant(Unary.Sign, x))]);
+const expOp = defineOp(
+  "exp",
+  ([x]) => unaryKernel("exp", Unary.Exp, x),
+  (g, { out }) => [mul(g, out)],
+);
+const logOp = defineOp(
+  "log",
+  ([x]) => unaryKernel("log", Unary.Log, x),
+  (g, { inputs: [x] }) => [div(g, x)],
+);
+const sqrtOp = defineOp(
+  "sqrt",
+  ([x]) => unaryKernel("sqrt", Unary.Sqrt, x),
+  (g, { out }) => [div(g, mulScalar([out], 2))],
+);
+const absOp = defineOp(
+  "abs",
+  ([x]) => unaryKernel("abs", Unary.Abs, x),
+  (g, { inputs: [x] }) => [mul(g, constant(Unary.Sign, x))],
+);
 
 // d/dx x^p = p·x^(p−1); the exponent is a constant.
 const powOp: Op<number> = defineOp<number>(
   "pow",
   ([x], p) => {
-    if (typeof p !== "number" || !Number.isFinite(p)) throw new RangeError(`pow: exponent must be a finite number, got ${p}`);
+    if (typeof p !== "number" || !Number.isFinite(p))
+      throw new RangeError(`pow: exponent must be a finite number, got ${p}`);
     return unaryKernel("pow", Unary.Pow, x, p);
   },
   (g, { inputs: [x], params: p }) => [p === 0 ? null : mul(g, mulScalar([powOp([x], p - 1)], p))],
@@ -68,7 +85,10 @@ const tanhGrad: Op<undefined> = defineOp(
     if (out.size > 0) kernels.tanhBackward(out.ptr, y.ptr, g.ptr, y.size);
     return out;
   },
-  (gg, { inputs: [g, y], needs }) => [tanhGrad([gg, y], undefined), needs[1] ? mulScalar([mul(mul(gg, g), y)], -2) : null],
+  (gg, { inputs: [g, y], needs }) => [
+    tanhGrad([gg, y], undefined),
+    needs[1] ? mulScalar([mul(mul(gg, g), y)], -2) : null,
+  ],
 );
 
 const reluOp = defineOp<number>(
@@ -76,8 +96,16 @@ const reluOp = defineOp<number>(
   ([x], slope) => unaryKernel(slope === 0 ? "relu" : "leakyRelu", slope === 0 ? Unary.Relu : Unary.LeakyRelu, x, slope),
   (g, { inputs: [x], params: slope }) => [reluGrad([g, x], slope)],
 );
-const sigmoidOp = defineOp("sigmoid", ([x]) => unaryKernel("sigmoid", Unary.Sigmoid, x), (g, { out }) => [sigmoidGrad([g, out], undefined)]);
-const tanhOp = defineOp("tanh", ([x]) => unaryKernel("tanh", Unary.Tanh, x), (g, { out }) => [tanhGrad([g, out], undefined)]);
+const sigmoidOp = defineOp(
+  "sigmoid",
+  ([x]) => unaryKernel("sigmoid", Unary.Sigmoid, x),
+  (g, { out }) => [sigmoidGrad([g, out], undefined)],
+);
+const tanhOp = defineOp(
+  "tanh",
+  ([x]) => unaryKernel("tanh", Unary.Tanh, x),
+  (g, { out }) => [tanhGrad([g, out], undefined)],
+);
 
 export const exp = (x: Tensor) => expOp([x], undefined);
 export const log = (x: Tensor) => logOp([x], undefined);
@@ -90,7 +118,8 @@ export const sigmoid = (x: Tensor) => sigmoidOp([x], undefined);
 export const tanh = (x: Tensor) => tanhOp([x], undefined);
 
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  if (typeof slope !== "number" || !Number.isFinite(slope)) throw new RangeError(`leakyRelu: slope must be a finite number, got ${slope}`);
+  if (typeof slope !== "number" || !Number.isFinite(slope))
+    throw new RangeError(`leakyRelu: slope must be a finite number, got ${slope}`);
   return reluOp([x], slope);
 }
 

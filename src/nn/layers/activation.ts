@@ -20,8 +20,12 @@ export function gelu(x: Tensor): Tensor {
 
 export class Activation implements Layer {
   /** slope: the negative-side slope of leakyRelu (ignored otherwise). */
-  constructor(readonly fn: ActivationName, readonly slope = 0.01) {
-    if (!NAMES.includes(fn)) throw new RangeError(`Activation: unknown function ${JSON.stringify(fn)}; expected one of ${NAMES.join(", ")}`);
+  constructor(
+    readonly fn: ActivationName,
+    readonly slope = 0.01,
+  ) {
+    if (!NAMES.includes(fn))
+      throw new RangeError(`Activation: unknown function ${JSON.stringify(fn)}; expected one of ${NAMES.join(", ")}`);
     if (!Number.isFinite(slope)) throw new RangeError(`Activation: slope must be finite, got ${slope}`);
   }
 
@@ -29,23 +33,34 @@ export class Activation implements Layer {
 
   forward(x: Tensor): Tensor {
     switch (this.fn) {
-      case "identity": return x;
-      case "relu": return relu(x);
-      case "leakyRelu": return leakyRelu(x, this.slope);
-      case "sigmoid": return sigmoid(x);
-      case "tanh": return tanh(x);
-      case "gelu": return gelu(x);
-      case "softmax": return softmax(x);
+      case "identity":
+        return x;
+      case "relu":
+        return relu(x);
+      case "leakyRelu":
+        return leakyRelu(x, this.slope);
+      case "sigmoid":
+        return sigmoid(x);
+      case "tanh":
+        return tanh(x);
+      case "gelu":
+        return gelu(x);
+      case "softmax":
+        return softmax(x);
     }
   }
 
   toConfig(): LayerConfig {
-    return this.fn === "leakyRelu" ? { type: "activation", fn: this.fn, slope: this.slope } : { type: "activation", fn: this.fn };
+    return this.fn === "leakyRelu"
+      ? { type: "activation", fn: this.fn, slope: this.slope }
+      : { type: "activation", fn: this.fn };
   }
 
   static fromConfig(c: LayerConfig): Activation {
     return new Activation(c.fn as ActivationName, (c.slope as number | undefined) ?? 0.01);
   }
 
-  toString(): string { return this.fn === "leakyRelu" ? `LeakyReLU(${this.slope})` : `Activation(${this.fn})`; }
+  toString(): string {
+    return this.fn === "leakyRelu" ? `LeakyReLU(${this.slope})` : `Activation(${this.fn})`;
+  }
 }

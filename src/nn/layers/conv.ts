@@ -11,7 +11,12 @@ import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 import { gatherWindows, geometry, IndexCache, windowIndices, type Window } from "./im2col.ts";
 
-export interface ConvOptions { stride?: number; padding?: number; bias?: boolean; init?: Init }
+export interface ConvOptions {
+  stride?: number;
+  padding?: number;
+  bias?: boolean;
+  init?: Init;
+}
 
 type Pair = [number, number];
 const pair = (v: number | readonly number[]): Pair => (typeof v === "number" ? [v, v] : [v[0], v[1]]);
@@ -27,7 +32,12 @@ abstract class Conv implements Layer {
   private readonly indices = new IndexCache<{ indices: Int32Array; padded: boolean }>();
   private readonly orders = new IndexCache<Int32Array>();
 
-  constructor(readonly inChannels: number, readonly outChannels: number, protected readonly kernel: Pair, { stride = 1, padding = 0, bias = true, init = "heUniform" }: ConvOptions) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    protected readonly kernel: Pair,
+    { stride = 1, padding = 0, bias = true, init = "heUniform" }: ConvOptions,
+  ) {
     const where = this.constructor.name;
     checkCount(where, "inChannels", inChannels);
     checkCount(where, "outChannels", outChannels);
@@ -43,9 +53,13 @@ abstract class Conv implements Layer {
   protected abstract get window(): Window;
 
   declare(b: Builder): void {
-    const area = this.kernel[0] * this.kernel[1], owner = String(this);
+    const area = this.kernel[0] * this.kernel[1],
+      owner = String(this);
     this.w = b.param("weight", [this.outChannels, this.inChannels * area], {
-      init: this.init, fans: { fanIn: this.inChannels * area, fanOut: this.outChannels * area }, decay: true, owner,
+      init: this.init,
+      fans: { fanIn: this.inChannels * area, fanOut: this.outChannels * area },
+      decay: true,
+      owner,
     });
     this.b = this.bias ? b.param("bias", [this.outChannels], { init: "zeros", decay: false, owner }) : null;
   }
@@ -58,7 +72,12 @@ abstract class Conv implements Layer {
     const win = this.window;
     const g = geometry(String(this), shape4, win);
     const { n, ho, wo } = g;
-    const cols = gatherWindows(x, this.indices.get(shape4, () => windowIndices(g, win, "conv")), this.inChannels * win.kh * win.kw, 0);
+    const cols = gatherWindows(
+      x,
+      this.indices.get(shape4, () => windowIndices(g, win, "conv")),
+      this.inChannels * win.kh * win.kw,
+      0,
+    );
     let y = matmul(this.w!.tensor, cols, { transB: true }); // [Cout, N·Ho·Wo]
     if (this.b) y = add(y, reshape(this.b.tensor, [this.outChannels, 1]));
     if (n > 1) {
@@ -75,12 +94,24 @@ abstract class Conv implements Layer {
 }
 
 export class Conv2d extends Conv {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: ConvOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvOptions = {},
+  ) {
     super(inChannels, outChannels, pair(kernelSize), options);
   }
 
   protected override get window(): Window {
-    return { kh: this.kernel[0], kw: this.kernel[1], sh: this.stride, sw: this.stride, ph: this.padding, pw: this.padding };
+    return {
+      kh: this.kernel[0],
+      kw: this.kernel[1],
+      sh: this.stride,
+      sw: this.stride,
+      ph: this.padding,
+      pw: this.padding,
+    };
   }
 
   override forward(x: Tensor): Tensor {
@@ -90,11 +121,25 @@ export class Conv2d extends Conv {
   }
 
   override toConfig(): LayerConfig {
-    return { type: "conv2d", inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: [...this.kernel], stride: this.stride, padding: this.padding, bias: this.bias, init: this.init };
+    return {
+      type: "conv2d",
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: [...this.kernel],
+      stride: this.stride,
+      padding: this.padding,
+      bias: this.bias,
+      init: this.init,
+    };
   }
 
   static fromConfig(c: LayerConfig): Conv2d {
-    return new Conv2d(c.inChannels as number, c.outChannels as number, c.kernelSize as number[], { stride: c.stride as number, padding: c.padding as number, bias: c.bias as boolean, init: c.init as Init });
+    return new Conv2d(c.inChannels as number, c.outChannels as number, c.kernelSize as number[], {
+      stride: c.stride as number,
+      padding: c.padding as number,
+      bias: c.bias as boolean,
+      init: c.init as Init,
+    });
   }
 
   override toString(): string {
@@ -119,11 +164,25 @@ export class Conv1d extends Conv {
   }
 
   override toConfig(): LayerConfig {
-    return { type: "conv1d", inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernel[1], stride: this.stride, padding: this.padding, bias: this.bias, init: this.init };
+    return {
+      type: "conv1d",
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: this.kernel[1],
+      stride: this.stride,
+      padding: this.padding,
+      bias: this.bias,
+      init: this.init,
+    };
   }
 
   static fromConfig(c: LayerConfig): Conv1d {
-    return new Conv1d(c.inChannels as number, c.outChannels as number, c.kernelSize as number, { stride: c.stride as number, padding: c.padding as number, bias: c.bias as boolean, init: c.init as Init });
+    return new Conv1d(c.inChannels as number, c.outChannels as number, c.kernelSize as number, {
+      stride: c.stride as number,
+      padding: c.padding as number,
+      bias: c.bias as boolean,
+      init: c.init as Init,
+    });
   }
 
   override toString(): string {

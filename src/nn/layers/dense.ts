@@ -5,7 +5,10 @@ import type { Builder, Slot } from "../parameters.ts";
 import { checkInit, type Init } from "../init.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 
-export interface LinearOptions { bias?: boolean; init?: Init }
+export interface LinearOptions {
+  bias?: boolean;
+  init?: Init;
+}
 
 export class Linear implements Layer {
   readonly bias: boolean;
@@ -13,7 +16,11 @@ export class Linear implements Layer {
   private w: Slot | null = null;
   private b: Slot | null = null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, { bias = true, init = "glorotUniform" }: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    { bias = true, init = "glorotUniform" }: LinearOptions = {},
+  ) {
     checkCount("Linear", "inFeatures", inFeatures);
     checkCount("Linear", "outFeatures", outFeatures);
     this.bias = bias;
@@ -23,7 +30,12 @@ export class Linear implements Layer {
 
   declare(b: Builder): void {
     const owner = String(this);
-    this.w = b.param("weight", [this.inFeatures, this.outFeatures], { init: this.init, fans: { fanIn: this.inFeatures, fanOut: this.outFeatures }, decay: true, owner });
+    this.w = b.param("weight", [this.inFeatures, this.outFeatures], {
+      init: this.init,
+      fans: { fanIn: this.inFeatures, fanOut: this.outFeatures },
+      decay: true,
+      owner,
+    });
     this.b = this.bias ? b.param("bias", [this.outFeatures], { init: "zeros", decay: false, owner }) : null;
   }
 
@@ -34,12 +46,23 @@ export class Linear implements Layer {
   }
 
   toConfig(): LayerConfig {
-    return { type: "linear", inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias, init: this.init };
+    return {
+      type: "linear",
+      inFeatures: this.inFeatures,
+      outFeatures: this.outFeatures,
+      bias: this.bias,
+      init: this.init,
+    };
   }
 
   static fromConfig(c: LayerConfig): Linear {
-    return new Linear(c.inFeatures as number, c.outFeatures as number, { bias: c.bias as boolean, init: c.init as Init });
+    return new Linear(c.inFeatures as number, c.outFeatures as number, {
+      bias: c.bias as boolean,
+      init: c.init as Init,
+    });
   }
 
-  toString(): string { return `Linear(${this.inFeatures}→${this.outFeatures})`; }
+  toString(): string {
+    return `Linear(${this.inFeatures}→${this.outFeatures})`;
+  }
 }

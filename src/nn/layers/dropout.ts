@@ -32,7 +32,13 @@ export class Dropout implements Layer {
     return mul(x, dropoutMask(x.shape, this.p, rng));
   }
 
-  toConfig(): LayerConfig { return { type: "dropout", p: this.p }; }
-  static fromConfig(c: LayerConfig): Dropout { return new Dropout(c.p as number); }
-  toString(): string { return `Dropout(${this.p})`; }
+  toConfig(): LayerConfig {
+    return { type: "dropout", p: this.p };
+  }
+  static fromConfig(c: LayerConfig): Dropout {
+    return new Dropout(c.p as number);
+  }
+  toString(): string {
+    return `Dropout(${this.p})`;
+  }
 }

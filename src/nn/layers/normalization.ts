@@ -10,7 +10,10 @@ import { add, addScalar, broadcastTo, mul, mulScalar, pow, reshape, square, sub,
 import type { Builder, Slot } from "../parameters.ts";
 import { checkCount, expectShape, type ForwardContext, type Layer, type LayerConfig } from "../layer.ts";
 
-export interface BatchNormOptions { momentum?: number; eps?: number }
+export interface BatchNormOptions {
+  momentum?: number;
+  eps?: number;
+}
 
 abstract class BatchNorm implements Layer {
   readonly momentum: number;
@@ -20,17 +23,22 @@ abstract class BatchNorm implements Layer {
   private runningMean: Slot | null = null;
   private runningVar: Slot | null = null;
 
-  constructor(readonly features: number, { momentum = 0.1, eps = 1e-5 }: BatchNormOptions) {
+  constructor(
+    readonly features: number,
+    { momentum = 0.1, eps = 1e-5 }: BatchNormOptions,
+  ) {
     const where = this.constructor.name;
     checkCount(where, "features", features);
-    if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${where}: momentum must be in [0, 1], got ${momentum}`);
+    if (!(momentum >= 0 && momentum <= 1))
+      throw new RangeError(`${where}: momentum must be in [0, 1], got ${momentum}`);
     if (!(eps > 0)) throw new RangeError(`${where}: eps must be positive, got ${eps}`);
     this.momentum = momentum;
     this.eps = eps;
   }
 
   declare(b: Builder): void {
-    const owner = String(this), c = [this.features];
+    const owner = String(this),
+      c = [this.features];
     this.gamma = b.param("weight", c, { init: "ones", decay: false, owner });
     this.beta = b.param("bias", c, { init: "zeros", decay: false, owner });
     this.runningMean = b.buffer("runningMean", c, "zeros", owner);
@@ -42,14 +50,20 @@ abstract class BatchNorm implements Layer {
 
   forward(x: Tensor, { training }: ForwardContext): Tensor {
     this.checkInput(x);
-    const n = x.shape[0], c = this.features, s = x.size / (n * c);
+    const n = x.shape[0],
+      c = this.features,
+      s = x.size / (n * c);
     const flat = x.rank === 2 ? x : reshape(x, [n, c * s]);
     // [C] → a row of [N, C·S]: each channel's value repeated over its S positions.
     const row = (v: Tensor) => (s === 1 ? v : reshape(broadcastTo(reshape(v, [c, 1]), [c, s]), [c * s]));
-    const channelMean = (t: Tensor) => mulScalar([s === 1 ? sum(t, 0) : sum(reshape(sum(t, 0), [c, s]), 1)], 1 / (n * s));
+    const channelMean = (t: Tensor) =>
+      mulScalar([s === 1 ? sum(t, 0) : sum(reshape(sum(t, 0), [c, s]), 1)], 1 / (n * s));
     let y: Tensor;
     if (training) {
-      if (n * s < 2) throw new RangeError(`${this}: training needs more than one value per channel, got input [${x.shape.join(",")}]`);
+      if (n * s < 2)
+        throw new RangeError(
+          `${this}: training needs more than one value per channel, got input [${x.shape.join(",")}]`,
+        );
       const mu = channelMean(flat);
       const centered = sub(flat, row(mu));
       const variance = channelMean(square(centered));
@@ -65,9 +79,12 @@ abstract class BatchNorm implements Layer {
   }
 
   private updateRunning(mu: Float32Array, variance: Float32Array, count: number): void {
-    const m = this.momentum, unbiased = count / (count - 1);
-    const rm = this.runningMean!.tensor, rv = this.runningVar!.tensor;
-    const mean = rm.toArray(), vr = rv.toArray();
+    const m = this.momentum,
+      unbiased = count / (count - 1);
+    const rm = this.runningMean!.tensor,
+      rv = this.runningVar!.tensor;
+    const mean = rm.toArray(),
+      vr = rv.toArray();
     for (let i = 0; i < mean.length; i++) {
       mean[i] = (1 - m) * mean[i] + m * mu[i];
       vr[i] = (1 - m) * vr[i] + m * variance[i] * unbiased;
@@ -85,23 +102,39 @@ const options = (c: LayerConfig): BatchNormOptions => ({ momentum: c.momentum as
 
 /** Over features: input [N, C] (or [N, C, L], normalized per channel over N and L). */
 export class BatchNorm1d extends BatchNorm {
-  constructor(features: number, opts: BatchNormOptions = {}) { super(features, opts); }
+  constructor(features: number, opts: BatchNormOptions = {}) {
+    super(features, opts);
+  }
   protected override checkInput(x: Tensor): void {
     if (x.rank === 3) expectShape(this, x, [null, this.features, null], "[batch, channels, length]");
     else expectShape(this, x, [null, this.features], "[batch, features]");
   }
-  override toConfig(): LayerConfig { return this.config("batchNorm1d"); }
-  static fromConfig(c: LayerConfig): BatchNorm1d { return new BatchNorm1d(c.features as number, options(c)); }
-  override toString(): string { return `BatchNorm1d(${this.features})`; }
+  override toConfig(): LayerConfig {
+    return this.config("batchNorm1d");
+  }
+  static fromConfig(c: LayerConfig): BatchNorm1d {
+    return new BatchNorm1d(c.features as number, options(c));
+  }
+  override toString(): string {
+    return `BatchNorm1d(${this.features})`;
+  }
 }
 
 /** Over channels: input [N, C, H, W]. */
 export class BatchNorm2d extends BatchNorm {
-  constructor(channels: number, opts: BatchNormOptions = {}) { super(channels, opts); }
+  constructor(channels: number, opts: BatchNormOptions = {}) {
+    super(channels, opts);
+  }
   protected override checkInput(x: Tensor): void {
     expectShape(this, x, [null, this.features, null, null], "[batch, channels, height, width]");
   }
-  override toConfig(): LayerConfig { return this.config("batchNorm2d"); }
-  static fromConfig(c: LayerConfig): BatchNorm2d { return new BatchNorm2d(c.features as number, options(c)); }
-  override toString(): string { return `BatchNorm2d(${this.features})`; }
+  override toConfig(): LayerConfig {
+    return this.config("batchNorm2d");
+  }
+  static fromConfig(c: LayerConfig): BatchNorm2d {
+    return new BatchNorm2d(c.features as number, options(c));
+  }
+  override toString(): string {
+    return `BatchNorm2d(${this.features})`;
+  }
 }

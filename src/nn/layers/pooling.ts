@@ -9,7 +9,10 @@ import type { Builder } from "../parameters.ts";
 import { checkCount, expectShape, type Layer, type LayerConfig } from "../layer.ts";
 import { gatherWindows, geometry, IndexCache, windowIndices, type Window } from "./im2col.ts";
 
-export interface PoolOptions { stride?: number; padding?: number }
+export interface PoolOptions {
+  stride?: number;
+  padding?: number;
+}
 type Mode = "max" | "avg";
 
 abstract class Pool implements Layer {
@@ -17,18 +20,26 @@ abstract class Pool implements Layer {
   readonly padding: number;
   private readonly indices = new IndexCache<{ indices: Int32Array; padded: boolean }>();
 
-  constructor(readonly mode: Mode, readonly dims: 1 | 2, readonly kernelSize: number, { stride, padding = 0 }: PoolOptions) {
+  constructor(
+    readonly mode: Mode,
+    readonly dims: 1 | 2,
+    readonly kernelSize: number,
+    { stride, padding = 0 }: PoolOptions,
+  ) {
     const where = this.constructor.name;
     checkCount(where, "kernel size", kernelSize);
     this.stride = checkCount(where, "stride", stride ?? kernelSize);
     this.padding = checkCount(where, "padding", padding, 0);
-    if (2 * this.padding > kernelSize) throw new RangeError(`${where}: padding ${padding} must be at most half the kernel size ${kernelSize}`);
+    if (2 * this.padding > kernelSize)
+      throw new RangeError(`${where}: padding ${padding} must be at most half the kernel size ${kernelSize}`);
   }
 
   declare(_b: Builder): void {}
 
   forward(x: Tensor): Tensor {
-    const k = this.kernelSize, s = this.stride, p = this.padding;
+    const k = this.kernelSize,
+      s = this.stride,
+      p = this.padding;
     let shape4: number[], win: Window;
     if (this.dims === 2) {
       expectShape(this, x, [null, null, null, null], "[batch, channels, height, width]");
@@ -40,13 +51,23 @@ abstract class Pool implements Layer {
       win = { kh: 1, kw: k, sh: 1, sw: s, ph: 0, pw: p };
     }
     const g = geometry(String(this), shape4, win);
-    const windows = gatherWindows(x, this.indices.get(shape4, () => windowIndices(g, win, "pool")), win.kh * win.kw, this.mode === "max" ? -Infinity : 0);
+    const windows = gatherWindows(
+      x,
+      this.indices.get(shape4, () => windowIndices(g, win, "pool")),
+      win.kh * win.kw,
+      this.mode === "max" ? -Infinity : 0,
+    );
     const pooled = this.mode === "max" ? max(windows, 1) : mean(windows, 1);
     return reshape(pooled, this.dims === 2 ? [g.n, g.c, g.ho, g.wo] : [g.n, g.c, g.wo]);
   }
 
   toConfig(): LayerConfig {
-    return { type: `${this.mode}Pool${this.dims}d`, kernelSize: this.kernelSize, stride: this.stride, padding: this.padding };
+    return {
+      type: `${this.mode}Pool${this.dims}d`,
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+    };
   }
 
   toString(): string {
@@ -57,20 +78,36 @@ abstract class Pool implements Layer {
 const options = (c: LayerConfig): PoolOptions => ({ stride: c.stride as number, padding: c.padding as number });
 
 export class MaxPool2d extends Pool {
-  constructor(kernelSize: number, opts: PoolOptions = {}) { super("max", 2, kernelSize, opts); }
-  static fromConfig(c: LayerConfig): MaxPool2d { return new MaxPool2d(c.kernelSize as number, options(c)); }
+  constructor(kernelSize: number, opts: PoolOptions = {}) {
+    super("max", 2, kernelSize, opts);
+  }
+  static fromConfig(c: LayerConfig): MaxPool2d {
+    return new MaxPool2d(c.kernelSize as number, options(c));
+  }
 }
 export class AvgPool2d extends Pool {
-  constructor(kernelSize: number, opts: PoolOptions = {}) { super("avg", 2, kernelSize, opts); }
-  static fromConfig(c: LayerConfig): AvgPool2d { return new AvgPool2d(c.kernelSize as number, options(c)); }
+  constructor(kernelSize: number, opts: PoolOptions = {}) {
+    super("avg", 2, kernelSize, opts);
+  }
+  static fromConfig(c: LayerConfig): AvgPool2d {
+    return new AvgPool2d(c.kernelSize as number, options(c));
+  }
 }
 export class MaxPool1d extends Pool {
-  constructor(kernelSize: number, opts: PoolOptions = {}) { super("max", 1, kernelSize, opts); }
-  static fromConfig(c: LayerConfig): MaxPool1d { return new MaxPool1d(c.kernelSize as number, options(c)); }
+  constructor(kernelSize: number, opts: PoolOptions = {}) {
+    super("max", 1, kernelSize, opts);
+  }
+  static fromConfig(c: LayerConfig): MaxPool1d {
+    return new MaxPool1d(c.kernelSize as number, options(c));
+  }
 }
 export class AvgPool1d extends Pool {
-  constructor(kernelSize: number, opts: PoolOptions = {}) { super("avg", 1, kernelSize, opts); }
-  static fromConfig(c: LayerConfig): AvgPool1d { return new AvgPool1d(c.kernelSize as number, options(c)); }
+  constructor(kernelSize: number, opts: PoolOptions = {}) {
+    super("avg", 1, kernelSize, opts);
+  }
+  static fromConfig(c: LayerConfig): AvgPool1d {
+    return new AvgPool1d(c.kernelSize as number, options(c));
+  }
 }
 
 /** Mean over every spatial position: [N, C, ...] → [N, C]. */
@@ -78,12 +115,21 @@ export class GlobalAvgPool implements Layer {
   declare(_b: Builder): void {}
 
   forward(x: Tensor): Tensor {
-    if (x.rank < 3) throw new RangeError(`${this}: expected input [batch, channels, ...spatial], got rank ${x.rank} ([${x.shape.join(",")}])`);
+    if (x.rank < 3)
+      throw new RangeError(
+        `${this}: expected input [batch, channels, ...spatial], got rank ${x.rank} ([${x.shape.join(",")}])`,
+      );
     if (x.shape[0] === 0) throw new RangeError(`${this}: the batch is empty (input [${x.shape.join(",")}])`);
     return mean(reshape(x, [x.shape[0], x.shape[1], -1]), 2);
   }
 
-  toConfig(): LayerConfig { return { type: "globalAvgPool" }; }
-  static fromConfig(): GlobalAvgPool { return new GlobalAvgPool(); }
-  toString(): string { return "GlobalAvgPool"; }
+  toConfig(): LayerConfig {
+    return { type: "globalAvgPool" };
+  }
+  static fromConfig(): GlobalAvgPool {
+    return new GlobalAvgPool();
+  }
+  toString(): string {
+    return "GlobalAvgPool";
+  }
 }

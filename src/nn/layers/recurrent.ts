@@ -16,25 +16,46 @@ export class LSTM implements Layer {
   private wh: Slot | null = null;
   private b: Slot | null = null;
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, readonly init: Init = "glorotUniform") {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly init: Init = "glorotUniform",
+  ) {
     checkCount("LSTM", "inputSize", inputSize);
     checkCount("LSTM", "hiddenSize", hiddenSize);
     checkInit(init, "LSTM");
   }
 
   declare(b: Builder): void {
-    const f = this.inputSize, h = this.hiddenSize, owner = String(this);
-    this.wx = b.param("inputWeight", [f, 4 * h], { init: this.init, fans: { fanIn: f, fanOut: 4 * h }, decay: true, owner });
-    this.wh = b.param("hiddenWeight", [h, 4 * h], { init: this.init, fans: { fanIn: h, fanOut: 4 * h }, decay: true, owner });
+    const f = this.inputSize,
+      h = this.hiddenSize,
+      owner = String(this);
+    this.wx = b.param("inputWeight", [f, 4 * h], {
+      init: this.init,
+      fans: { fanIn: f, fanOut: 4 * h },
+      decay: true,
+      owner,
+    });
+    this.wh = b.param("hiddenWeight", [h, 4 * h], {
+      init: this.init,
+      fans: { fanIn: h, fanOut: 4 * h },
+      decay: true,
+      owner,
+    });
     this.b = b.param("bias", [4 * h], { init: "zeros", decay: false, owner });
   }
 
   forward(x: Tensor): Tensor {
     expectShape(this, x, [null, null, this.inputSize], "[batch, time, features]");
-    const [n, steps] = x.shape, h = this.hiddenSize;
+    const [n, steps] = x.shape,
+      h = this.hiddenSize;
     if (steps === 0) throw new RangeError(`${this}: the sequences are empty (input [${x.shape.join(",")}])`);
-    const projected = reshape(add(matmul(reshape(x, [n * steps, this.inputSize]), this.wx!.tensor), this.b!.tensor), [n, steps * 4 * h]);
-    let hidden: Tensor | null = null, cell: Tensor | null = null;
+    const projected = reshape(add(matmul(reshape(x, [n * steps, this.inputSize]), this.wx!.tensor), this.b!.tensor), [
+      n,
+      steps * 4 * h,
+    ]);
+    let hidden: Tensor | null = null,
+      cell: Tensor | null = null;
     for (let t = 0; t < steps; t++) {
       let z = slice(projected, 1, t * 4 * h, (t + 1) * 4 * h);
       if (hidden) z = add(z, matmul(hidden, this.wh!.tensor));
@@ -47,7 +68,13 @@ export class LSTM implements Layer {
     return hidden!;
   }
 
-  toConfig(): LayerConfig { return { type: "lstm", inputSize: this.inputSize, hiddenSize: this.hiddenSize, init: this.init }; }
-  static fromConfig(c: LayerConfig): LSTM { return new LSTM(c.inputSize as number, c.hiddenSize as number, c.init as Init); }
-  toString(): string { return `LSTM(${this.inputSize}→${this.hiddenSize})`; }
+  toConfig(): LayerConfig {
+    return { type: "lstm", inputSize: this.inputSize, hiddenSize: this.hiddenSize, init: this.init };
+  }
+  static fromConfig(c: LayerConfig): LSTM {
+    return new LSTM(c.inputSize as number, c.hiddenSize as number, c.init as Init);
+  }
+  toString(): string {
+    return `LSTM(${this.inputSize}→${this.hiddenSize})`;
+  }
 }

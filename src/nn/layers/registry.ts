@@ -31,16 +31,23 @@ const registry = new Map<string, Factory>([
   ["batchNorm2d", BatchNorm2d.fromConfig],
   ["graphConv", GraphConv.fromConfig],
   ["lstm", LSTM.fromConfig],
-  ["sequential", (c) => {
-    if (!Array.isArray(c.layers)) throw new RangeError(`fromConfig: a sequential config needs a layers array, got ${JSON.stringify(c.layers)}`);
-    return new Sequential((c.layers as LayerConfig[]).map(fromConfig));
-  }],
+  [
+    "sequential",
+    (c) => {
+      if (!Array.isArray(c.layers))
+        throw new RangeError(`fromConfig: a sequential config needs a layers array, got ${JSON.stringify(c.layers)}`);
+      return new Sequential((c.layers as LayerConfig[]).map(fromConfig));
+    },
+  ],
 ]);
 
 /** Rebuilds a layer (and its children) from toConfig() output. */
 export function fromConfig(config: LayerConfig): Layer {
   const make = typeof config === "object" && config !== null ? registry.get(config.type) : undefined;
-  if (!make) throw new RangeError(`fromConfig: unknown layer type ${JSON.stringify(config?.type)}; known: ${[...registry.keys()].join(", ")}`);
+  if (!make)
+    throw new RangeError(
+      `fromConfig: unknown layer type ${JSON.stringify(config?.type)}; known: ${[...registry.keys()].join(", ")}`,
+    );
   return make(config);
 }
 

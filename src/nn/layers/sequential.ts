@@ -21,6 +21,10 @@ export class Sequential implements Layer {
     return y;
   }
 
-  toConfig(): LayerConfig { return { type: "sequential", layers: this.layers.map((l) => l.toConfig()) }; }
-  toString(): string { return `Sequential(${this.layers.map(String).join(", ")})`; }
+  toConfig(): LayerConfig {
+    return { type: "sequential", layers: this.layers.map((l) => l.toConfig()) };
+  }
+  toString(): string {
+    return `Sequential(${this.layers.map(String).join(", ")})`;
+  }
 }

@@ -14,13 +14,25 @@ import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { Random } from "../../random.ts";
 
 export interface AdaHessianOptions {
-  lr?: number; beta1?: number; beta2?: number; eps?: number; hessianPower?: number; weightDecay?: number; samples?: number; seed?: number;
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  hessianPower?: number;
+  weightDecay?: number;
+  samples?: number;
+  seed?: number;
 }
 
 export class AdaHessian extends Minimizer {
   readonly name = "AdaHessian";
-  readonly lr: number; readonly beta1: number; readonly beta2: number; readonly eps: number;
-  readonly hessianPower: number; readonly weightDecay: number; readonly samples: number;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly hessianPower: number;
+  readonly weightDecay: number;
+  readonly samples: number;
   m: Float64Array;
   v: Float64Array;
   /** The last Hutchinson estimate of diag(H). */
@@ -42,8 +54,15 @@ export class AdaHessian extends Minimizer {
     this.diagonal = new Float64Array(objective.dim);
   }
 
-  protected saveExtra() { return { m: toList(this.m), v: toList(this.v), diagonal: toList(this.diagonal), rng: this.rng.getState() }; }
-  protected restoreExtra(e: Record<string, unknown>) { this.m = fromList(e.m); this.v = fromList(e.v); this.diagonal = fromList(e.diagonal); this.rng.setState(e.rng as number[]); }
+  protected saveExtra() {
+    return { m: toList(this.m), v: toList(this.v), diagonal: toList(this.diagonal), rng: this.rng.getState() };
+  }
+  protected restoreExtra(e: Record<string, unknown>) {
+    this.m = fromList(e.m);
+    this.v = fromList(e.v);
+    this.diagonal = fromList(e.diagonal);
+    this.rng.setState(e.rng as number[]);
+  }
 
   step(): boolean {
     const { w, grad } = this.current;
@@ -55,13 +74,14 @@ export class AdaHessian extends Minimizer {
       for (let i = 0; i < n; i++) this.diagonal[i] += (z[i] * hz[i]) / this.samples;
     }
     const t = this.iteration + 1;
-    const c1 = 1 - this.beta1 ** t, c2 = 1 - this.beta2 ** t;
+    const c1 = 1 - this.beta1 ** t,
+      c2 = 1 - this.beta2 ** t;
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * grad[i];
       this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * this.diagonal[i] ** 2;
       const denom = (this.v[i] / c2) ** (this.hessianPower / 2) + this.eps;
-      next[i] = w[i] - this.lr * ((this.m[i] / c1) / denom + this.weightDecay * w[i]);
+      next[i] = w[i] - this.lr * (this.m[i] / c1 / denom + this.weightDecay * w[i]);
     }
     const r = this.evaluate(next);
     this.current = { w: next, value: r.value, grad: r.grad };
@@ -71,6 +91,7 @@ export class AdaHessian extends Minimizer {
 }
 
 function check(name: string, value: number, ok: (x: number) => boolean, range: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) throw new RangeError(`AdaHessian: ${name} must be ${range}, got ${value}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
+    throw new RangeError(`AdaHessian: ${name} must be ${range}, got ${value}`);
   return value;
 }

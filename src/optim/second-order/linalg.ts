@@ -29,8 +29,16 @@ export function choleskySolve(a: Float64Array[], lambda: number, b: Float64Array
     }
   }
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) { let s = b[i]; for (let k = 0; k < i; k++) s -= l[i][k] * y[k]; y[i] = s / l[i][i]; }
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i][k] * y[k];
+    y[i] = s / l[i][i];
+  }
   const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < n; k++) s -= l[k][i] * x[k]; x[i] = s / l[i][i]; }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k][i] * x[k];
+    x[i] = s / l[i][i];
+  }
   return x;
 }

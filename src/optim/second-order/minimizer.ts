@@ -5,7 +5,11 @@
 import type { Objective } from "./objective.ts";
 import { norm } from "./linalg.ts";
 
-export interface Iterate { w: Float64Array; value: number; grad: Float64Array }
+export interface Iterate {
+  w: Float64Array;
+  value: number;
+  grad: Float64Array;
+}
 
 export interface MinimizerState {
   method: string;
@@ -26,16 +30,26 @@ export abstract class Minimizer {
   evaluations = 0;
   protected current: Iterate;
 
-  constructor(protected readonly objective: Objective, w0: ArrayLike<number>) {
-    if (w0.length !== objective.dim) throw new RangeError(`${new.target.name}: start point has ${w0.length} values, the objective ${objective.dim}`);
+  constructor(
+    protected readonly objective: Objective,
+    w0: ArrayLike<number>,
+  ) {
+    if (w0.length !== objective.dim)
+      throw new RangeError(`${new.target.name}: start point has ${w0.length} values, the objective ${objective.dim}`);
     const w = Float64Array.from(w0);
     const r = this.evaluate(w);
     this.current = { w, value: r.value, grad: r.grad };
   }
 
-  get w(): Float64Array { return this.current.w.slice(); }
-  get value(): number { return this.current.value; }
-  get grad(): Float64Array { return this.current.grad.slice(); }
+  get w(): Float64Array {
+    return this.current.w.slice();
+  }
+  get value(): number {
+    return this.current.value;
+  }
+  get grad(): Float64Array {
+    return this.current.grad.slice();
+  }
 
   /**
    * Everything the method carries between iterations, as JSON-able data (f64 arrays as number
@@ -43,12 +57,24 @@ export abstract class Minimizer {
    * objective continues the trajectory bit for bit.
    */
   save(): MinimizerState {
-    return { method: this.name, iteration: this.iteration, evaluations: this.evaluations, w: Array.from(this.current.w), value: this.current.value, grad: Array.from(this.current.grad), extra: this.saveExtra() };
+    return {
+      method: this.name,
+      iteration: this.iteration,
+      evaluations: this.evaluations,
+      w: Array.from(this.current.w),
+      value: this.current.value,
+      grad: Array.from(this.current.grad),
+      extra: this.saveExtra(),
+    };
   }
 
   restore(state: MinimizerState): void {
-    if (state.method !== this.name) throw new RangeError(`${this.name}: cannot restore a state saved by ${state.method}`);
-    if (state.w.length !== this.objective.dim) throw new RangeError(`${this.name}: saved point has ${state.w.length} values, the objective ${this.objective.dim}`);
+    if (state.method !== this.name)
+      throw new RangeError(`${this.name}: cannot restore a state saved by ${state.method}`);
+    if (state.w.length !== this.objective.dim)
+      throw new RangeError(
+        `${this.name}: saved point has ${state.w.length} values, the objective ${this.objective.dim}`,
+      );
     this.iteration = state.iteration;
     this.evaluations = state.evaluations;
     this.current = { w: Float64Array.from(state.w), value: state.value, grad: Float64Array.from(state.grad) };
@@ -63,11 +89,21 @@ export abstract class Minimizer {
   abstract step(): boolean;
 
   /** Iterates until ‖∇f‖ ≤ gradTol, no progress, or maxIterations. */
-  run({ maxIterations = 1000, gradTol = 1e-10 } = {}): { iterations: number; converged: boolean; value: number; w: Float64Array } {
+  run({ maxIterations = 1000, gradTol = 1e-10 } = {}): {
+    iterations: number;
+    converged: boolean;
+    value: number;
+    w: Float64Array;
+  } {
     while (this.iteration < maxIterations && norm(this.current.grad) > gradTol) {
       if (!this.step()) break;
     }
-    return { iterations: this.iteration, converged: norm(this.current.grad) <= gradTol, value: this.current.value, w: this.w };
+    return {
+      iterations: this.iteration,
+      converged: norm(this.current.grad) <= gradTol,
+      value: this.current.value,
+      w: this.w,
+    };
   }
 
   protected evaluate(w: Float64Array): { value: number; grad: Float64Array } {

@@ -10,7 +10,11 @@ import type { Objective } from "./objective.ts";
 import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { addScaled, dot, norm } from "./linalg.ts";
 
-export interface NewtonCgOptions { damping?: number; maxCg?: number; warmStart?: number }
+export interface NewtonCgOptions {
+  damping?: number;
+  maxCg?: number;
+  warmStart?: number;
+}
 
 export class NewtonCG extends Minimizer {
   readonly name = "Newton-CG";
@@ -25,24 +29,35 @@ export class NewtonCG extends Minimizer {
     this.damping = options.damping ?? 1;
     this.maxCg = options.maxCg ?? 50;
     this.warmStart = options.warmStart ?? 0.95;
-    if (!(this.damping >= 0) || !Number.isFinite(this.damping)) throw new RangeError(`NewtonCG: damping must be a finite number ≥ 0, got ${options.damping}`);
-    if (!Number.isInteger(this.maxCg) || this.maxCg < 1) throw new RangeError(`NewtonCG: maxCg must be an integer ≥ 1, got ${options.maxCg}`);
+    if (!(this.damping >= 0) || !Number.isFinite(this.damping))
+      throw new RangeError(`NewtonCG: damping must be a finite number ≥ 0, got ${options.damping}`);
+    if (!Number.isInteger(this.maxCg) || this.maxCg < 1)
+      throw new RangeError(`NewtonCG: maxCg must be an integer ≥ 1, got ${options.maxCg}`);
   }
 
   /** Truncated CG on (H + λI)p = −g. */
   private solve(w: Float64Array, g: Float64Array): Float64Array {
-    const n = g.length, lambda = this.damping;
+    const n = g.length,
+      lambda = this.damping;
     const A = (v: Float64Array) => addScaled(this.hvp(w, v), lambda, v);
     let p: Float64Array = this.previous ? this.previous.map((x) => x * this.warmStart) : new Float64Array(n);
-    let r: Float64Array = addScaled(g.map((x) => -x), -1, A(p)); // r = −g − A p
+    let r: Float64Array = addScaled(
+      g.map((x) => -x),
+      -1,
+      A(p),
+    ); // r = −g − A p
     let d: Float64Array = r.slice();
     const tol = Math.min(0.5, Math.sqrt(norm(g))) * norm(g);
     for (let k = 0; k < this.maxCg && norm(r) > tol; k++) {
       const Ad = A(d);
       const curvature = dot(d, Ad);
       this.cgIterations++;
-      if (curvature <= 0) { if (k === 0 && dot(p, g) >= 0) p = g.map((x) => -x); break; }
-      const rr = dot(r, r), alpha = rr / curvature;
+      if (curvature <= 0) {
+        if (k === 0 && dot(p, g) >= 0) p = g.map((x) => -x);
+        break;
+      }
+      const rr = dot(r, r),
+        alpha = rr / curvature;
       p = addScaled(p, alpha, d);
       r = addScaled(r, -alpha, Ad);
       d = addScaled(r, dot(r, r) / rr, d);
@@ -51,8 +66,18 @@ export class NewtonCG extends Minimizer {
     return p;
   }
 
-  protected saveExtra() { return { damping: this.damping, cgIterations: this.cgIterations, previous: this.previous ? toList(this.previous) : null }; }
-  protected restoreExtra(e: Record<string, unknown>) { this.damping = e.damping as number; this.cgIterations = e.cgIterations as number; this.previous = e.previous ? fromList(e.previous) : null; }
+  protected saveExtra() {
+    return {
+      damping: this.damping,
+      cgIterations: this.cgIterations,
+      previous: this.previous ? toList(this.previous) : null,
+    };
+  }
+  protected restoreExtra(e: Record<string, unknown>) {
+    this.damping = e.damping as number;
+    this.cgIterations = e.cgIterations as number;
+    this.previous = e.previous ? fromList(e.previous) : null;
+  }
 
   step(): boolean {
     const { w, value, grad } = this.current;

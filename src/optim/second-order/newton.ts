@@ -10,7 +10,10 @@ import type { Objective } from "./objective.ts";
 import { Minimizer } from "./minimizer.ts";
 import { addScaled, choleskySolve, norm } from "./linalg.ts";
 
-export interface NewtonOptions { damping?: number; maxRetries?: number }
+export interface NewtonOptions {
+  damping?: number;
+  maxRetries?: number;
+}
 
 export class Newton extends Minimizer {
   readonly name = "Newton";
@@ -22,18 +25,29 @@ export class Newton extends Minimizer {
     super(objective, w0);
     this.damping = options.damping ?? 0;
     this.maxRetries = options.maxRetries ?? 30;
-    if (!(this.damping >= 0) || !Number.isFinite(this.damping)) throw new RangeError(`Newton: damping must be a finite number ≥ 0, got ${options.damping}`);
+    if (!(this.damping >= 0) || !Number.isFinite(this.damping))
+      throw new RangeError(`Newton: damping must be a finite number ≥ 0, got ${options.damping}`);
   }
 
   /** The Hessian at w, from n HVPs with the unit vectors. */
   hessian(w: Float64Array): Float64Array[] {
     const n = w.length;
-    const cols = Array.from({ length: n }, (_, j) => { const e = new Float64Array(n); e[j] = 1; return this.hvp(w, e); });
-    return Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (cols[j][i] + cols[i][j]) / 2));
+    const cols = Array.from({ length: n }, (_, j) => {
+      const e = new Float64Array(n);
+      e[j] = 1;
+      return this.hvp(w, e);
+    });
+    return Array.from({ length: n }, (_, i) =>
+      Float64Array.from({ length: n }, (_, j) => (cols[j][i] + cols[i][j]) / 2),
+    );
   }
 
-  protected saveExtra() { return { damping: this.damping }; }
-  protected restoreExtra(e: Record<string, unknown>) { this.damping = e.damping as number; }
+  protected saveExtra() {
+    return { damping: this.damping };
+  }
+  protected restoreExtra(e: Record<string, unknown>) {
+    this.damping = e.damping as number;
+  }
 
   step(): boolean {
     const { w, value, grad } = this.current;

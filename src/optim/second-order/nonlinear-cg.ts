@@ -16,15 +16,25 @@ export class NonlinearCG extends Minimizer {
   direction: Float64Array;
   private lastStep = 1;
 
-  constructor(objective: Objective, w0: ArrayLike<number>, readonly formula: CgFormula = "polak-ribiere+") {
+  constructor(
+    objective: Objective,
+    w0: ArrayLike<number>,
+    readonly formula: CgFormula = "polak-ribiere+",
+  ) {
     super(objective, w0);
-    if (formula !== "fletcher-reeves" && formula !== "polak-ribiere+") throw new RangeError(`NonlinearCG: formula must be "fletcher-reeves" or "polak-ribiere+", got ${formula}`);
+    if (formula !== "fletcher-reeves" && formula !== "polak-ribiere+")
+      throw new RangeError(`NonlinearCG: formula must be "fletcher-reeves" or "polak-ribiere+", got ${formula}`);
     this.name = `CG (${formula})`;
     this.direction = this.current.grad.map((x) => -x);
   }
 
-  protected saveExtra() { return { direction: toList(this.direction), lastStep: this.lastStep }; }
-  protected restoreExtra(e: Record<string, unknown>) { this.direction = fromList(e.direction); this.lastStep = e.lastStep as number; }
+  protected saveExtra() {
+    return { direction: toList(this.direction), lastStep: this.lastStep };
+  }
+  protected restoreExtra(e: Record<string, unknown>) {
+    this.direction = fromList(e.direction);
+    this.lastStep = e.lastStep as number;
+  }
 
   step(): boolean {
     const { w, value, grad } = this.current;
@@ -35,8 +45,10 @@ export class NonlinearCG extends Minimizer {
     const ls = strongWolfe(this.objective, w, value, grad, p, { c2: 0.1, initialStep });
     this.evaluations += ls.evaluations;
     if (!ls.ok || !(ls.value <= value)) return false;
-    const g1 = ls.grad, gg = dot(grad, grad);
-    const beta = this.formula === "fletcher-reeves" ? dot(g1, g1) / gg : Math.max(0, (dot(g1, g1) - dot(g1, grad)) / gg);
+    const g1 = ls.grad,
+      gg = dot(grad, grad);
+    const beta =
+      this.formula === "fletcher-reeves" ? dot(g1, g1) / gg : Math.max(0, (dot(g1, g1) - dot(g1, grad)) / gg);
     this.direction = g1.map((x, i) => -x + beta * p[i]);
     const slope = dot(g1, this.direction);
     this.lastStep = slope < 0 ? (ls.step * dot(grad, p)) / slope : 1 / Math.max(norm(g1), 1e-300);

@@ -21,12 +21,19 @@ export function tensorObjective(f: () => Tensor, params: Tensor[]): Required<Obj
   const load = (w: Float64Array) => {
     if (w.length !== dim) throw new RangeError(`objective: point has ${w.length} values, parameters have ${dim}`);
     let at = 0;
-    for (const p of params) { f32View(p.ptr, p.size).set(w.subarray(at, at + p.size)); at += p.size; }
+    for (const p of params) {
+      f32View(p.ptr, p.size).set(w.subarray(at, at + p.size));
+      at += p.size;
+    }
   };
   const gather = (ts: Tensor[]) => {
     const out = new Float64Array(dim);
     let at = 0;
-    for (const t of ts) { out.set(t.toArray(), at); at += t.size; t.free(); }
+    for (const t of ts) {
+      out.set(t.toArray(), at);
+      at += t.size;
+      t.free();
+    }
     return out;
   };
   return {

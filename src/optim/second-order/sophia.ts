@@ -17,7 +17,12 @@ import { Minimizer, fromList, toList } from "./minimizer.ts";
 import { Random } from "../../random.ts";
 
 export interface SophiaOptions {
-  lr?: number; beta1?: number; beta2?: number; gamma?: number; eps?: number; weightDecay?: number;
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  gamma?: number;
+  eps?: number;
+  weightDecay?: number;
   /** Iterations between curvature estimates (the paper's k). */
   every?: number;
   /** Hutchinson draws averaged per estimate. */
@@ -26,7 +31,12 @@ export interface SophiaOptions {
 }
 
 /** Hutchinson's estimate of diag(H) at w: the mean of u ⊙ (H u) over `samples` Gaussian u; unbiased. */
-export function hutchinsonDiagonal(hvp: (v: Float64Array) => Float64Array, dim: number, samples: number, rng: Random): Float64Array {
+export function hutchinsonDiagonal(
+  hvp: (v: Float64Array) => Float64Array,
+  dim: number,
+  samples: number,
+  rng: Random,
+): Float64Array {
   const out = new Float64Array(dim);
   for (let s = 0; s < samples; s++) {
     const u = Float64Array.from({ length: dim }, () => rng.normal());
@@ -38,8 +48,14 @@ export function hutchinsonDiagonal(hvp: (v: Float64Array) => Float64Array, dim: 
 
 export class Sophia extends Minimizer {
   readonly name = "Sophia";
-  readonly lr: number; readonly beta1: number; readonly beta2: number; readonly gamma: number; readonly eps: number;
-  readonly weightDecay: number; readonly every: number; readonly samples: number;
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly gamma: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly every: number;
+  readonly samples: number;
   m: Float64Array;
   /** The EMA of the curvature estimates. */
   h: Float64Array;
@@ -60,8 +76,14 @@ export class Sophia extends Minimizer {
     this.h = new Float64Array(objective.dim);
   }
 
-  protected saveExtra() { return { m: toList(this.m), h: toList(this.h), rng: this.rng.getState() }; }
-  protected restoreExtra(e: Record<string, unknown>) { this.m = fromList(e.m); this.h = fromList(e.h); this.rng.setState(e.rng as number[]); }
+  protected saveExtra() {
+    return { m: toList(this.m), h: toList(this.h), rng: this.rng.getState() };
+  }
+  protected restoreExtra(e: Record<string, unknown>) {
+    this.m = fromList(e.m);
+    this.h = fromList(e.h);
+    this.rng.setState(e.rng as number[]);
+  }
 
   step(): boolean {
     const { w, grad } = this.current;
@@ -84,6 +106,7 @@ export class Sophia extends Minimizer {
 }
 
 function check(name: string, value: number, ok: (x: number) => boolean, range: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) throw new RangeError(`Sophia: ${name} must be ${range}, got ${value}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || !ok(value))
+    throw new RangeError(`Sophia: ${name} must be ${range}, got ${value}`);
   return value;
 }

@@ -5,13 +5,20 @@
 import { lineChart, type Series } from "./lineChart.ts";
 
 /** Histogram normalized to integrate to 1, as step-shaped points (two per bin) ready to draw. */
-export function histogramDensity(values: readonly number[], opts: { bins?: number; range?: [number, number] } = {}): [number, number][] {
+export function histogramDensity(
+  values: readonly number[],
+  opts: { bins?: number; range?: [number, number] } = {},
+): [number, number][] {
   const bins = opts.bins ?? 50;
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogramDensity: bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`histogramDensity: bins must be a positive integer, got ${bins}`);
   const data = values.filter(Number.isFinite);
   if (data.length === 0) return [];
   let [lo, hi] = opts.range ?? [Math.min(...data), Math.max(...data)];
-  if (hi === lo) { lo -= 0.5; hi += 0.5; }
+  if (hi === lo) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
   let inRange = 0;
@@ -32,7 +39,10 @@ export function histogramDensity(values: readonly number[], opts: { bins?: numbe
  * Gaussian kernel density estimate on `points` evenly spaced x values. The default bandwidth is
  * Silverman's rule of thumb, 0.9 min(sd, IQR/1.34) n^(-1/5) (Silverman 1986, eq. 3.31).
  */
-export function gaussianKde(values: readonly number[], opts: { points?: number; bandwidth?: number; range?: [number, number] } = {}): [number, number][] {
+export function gaussianKde(
+  values: readonly number[],
+  opts: { points?: number; bandwidth?: number; range?: [number, number] } = {},
+): [number, number][] {
   const data = values.filter(Number.isFinite).sort((a, b) => a - b);
   const n = data.length;
   if (n === 0) return [];
@@ -50,7 +60,10 @@ export function gaussianKde(values: readonly number[], opts: { points?: number; 
   for (let k = 0; k < m; k++) {
     const x = lo + ((hi - lo) * k) / (m - 1);
     let s = 0;
-    for (const v of data) { const u = (x - v) / h; if (u * u < 80) s += Math.exp(-0.5 * u * u); }
+    for (const v of data) {
+      const u = (x - v) / h;
+      if (u * u < 80) s += Math.exp(-0.5 * u * u);
+    }
     out.push([x, s * norm]);
   }
   return out;

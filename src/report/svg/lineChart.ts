@@ -36,7 +36,8 @@ export interface LineChartSpec {
 
 /** The finite range of the data along one coordinate, ignoring what a log axis cannot show. */
 function dataRange(series: readonly Series[], coord: 0 | 1, log: boolean): [number, number] | null {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const s of series) {
     for (const p of s.points) {
       const v = p[coord];
@@ -49,7 +50,8 @@ function dataRange(series: readonly Series[], coord: 0 | 1, log: boolean): [numb
 }
 
 export function lineChart(spec: LineChartSpec): string {
-  const logX = spec.logX ?? false, logY = spec.logY ?? false;
+  const logX = spec.logX ?? false,
+    logY = spec.logY ?? false;
   const xr = spec.xRange ?? dataRange(spec.series, 0, logX) ?? (logX ? [1, 10] : [0, 1]);
   const yr = spec.yRange ?? dataRange(spec.series, 1, logY) ?? (logY ? [1, 10] : [0, 1]);
   const x = makeAxis(spec.xLabel, xr[0], xr[1], { log: logX, nice: !spec.xRange });
@@ -59,7 +61,11 @@ export function lineChart(spec: LineChartSpec): string {
     const style = s.style ?? seriesStyle(i);
     return marked(s) ? style : { ...style, marker: undefined };
   });
-  const legend: LegendEntry[] = spec.series.map((s, i) => ({ name: s.name, ...styles[i], kind: spec.area ? "area" : "line" }));
+  const legend: LegendEntry[] = spec.series.map((s, i) => ({
+    name: s.name,
+    ...styles[i],
+    kind: spec.area ? "area" : "line",
+  }));
   const f = frame({ title: spec.title, x, y, legend, width: spec.width ?? 760, height: spec.height ?? 440 });
   const baseline = f.plot.y + f.plot.height;
 
@@ -69,17 +75,33 @@ export function lineChart(spec: LineChartSpec): string {
     const pieces = clipPolyline(pixels, f.plot);
     const parts: string[] = [];
     if (spec.area) {
-      const fill = pieces.filter((p) => p.length > 1).map((p) =>
-        `${pathData([p])}L${px(p[p.length - 1][0])} ${px(baseline)}L${px(p[0][0])} ${px(baseline)}Z`).join("");
+      const fill = pieces
+        .filter((p) => p.length > 1)
+        .map((p) => `${pathData([p])}L${px(p[p.length - 1][0])} ${px(baseline)}L${px(p[0][0])} ${px(baseline)}Z`)
+        .join("");
       if (fill) parts.push(el("path", { d: fill, fill: color, "fill-opacity": 0.2, stroke: "none" }));
     }
     const lines = pieces.filter((p) => p.length > 1);
     if (lines.length) {
-      parts.push(el("path", { d: pathData(lines), fill: "none", stroke: color, "stroke-width": 1.75, "stroke-dasharray": dash, "stroke-linejoin": "round", "stroke-linecap": "round" }));
+      parts.push(
+        el("path", {
+          d: pathData(lines),
+          fill: "none",
+          stroke: color,
+          "stroke-width": 1.75,
+          "stroke-dasharray": dash,
+          "stroke-linejoin": "round",
+          "stroke-linecap": "round",
+        }),
+      );
     }
-    for (const p of pieces) if (p.length === 1) parts.push(el("circle", { cx: p[0][0], cy: p[0][1], r: 2, fill: color }));
+    for (const p of pieces)
+      if (p.length === 1) parts.push(el("circle", { cx: p[0][0], cy: p[0][1], r: 2, fill: color }));
     if (marker) {
-      const d = pixels.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && inside(p, f.plot)).map((p) => markerPath(marker, p[0], p[1])).join("");
+      const d = pixels
+        .filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && inside(p, f.plot))
+        .map((p) => markerPath(marker, p[0], p[1]))
+        .join("");
       if (d) parts.push(el("path", { class: "markers", d, fill: "none", stroke: color, "stroke-width": 1.25 }));
     }
     const end = divergedAt(s.points, logY);
@@ -96,7 +118,10 @@ export function lineChart(spec: LineChartSpec): string {
 function divergedAt(points: readonly (readonly [number, number])[], logY: boolean): readonly [number, number] | null {
   let last: readonly [number, number] | null = null;
   for (const p of points) {
-    if (Number.isFinite(p[1])) { if (Number.isFinite(p[0]) && (!logY || p[1] > 0)) last = p; continue; }
+    if (Number.isFinite(p[1])) {
+      if (Number.isFinite(p[0]) && (!logY || p[1] > 0)) last = p;
+      continue;
+    }
     if (last !== null) return last;
   }
   return null;
@@ -105,5 +130,11 @@ function divergedAt(points: readonly (readonly [number, number])[], logY: boolea
 /** A × marking where a run diverged. */
 export function cross(p: Point, color: string, r = 5): string {
   const [x, y] = p;
-  return el("path", { class: "diverged", d: `M${px(x - r)} ${px(y - r)}L${px(x + r)} ${px(y + r)}M${px(x - r)} ${px(y + r)}L${px(x + r)} ${px(y - r)}`, stroke: color, "stroke-width": 2, fill: "none" });
+  return el("path", {
+    class: "diverged",
+    d: `M${px(x - r)} ${px(y - r)}L${px(x + r)} ${px(y + r)}M${px(x - r)} ${px(y + r)}L${px(x + r)} ${px(y - r)}`,
+    stroke: color,
+    "stroke-width": 2,
+    fill: "none",
+  });
 }

@@ -17,8 +17,10 @@ export interface Contour {
  * Saddle cells (diagonal corners alike) are split by the cell's mean value.
  */
 export function marchingSquares(values: ArrayLike<number>, nx: number, ny: number, level: number): Contour[] {
-  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 2 || ny < 2) throw new RangeError(`marchingSquares: need integer nx, ny >= 2, got ${nx} x ${ny}`);
-  if (values.length !== nx * ny) throw new RangeError(`marchingSquares: ${values.length} values for a ${nx} x ${ny} grid (expected ${nx * ny})`);
+  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 2 || ny < 2)
+    throw new RangeError(`marchingSquares: need integer nx, ny >= 2, got ${nx} x ${ny}`);
+  if (values.length !== nx * ny)
+    throw new RangeError(`marchingSquares: ${values.length} values for a ${nx} x ${ny} grid (expected ${nx * ny})`);
   if (!Number.isFinite(level)) throw new RangeError(`marchingSquares: level must be finite, got ${level}`);
 
   // Each edge crossing gets an id: horizontal edge (i,j)-(i+1,j) -> j*(nx-1)+i, vertical (i,j)-(i,j+1) -> H + j*nx+i.
@@ -39,10 +41,15 @@ export function marchingSquares(values: ArrayLike<number>, nx: number, ny: numbe
 
   for (let j = 0; j + 1 < ny; j++) {
     for (let i = 0; i + 1 < nx; i++) {
-      const a = values[j * nx + i], b = values[j * nx + i + 1];
-      const c = values[(j + 1) * nx + i + 1], d = values[(j + 1) * nx + i];
+      const a = values[j * nx + i],
+        b = values[j * nx + i + 1];
+      const c = values[(j + 1) * nx + i + 1],
+        d = values[(j + 1) * nx + i];
       if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) || !Number.isFinite(d)) continue;
-      const A = a >= level, B = b >= level, C = c >= level, D = d >= level;
+      const A = a >= level,
+        B = b >= level,
+        C = c >= level,
+        D = d >= level;
       // The edges this cell's corners straddle, walking a -> b -> c -> d around the cell.
       const bottom = A !== B ? crossing(j * (nx - 1) + i, i, j, a, i + 1, j, b) : -1;
       const right = B !== C ? crossing(H + j * nx + i + 1, i + 1, j, b, i + 1, j + 1, c) : -1;
@@ -54,8 +61,13 @@ export function marchingSquares(values: ArrayLike<number>, nx: number, ny: numbe
         // Saddle: a and c alike, b and d alike. If the centre sides with a, the a-c diagonal is
         // connected and the b and d corners are cut off; otherwise a and c are.
         const centreAbove = (a + b + c + d) / 4 >= level;
-        if (centreAbove === A) { link(bottom, right); link(top, left); }
-        else { link(bottom, left); link(right, top); }
+        if (centreAbove === A) {
+          link(bottom, right);
+          link(top, left);
+        } else {
+          link(bottom, left);
+          link(right, top);
+        }
       }
     }
   }
@@ -69,17 +81,22 @@ function joinSegments(links: Map<number, number[]>, position: Map<number, [numbe
   const walk = (start: number): number[] => {
     const chain = [start];
     seen.add(start);
-    let prev = -1, cur = start;
+    let prev = -1,
+      cur = start;
     for (;;) {
       const next = links.get(cur)!.find((n) => n !== prev && !seen.has(n));
       if (next === undefined) return chain;
       seen.add(next);
       chain.push(next);
-      prev = cur; cur = next;
+      prev = cur;
+      cur = next;
     }
   };
   // Open lines first, from one of their ends, so no open line is started in its middle.
-  for (const [id, ns] of links) if (ns.length === 1 && !seen.has(id)) contours.push({ points: walk(id).map((k) => position.get(k)!), closed: false });
-  for (const id of links.keys()) if (!seen.has(id)) contours.push({ points: walk(id).map((k) => position.get(k)!), closed: true });
+  for (const [id, ns] of links)
+    if (ns.length === 1 && !seen.has(id))
+      contours.push({ points: walk(id).map((k) => position.get(k)!), closed: false });
+  for (const id of links.keys())
+    if (!seen.has(id)) contours.push({ points: walk(id).map((k) => position.get(k)!), closed: true });
   return contours;
 }

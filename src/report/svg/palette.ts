@@ -13,23 +13,38 @@ const DASHES = ["7 3", "2 2", "9 3 2 3", "4 4", "1 3", "12 4", "5 2 1 2", "3 2 3
 export const MARKERS = ["circle", "square", "triangle", "diamond", "triangle-down", "plus"] as const;
 export type Marker = (typeof MARKERS)[number];
 
-export interface SeriesStyle { color: string; dash?: string; marker?: Marker }
+export interface SeriesStyle {
+  color: string;
+  dash?: string;
+  marker?: Marker;
+}
 
 export function seriesStyle(index: number): SeriesStyle {
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`seriesStyle: index must be a non-negative integer, got ${index}`);
-  return { color: COLOURS[index % COLOURS.length], dash: index === 0 ? undefined : DASHES[(index - 1) % DASHES.length], marker: MARKERS[index % MARKERS.length] };
+  if (!Number.isInteger(index) || index < 0)
+    throw new RangeError(`seriesStyle: index must be a non-negative integer, got ${index}`);
+  return {
+    color: COLOURS[index % COLOURS.length],
+    dash: index === 0 ? undefined : DASHES[(index - 1) % DASHES.length],
+    marker: MARKERS[index % MARKERS.length],
+  };
 }
 
 /** The path of a hollow marker of radius r centred on (x, y). */
 export function markerPath(shape: Marker, x: number, y: number, r = 3.5): string {
   const p = (a: number, b: number) => `${Math.round(a * 100) / 100} ${Math.round(b * 100) / 100}`;
   switch (shape) {
-    case "circle": return `M${p(x - r, y)}A${r} ${r} 0 1 0 ${p(x + r, y)}A${r} ${r} 0 1 0 ${p(x - r, y)}Z`;
-    case "square": return `M${p(x - r, y - r)}L${p(x + r, y - r)}L${p(x + r, y + r)}L${p(x - r, y + r)}Z`;
-    case "triangle": return `M${p(x, y - r * 1.2)}L${p(x + r * 1.1, y + r * 0.8)}L${p(x - r * 1.1, y + r * 0.8)}Z`;
-    case "triangle-down": return `M${p(x, y + r * 1.2)}L${p(x + r * 1.1, y - r * 0.8)}L${p(x - r * 1.1, y - r * 0.8)}Z`;
-    case "diamond": return `M${p(x, y - r * 1.3)}L${p(x + r * 1.3, y)}L${p(x, y + r * 1.3)}L${p(x - r * 1.3, y)}Z`;
-    case "plus": return `M${p(x - r * 1.2, y)}L${p(x + r * 1.2, y)}M${p(x, y - r * 1.2)}L${p(x, y + r * 1.2)}`;
+    case "circle":
+      return `M${p(x - r, y)}A${r} ${r} 0 1 0 ${p(x + r, y)}A${r} ${r} 0 1 0 ${p(x - r, y)}Z`;
+    case "square":
+      return `M${p(x - r, y - r)}L${p(x + r, y - r)}L${p(x + r, y + r)}L${p(x - r, y + r)}Z`;
+    case "triangle":
+      return `M${p(x, y - r * 1.2)}L${p(x + r * 1.1, y + r * 0.8)}L${p(x - r * 1.1, y + r * 0.8)}Z`;
+    case "triangle-down":
+      return `M${p(x, y + r * 1.2)}L${p(x + r * 1.1, y - r * 0.8)}L${p(x - r * 1.1, y - r * 0.8)}Z`;
+    case "diamond":
+      return `M${p(x, y - r * 1.3)}L${p(x + r * 1.3, y)}L${p(x, y + r * 1.3)}L${p(x - r * 1.3, y)}Z`;
+    case "plus":
+      return `M${p(x - r * 1.2, y)}L${p(x + r * 1.2, y)}M${p(x, y - r * 1.2)}L${p(x, y + r * 1.2)}`;
   }
 }
 

@@ -3,11 +3,15 @@
  * (with 2 and 5 in between when the range is narrow). Labels are plain text.
  */
 
-export interface Tick { value: number; label: string }
+export interface Tick {
+  value: number;
+  label: string;
+}
 
 /** The 1-2-5 step that puts at most about `maxTicks` ticks over a span. */
 export function niceStep(span: number, maxTicks = 6): number {
-  if (!(span > 0) || !Number.isFinite(span)) throw new RangeError(`niceStep: span must be positive and finite, got ${span}`);
+  if (!(span > 0) || !Number.isFinite(span))
+    throw new RangeError(`niceStep: span must be positive and finite, got ${span}`);
   const raw = span / Math.max(1, maxTicks - 1);
   const power = 10 ** Math.floor(Math.log10(raw));
   for (const m of [1, 2, 5, 10]) if (m * power >= raw * (1 - 1e-9)) return m * power;
@@ -29,10 +33,12 @@ export function linearTicks(lo: number, hi: number, maxTicks = 6): Tick[] {
 
 /** [lo, hi] widened to the enclosing multiples of its nice step (a degenerate range is widened first). */
 export function niceDomain(lo: number, hi: number, maxTicks = 6): [number, number] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new RangeError(`niceDomain: need finite lo <= hi, got [${lo}, ${hi}]`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new RangeError(`niceDomain: need finite lo <= hi, got [${lo}, ${hi}]`);
   if (lo === hi) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    lo -= pad; hi += pad;
+    lo -= pad;
+    hi += pad;
   }
   const step = niceStep(hi - lo, maxTicks);
   return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
@@ -61,7 +67,8 @@ export function logTicks(lo: number, hi: number, maxTicks = 7): Tick[] {
 
 /** [lo, hi] widened to whole decades. */
 export function logDomain(lo: number, hi: number): [number, number] {
-  if (!(lo > 0) || !Number.isFinite(hi) || lo > hi) throw new RangeError(`logDomain: need 0 < lo <= hi finite, got [${lo}, ${hi}]`);
+  if (!(lo > 0) || !Number.isFinite(hi) || lo > hi)
+    throw new RangeError(`logDomain: need 0 < lo <= hi finite, got [${lo}, ${hi}]`);
   let a = Math.floor(Math.log10(lo) + 1e-9);
   let b = Math.ceil(Math.log10(hi) - 1e-9);
   if (a === b) b += 1;
@@ -69,8 +76,17 @@ export function logDomain(lo: number, hi: number): [number, number] {
 }
 
 const SUPERSCRIPT: Record<string, string> = {
-  "-": "\u207b", "0": "\u2070", "1": "\u00b9", "2": "\u00b2", "3": "\u00b3", "4": "\u2074",
-  "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078", "9": "\u2079",
+  "-": "\u207b",
+  "0": "\u2070",
+  "1": "\u00b9",
+  "2": "\u00b2",
+  "3": "\u00b3",
+  "4": "\u2074",
+  "5": "\u2075",
+  "6": "\u2076",
+  "7": "\u2077",
+  "8": "\u2078",
+  "9": "\u2079",
 };
 
 /** "10⁻³" for k = -3. */

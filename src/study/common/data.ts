@@ -10,7 +10,11 @@ import { PACKAGE_TEST, PACKAGE_TRAIN, type DataUsed } from "./data-options.ts";
 import type { Dataset } from "../../data/index.ts";
 
 export { mnistDataOptions, type DataUsed } from "./data-options.ts";
-export interface LoadedImages { train: Dataset; test: Dataset; used: DataUsed }
+export interface LoadedImages {
+  train: Dataset;
+  test: Dataset;
+  used: DataUsed;
+}
 
 const cache = new Map<string, LoadedImages>();
 
@@ -28,11 +32,18 @@ export function checkMnistSource(source: string): void {
 }
 
 /** The digits a study's config asks for (--mnist, --train, --test, --seed). */
-export function mnistData(config: { readonly mnist?: string; readonly train?: number; readonly test?: number; readonly seed: number }): LoadedImages {
+export function mnistData(config: {
+  readonly mnist?: string;
+  readonly train?: number;
+  readonly test?: number;
+  readonly seed: number;
+}): LoadedImages {
   const source = config.mnist ?? "auto";
   const dir = mnistDirectory(source);
   const { train, test } = config;
-  return dir === null ? mnistSample(train ?? PACKAGE_TRAIN, test ?? PACKAGE_TEST, config.seed) : mnistFiles(dir, train, test, config.seed);
+  return dir === null
+    ? mnistSample(train ?? PACKAGE_TRAIN, test ?? PACKAGE_TEST, config.seed)
+    : mnistFiles(dir, train, test, config.seed);
 }
 
 /** The data every result of a report used; runs that disagree (e.g. shards on machines with and without the files) are refused. */
@@ -41,7 +52,10 @@ export function dataOf(results: readonly { spec: { id: string }; result: unknown
   if (used.length === 0) return { source: "No run finished, so none recorded its data", train: NaN, test: NaN };
   const first = used[0];
   const other = used.find((d) => d.source !== first.source);
-  if (other) throw new Error(`report: the runs used different data: '${first.source}' and '${other.source}'; give every machine the same --mnist`);
+  if (other)
+    throw new Error(
+      `report: the runs used different data: '${first.source}' and '${other.source}'; give every machine the same --mnist`,
+    );
   return first;
 }
 
@@ -50,11 +64,16 @@ function mnistFiles(dir: string, train: number | undefined, test: number | undef
   const hit = cache.get(key);
   if (hit) return hit;
   const { totals, ...data } = loadMnistFiles(requireMnistFiles(dir), { train, test, seed });
-  const allTrain = data.train.n === totals.train, allTest = data.test.n === totals.test;
-  const what = allTrain && allTest
-    ? `all ${data.train.n.toLocaleString("en")} training and ${data.test.n.toLocaleString("en")} test digits (the official split)`
-    : `${data.train.n.toLocaleString("en")} training and ${data.test.n.toLocaleString("en")} test digits of the official split (${allTrain ? "all" : "a seeded sample"} of the training file, ${allTest ? "all" : "a seeded sample"} of the test file; seed ${seed})`;
-  const loaded = { ...data, used: { source: `The official MNIST IDX files in ${dir}: ${what}`, train: data.train.n, test: data.test.n } };
+  const allTrain = data.train.n === totals.train,
+    allTest = data.test.n === totals.test;
+  const what =
+    allTrain && allTest
+      ? `all ${data.train.n.toLocaleString("en")} training and ${data.test.n.toLocaleString("en")} test digits (the official split)`
+      : `${data.train.n.toLocaleString("en")} training and ${data.test.n.toLocaleString("en")} test digits of the official split (${allTrain ? "all" : "a seeded sample"} of the training file, ${allTest ? "all" : "a seeded sample"} of the test file; seed ${seed})`;
+  const loaded = {
+    ...data,
+    used: { source: `The official MNIST IDX files in ${dir}: ${what}`, train: data.train.n, test: data.test.n },
+  };
   cache.set(key, loaded);
   return loaded;
 }
@@ -65,7 +84,10 @@ export function mnistSample(train: number, test: number, seed: number): LoadedIm
   const hit = cache.get(key);
   if (hit) return { ...hit, source: hit.used.source };
   const count = train + test;
-  if (count > 10_000) throw new RangeError(`mnist: ${train} training + ${test} test digits is more than the package's 10,000 (give --mnist DIR for the official 60,000 / 10,000)`);
+  if (count > 10_000)
+    throw new RangeError(
+      `mnist: ${train} training + ${test} test digits is more than the package's 10,000 (give --mnist DIR for the official 60,000 / 10,000)`,
+    );
   const split = loadMnistPackage({ count, testFraction: test / count, seed });
   const source = `MNIST digits of the \`mnist\` package: ${split.train.n} training and ${split.test.n} test images (seeded sample, seed ${seed})`;
   const loaded = { ...split, used: { source, train: split.train.n, test: split.test.n } };

@@ -1,5 +1,14 @@
 /** The studies' multilayer perceptrons: flatten, then Linear + activation per hidden layer (+ dropout), then the logits. */
-import { Activation, Dropout, Flatten, Linear, Model, Sequential, type ActivationName, type Layer } from "../../nn/index.ts";
+import {
+  Activation,
+  Dropout,
+  Flatten,
+  Linear,
+  Model,
+  Sequential,
+  type ActivationName,
+  type Layer,
+} from "../../nn/index.ts";
 
 export interface MlpOptions {
   inputs: number;
@@ -13,7 +22,15 @@ export interface MlpOptions {
   flatten?: boolean;
 }
 
-export function mlp({ inputs, hidden, classes, activation = "relu", dropout = 0, seed, flatten = true }: MlpOptions): Model {
+export function mlp({
+  inputs,
+  hidden,
+  classes,
+  activation = "relu",
+  dropout = 0,
+  seed,
+  flatten = true,
+}: MlpOptions): Model {
   const layers: Layer[] = flatten ? [new Flatten()] : [];
   let width = inputs;
   for (const h of hidden) {
@@ -25,4 +42,5 @@ export function mlp({ inputs, hidden, classes, activation = "relu", dropout = 0,
   return new Model(new Sequential(layers), { seed });
 }
 
-export const describeMlp = (inputs: number, hidden: readonly number[], classes: number) => [inputs, ...hidden, classes].join("-");
+export const describeMlp = (inputs: number, hidden: readonly number[], classes: number) =>
+  [inputs, ...hidden, classes].join("-");

@@ -4,7 +4,15 @@
  * different batches, so an entry may fix the batch. Second-order methods are full-batch minimizers
  * over the whole training set (see second-order.ts). Every list here follows register().
  */
-import { CATALOGUE, catalogueEntry, followCatalogue, isStepEntry, type RunShape, type SecondOrderEntry, type StepEntry } from "../../optim/catalogue.ts";
+import {
+  CATALOGUE,
+  catalogueEntry,
+  followCatalogue,
+  isStepEntry,
+  type RunShape,
+  type SecondOrderEntry,
+  type StepEntry,
+} from "../../optim/catalogue.ts";
 import type { BaseOptions, Optimizer } from "../../optim/index.ts";
 import type { BatchMode } from "../../train/index.ts";
 
@@ -24,7 +32,10 @@ export type { SecondOrderEntry };
 export type OptimizerEntry = FirstOrderEntry | SecondOrderEntry;
 
 const studyEntry = (e: StepEntry): FirstOrderEntry => ({
-  kind: e.kind, name: e.name, label: e.label, batch: e.batch,
+  kind: e.kind,
+  name: e.name,
+  label: e.label,
+  batch: e.batch,
   make: (lr, ctx) => e.create({ ...e.runOptions?.(ctx), lr }, e.runGroups?.(ctx)),
 });
 
@@ -38,7 +49,11 @@ followCatalogue(() => {
   const all = CATALOGUE.map((e) => (isStepEntry(e) ? studyEntry(e) : e));
   (OPTIMIZERS as OptimizerEntry[]).splice(0, Infinity, ...all);
   (OPTIMIZER_NAMES as string[]).splice(0, Infinity, ...all.map((o) => o.name));
-  (FIRST_ORDER_NAMES as string[]).splice(0, Infinity, ...all.filter((o) => o.kind !== "second-order").map((o) => o.name));
+  (FIRST_ORDER_NAMES as string[]).splice(
+    0,
+    Infinity,
+    ...all.filter((o) => o.kind !== "second-order").map((o) => o.name),
+  );
 });
 
 export function optimizerEntry(name: string): OptimizerEntry {

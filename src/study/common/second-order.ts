@@ -7,7 +7,14 @@
 import type { Dataset } from "../../data/index.ts";
 import type { Model } from "../../nn/index.ts";
 import { crossEntropy } from "../../nn/index.ts";
-import { AdaHessian, Lbfgs, NewtonCG, Sophia, tensorObjective, type Minimizer } from "../../optim/second-order/index.ts";
+import {
+  AdaHessian,
+  Lbfgs,
+  NewtonCG,
+  Sophia,
+  tensorObjective,
+  type Minimizer,
+} from "../../optim/second-order/index.ts";
 import { evaluate, type AdaptiveStopping } from "../../train/index.ts";
 import { initialStopping, observeEpoch } from "../../train/stopping.ts";
 import { tensor } from "../../tensor/tensor.ts";
@@ -29,7 +36,10 @@ export interface SecondOrderOptions {
 
 function loadPoint(model: Model, w: Float64Array): void {
   let at = 0;
-  for (const p of model.parameters.tensors) { f32View(p.ptr, p.size).set(w.subarray(at, at + p.size)); at += p.size; }
+  for (const p of model.parameters.tensors) {
+    f32View(p.ptr, p.size).set(w.subarray(at, at + p.size));
+    at += p.size;
+  }
 }
 
 export async function secondOrderRun(o: SecondOrderOptions): Promise<TrainOutcome & { evaluations: number }> {
@@ -41,37 +51,74 @@ export async function secondOrderRun(o: SecondOrderOptions): Promise<TrainOutcom
     const objective = tensorObjective(() => loss(o.model.forward(x, { training: false }), y), params);
     const w0 = new Float64Array(objective.dim);
     let at = 0;
-    for (const p of params) { w0.set(p.toArray(), at); at += p.size; }
-    const m: Minimizer = o.method === "lbfgs" ? new Lbfgs(objective, w0)
-      : o.method === "newton-cg" ? new NewtonCG(objective, w0, { maxCg: 10 })
-      : o.method === "sophia" ? new Sophia(objective, w0, { lr: o.lr, seed: o.seed })
-      : new AdaHessian(objective, w0, { lr: o.lr, seed: o.seed });
+    for (const p of params) {
+      w0.set(p.toArray(), at);
+      at += p.size;
+    }
+    const m: Minimizer =
+      o.method === "lbfgs"
+        ? new Lbfgs(objective, w0)
+        : o.method === "newton-cg"
+          ? new NewtonCG(objective, w0, { maxCg: 10 })
+          : o.method === "sophia"
+            ? new Sophia(objective, w0, { lr: o.lr, seed: o.seed })
+            : new AdaHessian(objective, w0, { lr: o.lr, seed: o.seed });
     const history: EpochPoint[] = [];
     const stopping = initialStopping();
-    let stoppedBy = "epochs", convergedEpoch: number | null = null, diverged: TrainOutcome["diverged"] = null;
+    let stoppedBy = "epochs",
+      convergedEpoch: number | null = null,
+      diverged: TrainOutcome["diverged"] = null;
     const started = performance.now();
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       if (o.ctx.signal?.aborted) throw new DOMException("the run was interrupted", "AbortError");
       const t0 = performance.now();
       const moved = m.step();
-      if (!Number.isFinite(m.value)) { diverged = { epoch, step: epoch, where: "loss" }; stoppedBy = "diverged"; break; }
+      if (!Number.isFinite(m.value)) {
+        diverged = { epoch, step: epoch, where: "loss" };
+        stoppedBy = "diverged";
+        break;
+      }
       loadPoint(o.model, m.w);
       const v = evaluate(o.model, o.validation, loss as never);
-      history.push({ epoch, trainLoss: m.value, validationLoss: v.loss, validationAccuracy: v.accuracy, seconds: (performance.now() - t0) / 1000 });
+      history.push({
+        epoch,
+        trainLoss: m.value,
+        validationLoss: v.loss,
+        validationAccuracy: v.accuracy,
+        seconds: (performance.now() - t0) / 1000,
+      });
       o.ctx.progress(epoch / o.epochs, `iteration ${epoch}/${o.epochs} loss ${m.value.toPrecision(4)}`);
       const fired = observeEpoch(stopping, m.value, v.loss, o.stopping);
-      if (fired) { stoppedBy = fired; convergedEpoch = epoch; break; }
-      if (!moved) { stoppedBy = "no-progress"; convergedEpoch = epoch; break; }
+      if (fired) {
+        stoppedBy = fired;
+        convergedEpoch = epoch;
+        break;
+      }
+      if (!moved) {
+        stoppedBy = "no-progress";
+        convergedEpoch = epoch;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 0)); // let Ctrl-C in between iterations
     }
     const last = history.at(-1);
     const ok = diverged === null && last !== undefined;
     const totalSeconds = (performance.now() - started) / 1000;
     return {
-      lr: o.lr, seed: o.seed, history, stoppedBy, convergedEpoch, diverged,
-      epochs: history.length + (diverged ? 1 : 0), steps: m.iteration, evaluations: m.evaluations,
-      secondsPerEpoch: history.length ? history.reduce((s, h) => s + h.seconds, 0) / history.length : 0, totalSeconds,
-      finalTrainLoss: ok ? last.trainLoss : NaN, finalValidationLoss: ok ? last.validationLoss! : NaN, finalAccuracy: ok ? last.validationAccuracy! : NaN,
+      lr: o.lr,
+      seed: o.seed,
+      history,
+      stoppedBy,
+      convergedEpoch,
+      diverged,
+      epochs: history.length + (diverged ? 1 : 0),
+      steps: m.iteration,
+      evaluations: m.evaluations,
+      secondsPerEpoch: history.length ? history.reduce((s, h) => s + h.seconds, 0) / history.length : 0,
+      totalSeconds,
+      finalTrainLoss: ok ? last.trainLoss : NaN,
+      finalValidationLoss: ok ? last.validationLoss! : NaN,
+      finalAccuracy: ok ? last.validationAccuracy! : NaN,
     };
   } finally {
     x.free();

@@ -6,25 +6,43 @@ import type { RunSpec, StudyConfig } from "../study.ts";
 import { formatMeanStd, formatNumber, meanStd } from "../../report/format.ts";
 import type { OptionSpec } from "../../options/option.ts";
 
-export const SEEDS_OPTION = { name: "seeds", type: "int", help: "repeat every run with this many seeds and report mean ± std", default: 1, min: 1, max: 1000 } as const satisfies OptionSpec;
+export const SEEDS_OPTION = {
+  name: "seeds",
+  type: "int",
+  help: "repeat every run with this many seeds and report mean ± std",
+  default: 1,
+  min: 1,
+  max: 1000,
+} as const satisfies OptionSpec;
 
-export interface SeededSpec extends RunSpec { key: string; seed: number }
+export interface SeededSpec extends RunSpec {
+  key: string;
+  seed: number;
+}
 
 /** The seeds of a config: a study without --seeds runs once. */
 type Seeded = Pick<StudyConfig, "seed"> & { readonly seeds?: number };
 
 export function withSeeds<S extends RunSpec>(specs: readonly S[], config: Seeded): (S & SeededSpec)[] {
   const n = config.seeds ?? 1;
-  return specs.flatMap((spec) => Array.from({ length: n }, (_, k) => {
-    const seed = config.seed + k;
-    return { ...spec, key: spec.id, seed, id: n > 1 ? `${spec.id}-seed${seed}` : spec.id };
-  }));
+  return specs.flatMap((spec) =>
+    Array.from({ length: n }, (_, k) => {
+      const seed = config.seed + k;
+      return { ...spec, key: spec.id, seed, id: n > 1 ? `${spec.id}-seed${seed}` : spec.id };
+    }),
+  );
 }
 
-export interface Group<S, R> { key: string; spec: S; results: R[] }
+export interface Group<S, R> {
+  key: string;
+  spec: S;
+  results: R[];
+}
 
 /** Results grouped by key, groups in the order their first run appears (plan order). */
-export function groupByKey<S extends { key?: string; id: string }, R>(results: readonly { spec: S; result: R }[]): Group<S, R>[] {
+export function groupByKey<S extends { key?: string; id: string }, R>(
+  results: readonly { spec: S; result: R }[],
+): Group<S, R>[] {
   const groups = new Map<string, Group<S, R>>();
   for (const { spec, result } of results) {
     const key = spec.key ?? spec.id;
@@ -36,7 +54,10 @@ export function groupByKey<S extends { key?: string; id: string }, R>(results: r
 }
 
 /** How a statistic is written: the number format of a single value, and a unit after it (also after mean ± std). */
-export interface CellFormat { format?: (x: number) => string; unit?: string }
+export interface CellFormat {
+  format?: (x: number) => string;
+  unit?: string;
+}
 
 /** One value, or "mean ± std" over repeats; the non-finite values are left out (and counted elsewhere). */
 export function statCell(values: readonly number[], { format = plain, unit = "" }: CellFormat = {}): string {

@@ -10,7 +10,13 @@ import { crossEntropy } from "../../nn/index.ts";
 import type { RunContext } from "../study.ts";
 import type { OptimizerContext } from "./optimizers.ts";
 
-export interface EpochPoint { epoch: number; trainLoss: number; validationLoss?: number; validationAccuracy?: number; seconds: number }
+export interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  validationLoss?: number;
+  validationAccuracy?: number;
+  seconds: number;
+}
 
 export interface TrainOutcome {
   lr: number;
@@ -56,13 +62,24 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainOutcome> {
   let last = 0;
   const total = o.epochs * stepsPerEpoch;
   const result = await fit(o.model, o.train, {
-    optimizer, epochs: o.epochs, batch: batchSize, seed: o.seed, validation: o.validation,
-    stopping: o.stopping, l1: o.l1, l2: o.l2, signal: o.ctx.signal, yieldEveryMs: 100,
+    optimizer,
+    epochs: o.epochs,
+    batch: batchSize,
+    seed: o.seed,
+    validation: o.validation,
+    stopping: o.stopping,
+    l1: o.l1,
+    l2: o.l2,
+    signal: o.ctx.signal,
+    yieldEveryMs: 100,
     onStep: ({ epoch, step, loss }) => {
       const t = performance.now();
       if (t - last < PROGRESS_MS) return;
       last = t;
-      o.ctx.progress(((epoch - 1) * stepsPerEpoch + step) / total, `epoch ${epoch}/${o.epochs} step ${step}/${stepsPerEpoch} loss ${loss.toPrecision(4)}`);
+      o.ctx.progress(
+        ((epoch - 1) * stepsPerEpoch + step) / total,
+        `epoch ${epoch}/${o.epochs} step ${step}/${stepsPerEpoch} loss ${loss.toPrecision(4)}`,
+      );
     },
   });
   if (result.stoppedBy === "aborted") throw new DOMException("the run was interrupted", "AbortError");
@@ -71,14 +88,23 @@ export async function trainRun(o: TrainRunOptions): Promise<TrainOutcome> {
   const trainEval = ok ? evaluate(o.model, o.train, (out, y) => crossEntropy(out, y)) : null;
   const lastEpoch = result.history.at(-1);
   return {
-    lr: o.lr, seed: o.seed, history,
-    stoppedBy: result.stoppedBy, convergedEpoch: result.convergedEpoch,
-    diverged: result.diverged && { epoch: result.diverged.epoch, step: result.diverged.step, where: result.diverged.where },
-    epochs: result.history.length + (result.diverged ? 1 : 0), steps: result.steps,
-    secondsPerEpoch: result.secondsPerEpoch, totalSeconds: result.totalSeconds,
+    lr: o.lr,
+    seed: o.seed,
+    history,
+    stoppedBy: result.stoppedBy,
+    convergedEpoch: result.convergedEpoch,
+    diverged: result.diverged && {
+      epoch: result.diverged.epoch,
+      step: result.diverged.step,
+      where: result.diverged.where,
+    },
+    epochs: result.history.length + (result.diverged ? 1 : 0),
+    steps: result.steps,
+    secondsPerEpoch: result.secondsPerEpoch,
+    totalSeconds: result.totalSeconds,
     finalTrainLoss: trainEval?.loss ?? NaN,
-    finalValidationLoss: ok ? lastEpoch?.validationLoss ?? NaN : NaN,
-    finalAccuracy: ok ? lastEpoch?.validationAccuracy ?? NaN : NaN,
+    finalValidationLoss: ok ? (lastEpoch?.validationLoss ?? NaN) : NaN,
+    finalAccuracy: ok ? (lastEpoch?.validationAccuracy ?? NaN) : NaN,
   };
 }
 
@@ -90,9 +116,16 @@ const point = (r: EpochRecord): EpochPoint => {
 };
 
 /** Per-epoch metric rows of a run, for metrics.csv and TensorBoard. */
-export function epochMetrics(run: string, outcome: TrainOutcome): { run: string; step: number; [k: string]: number | string }[] {
+export function epochMetrics(
+  run: string,
+  outcome: TrainOutcome,
+): { run: string; step: number; [k: string]: number | string }[] {
   return outcome.history.map((h) => {
-    const row: { run: string; step: number; [k: string]: number | string } = { run, step: h.epoch, trainLoss: h.trainLoss };
+    const row: { run: string; step: number; [k: string]: number | string } = {
+      run,
+      step: h.epoch,
+      trainLoss: h.trainLoss,
+    };
     if (h.validationLoss !== undefined) row.validationLoss = h.validationLoss;
     if (h.validationAccuracy !== undefined) row.validationAccuracy = h.validationAccuracy;
     return row;

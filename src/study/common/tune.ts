@@ -9,8 +9,21 @@ import { rateText } from "./cells.ts";
 /** --tune and --tune-epochs; a study whose runs are long or short in epochs gives its own trial length. */
 export function tuneOptions({ epochs = 3, quickEpochs = 1, criterion = "validation loss" } = {}) {
   return [
-    { name: "tune", type: "boolean", help: `choose each optimizer's learning rate on a log grid by ${criterion} first`, default: false },
-    { name: "tune-epochs", type: "int", help: "epochs of each tuning trial", default: epochs, quickDefault: quickEpochs, min: 1, max: 1000 },
+    {
+      name: "tune",
+      type: "boolean",
+      help: `choose each optimizer's learning rate on a log grid by ${criterion} first`,
+      default: false,
+    },
+    {
+      name: "tune-epochs",
+      type: "int",
+      help: "epochs of each tuning trial",
+      default: epochs,
+      quickDefault: quickEpochs,
+      min: 1,
+      max: 1000,
+    },
   ] as const satisfies readonly OptionSpec[];
 }
 
@@ -21,17 +34,26 @@ export function learningRateGrid(quick: boolean): number[] {
   return quick ? [1e-3, 1e-2, 1e-1] : [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
 }
 
-export interface Tuning { grid: number[]; losses: number[]; chosen: number }
+export interface Tuning {
+  grid: number[];
+  losses: number[];
+  chosen: number;
+}
 
 /** Runs the trial at every rate; a diverged or non-finite trial counts as +∞. Ties keep the smaller rate. */
-export async function tuneLearningRate(grid: readonly number[], trial: (lr: number) => Promise<number>): Promise<Tuning> {
+export async function tuneLearningRate(
+  grid: readonly number[],
+  trial: (lr: number) => Promise<number>,
+): Promise<Tuning> {
   const losses: number[] = [];
   for (const lr of grid) {
     const loss = await trial(lr);
     losses.push(Number.isFinite(loss) ? loss : Infinity);
   }
   let best = 0;
-  losses.forEach((l, i) => { if (l < losses[best]) best = i; });
+  losses.forEach((l, i) => {
+    if (l < losses[best]) best = i;
+  });
   return { grid: [...grid], losses, chosen: grid[best] };
 }
 

@@ -15,7 +15,17 @@ import { Model } from "../../nn/model.ts";
 export const asImages = (ds: Dataset): Dataset => ({ ...ds, featureShape: [1, 28, 28] });
 
 export function cnnModel(channels: number, seed: number): Model {
-  return new Model(new Sequential([new Conv2d(1, channels, 5), new Activation("relu"), new MaxPool2d(2), new Flatten(), new Linear(channels * 12 * 12, 10)]), { seed });
+  return new Model(
+    new Sequential([
+      new Conv2d(1, channels, 5),
+      new Activation("relu"),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(channels * 12 * 12, 10),
+    ]),
+    { seed },
+  );
 }
 
-export const describeCnn = (channels: number) => `CNN Conv2d(1→${channels}, 5×5) → ReLU → MaxPool(2) → Linear(${channels * 144} → 10)`;
+export const describeCnn = (channels: number) =>
+  `CNN Conv2d(1→${channels}, 5×5) → ReLU → MaxPool(2) → Linear(${channels * 144} → 10)`;

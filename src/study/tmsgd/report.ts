@@ -12,26 +12,81 @@ export const TASK_LABELS: Record<string, string> = {
   gan: "GAN task: generator and discriminator MLPs on a 2-D mixture of Gaussians",
 };
 
-interface GanRun { lr: number; diverged: string | null; gan?: GanEpoch[]; ganBefore?: number }
-interface GanGroup<S> { key: string; spec: S; results: GanRun[] }
+interface GanRun {
+  lr: number;
+  diverged: string | null;
+  gan?: GanEpoch[];
+  ganBefore?: number;
+}
+interface GanGroup<S> {
+  key: string;
+  spec: S;
+  results: GanRun[];
+}
 
 export function ganSection<S extends { id: string; switchEpoch: number | null; optimizer: string }>(
-  groups: GanGroup<S>[], description: string, metrics: StudyReport["metrics"], nameOf: (spec: S) => string, label: Record<string, string>,
+  groups: GanGroup<S>[],
+  description: string,
+  metrics: StudyReport["metrics"],
+  nameOf: (spec: S) => string,
+  label: Record<string, string>,
 ): StudyReport["sections"][number] {
   const last = (r: GanRun) => r.gan?.at(-1);
-  const stat = (rs: GanRun[], f: (e: GanEpoch) => number) => numberOrStat(rs.map((r) => { const e = last(r); return e ? f(e) : NaN; }));
+  const stat = (rs: GanRun[], f: (e: GanEpoch) => number) =>
+    numberOrStat(
+      rs.map((r) => {
+        const e = last(r);
+        return e ? f(e) : NaN;
+      }),
+    );
   const seeds = groups[0]?.results.length ?? 1;
   const table: Table & { caption: string } = {
     caption: `${TASK_LABELS.gan}: after the last epoch${seeds > 1 ? `; mean ± std over ${seeds} seeds` : ""}`,
-    columns: ["Optimizer", "Switch epoch", "Learning rate", `Modes covered (of ${RING.modes})`, "High-quality samples", "Energy distance", "Energy distance untrained", "Final discriminator loss", "Final generator loss", "Diverged"],
-    rows: groups.map(({ spec, results: rs }) => [label[spec.optimizer], spec.switchEpoch === null ? "—" : String(spec.switchEpoch), [...new Set(rs.map((r) => String(Number(r.lr.toPrecision(3)))))].join(", "),
-      stat(rs, (e) => e.modesCovered), stat(rs, (e) => e.highQuality), stat(rs, (e) => e.energyDistance), numberOrStat(rs.map((r) => r.ganBefore ?? NaN)), stat(rs, (e) => e.discriminatorLoss), stat(rs, (e) => e.generatorLoss),
-      rs.some((r) => r.diverged) ? rs.map((r) => r.diverged ?? "no").join("; ") : "no"]),
+    columns: [
+      "Optimizer",
+      "Switch epoch",
+      "Learning rate",
+      `Modes covered (of ${RING.modes})`,
+      "High-quality samples",
+      "Energy distance",
+      "Energy distance untrained",
+      "Final discriminator loss",
+      "Final generator loss",
+      "Diverged",
+    ],
+    rows: groups.map(({ spec, results: rs }) => [
+      label[spec.optimizer],
+      spec.switchEpoch === null ? "—" : String(spec.switchEpoch),
+      [...new Set(rs.map((r) => String(Number(r.lr.toPrecision(3)))))].join(", "),
+      stat(rs, (e) => e.modesCovered),
+      stat(rs, (e) => e.highQuality),
+      stat(rs, (e) => e.energyDistance),
+      numberOrStat(rs.map((r) => r.ganBefore ?? NaN)),
+      stat(rs, (e) => e.discriminatorLoss),
+      stat(rs, (e) => e.generatorLoss),
+      rs.some((r) => r.diverged) ? rs.map((r) => r.diverged ?? "no").join("; ") : "no",
+    ]),
   };
-  for (const g of groups) for (const e of g.results[0].gan ?? []) metrics.push({ run: g.spec.id, step: e.epoch, discriminatorLoss: e.discriminatorLoss, generatorLoss: e.generatorLoss, modesCovered: e.modesCovered, highQuality: e.highQuality, energyDistance: e.energyDistance });
+  for (const g of groups)
+    for (const e of g.results[0].gan ?? [])
+      metrics.push({
+        run: g.spec.id,
+        step: e.epoch,
+        discriminatorLoss: e.discriminatorLoss,
+        generatorLoss: e.generatorLoss,
+        modesCovered: e.modesCovered,
+        highQuality: e.highQuality,
+        energyDistance: e.energyDistance,
+      });
   const chart = lineChart({
-    title: "GAN: energy distance to the true mixture per epoch", xLabel: "epoch", yLabel: "energy distance", logY: true,
-    series: groups.map((g) => ({ name: nameOf(g.spec), points: (g.results[0].gan ?? []).map((e) => [e.epoch, Math.max(e.energyDistance, 1e-6)] as [number, number]) })),
+    title: "GAN: energy distance to the true mixture per epoch",
+    xLabel: "epoch",
+    yLabel: "energy distance",
+    logY: true,
+    series: groups.map((g) => ({
+      name: nameOf(g.spec),
+      points: (g.results[0].gan ?? []).map((e) => [e.epoch, Math.max(e.energyDistance, 1e-6)] as [number, number]),
+    })),
   });
   return {
     heading: TASK_LABELS.gan,

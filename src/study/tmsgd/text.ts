@@ -15,19 +15,40 @@ import { Model } from "../../nn/model.ts";
 
 const POSITIVE = ["good", "great", "excellent", "lovely", "fine", "superb"];
 const NEGATIVE = ["bad", "awful", "poor", "terrible", "dull", "weak"];
-const FILLER = ["the", "movie", "plot", "acting", "was", "is", "quite", "very", "and", "but", "really", "story", "cast", "a"];
+const FILLER = [
+  "the",
+  "movie",
+  "plot",
+  "acting",
+  "was",
+  "is",
+  "quite",
+  "very",
+  "and",
+  "but",
+  "really",
+  "story",
+  "cast",
+  "a",
+];
 /** Token ids: 0 is unused (kept for padding), then "not", then the words above. */
 export const VOCABULARY = ["<pad>", "not", ...POSITIVE, ...NEGATIVE, ...FILLER];
 const id = (w: string) => VOCABULARY.indexOf(w);
 
-export interface SentenceSet extends Dataset { y: Int32Array; sentences: string[] }
+export interface SentenceSet extends Dataset {
+  y: Int32Array;
+  sentences: string[];
+}
 
 /** `n` sentences of `length` words, labels 1 (positive) / 0 (negative), drawn with `seed`. */
 export function makeSentences({ n, length, seed }: { n: number; length: number; seed: number }): SentenceSet {
-  if (!Number.isInteger(length) || length < 2) throw new RangeError(`sentences: length must be an integer ≥ 2, got ${length}`);
+  if (!Number.isInteger(length) || length < 2)
+    throw new RangeError(`sentences: length must be an integer ≥ 2, got ${length}`);
   const rng = new Random(seed);
   const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)];
-  const x = new Float32Array(n * length), y = new Int32Array(n), sentences: string[] = [];
+  const x = new Float32Array(n * length),
+    y = new Int32Array(n),
+    sentences: string[] = [];
   for (let i = 0; i < n; i++) {
     let words: string[], polarity: number;
     do {
@@ -53,5 +74,8 @@ export function makeSentences({ n, length, seed }: { n: number; length: number; 
 
 /** Embedding(vocabulary, dim) → LSTM(dim, hidden) → Linear(hidden, 2). */
 export function sentenceModel(embedding: number, hidden: number, seed: number): Model {
-  return new Model(new Sequential([new Embedding(VOCABULARY.length, embedding), new LSTM(embedding, hidden), new Linear(hidden, 2)]), { seed });
+  return new Model(
+    new Sequential([new Embedding(VOCABULARY.length, embedding), new LSTM(embedding, hidden), new Linear(hidden, 2)]),
+    { seed },
+  );
 }
