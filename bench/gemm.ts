@@ -4,7 +4,7 @@ import { Random } from "../src/random.ts";
 import { f32View, gemmWorkspace, heap, kernels } from "../src/wasm/module.ts";
 import { measureCeiling } from "./ceiling.ts";
 import { measure, num, pct, rate, rateFields, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
-import { peerFor, timeTfMatMul, type Peer } from "./tfjs.ts";
+import { peerFor, timeTfMatMul } from "./tfjs.ts";
 
 interface Case {
   label: string;

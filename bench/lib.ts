@@ -160,18 +160,18 @@ export interface Suite {
 export const text = (header: string, key: string): Column => ({ header, show: (r) => String(r[key] ?? "—") });
 export const num = (header: string, key: string, digits = 1): Column => ({
   header,
-  show: (r) => (typeof r[key] === "number" ? (r[key] as number).toFixed(digits) : "—"),
+  show: (r) => (typeof r[key] === "number" ? r[key].toFixed(digits) : "—"),
 });
 export const pct = (header: string, key: string): Column => ({
   header,
-  show: (r) => (typeof r[key] === "number" ? `${(100 * (r[key] as number)).toFixed(0)}%` : "—"),
+  show: (r) => (typeof r[key] === "number" ? `${(100 * r[key]).toFixed(0)}%` : "—"),
 });
 /** "median (min–max)" from the row's <key>, <key>Min, <key>Max. */
 export const spread = (header: string, key: string, digits = 1): Column => ({
   header,
   show: (r) =>
     typeof r[key] === "number"
-      ? `${(r[key] as number).toFixed(digits)} (${(r[key + "Min"] as number).toFixed(digits)}–${(r[key + "Max"] as number).toFixed(digits)})`
+      ? `${r[key].toFixed(digits)} (${(r[key + "Min"] as number).toFixed(digits)}–${(r[key + "Max"] as number).toFixed(digits)})`
       : "—",
 });
 /** A Rate scaled to display units, as the three row fields spread() reads. */

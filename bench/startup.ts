@@ -2,7 +2,7 @@
 // the size of the .wasm, and the minified core bundle (engine, layers, optimizers; no CLI) with its
 // inlined .wasm, against TF.js core + its wasm backend as shipped (their min.js files + the .wasm).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -25,7 +25,7 @@ const ENTRY = [
 ].join("\n");
 
 async function bundleCore(): Promise<string> {
-  const esbuild = (await import("esbuild" as string)) as {
+  const esbuild = (await import("esbuild")) as {
     build(o: object): Promise<{ outputFiles: { text: string }[] }>;
   };
   const out = await esbuild.build({
@@ -163,8 +163,7 @@ export const startupSuite: Suite = {
         text("unit", "unit"),
         {
           header: "min–max",
-          show: (r) =>
-            typeof r.min === "number" ? `${(r.min as number).toFixed(1)}–${(r.max as number).toFixed(1)}` : "—",
+          show: (r) => (typeof r.min === "number" ? `${r.min.toFixed(1)}–${(r.max as number).toFixed(1)}` : "—"),
         },
         num("gzip KB", "gzip", 1),
         num("target", "target", 0),

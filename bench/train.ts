@@ -14,7 +14,6 @@ import {
   timingOptions,
   type Row,
   type Suite,
-  type TimeOptions,
   type Timing,
 } from "./lib.ts";
 import { peerFor, type Peer } from "./tfjs.ts";

@@ -61,7 +61,8 @@ const OPTIMIZERS: OptimizerSpec[] = CATALOGUE.filter(isStepEntry)
 const DEFAULT_OPTIMIZER = "adam";
 const colorOf = (name: string) => OPTIMIZERS.find((o) => o.name === name)?.color ?? "#fff";
 
-interface Published {
+/** What the page publishes on window.__descent; the browser test reads it. */
+export interface Published {
   ready: boolean;
   landscapeRuns: number;
   animating: boolean;

@@ -71,7 +71,7 @@ export class Random {
   }
 
   /** Fisher–Yates shuffle in place; returns the array. */
-  shuffle<T extends { length: number; [i: number]: any }>(array: T): T {
+  shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = array[i];

@@ -139,7 +139,7 @@ export function activeSetQP(
   x0: ArrayLike<number>,
   { maxIterations = 200, tol = 1e-12 } = {},
 ): SolverResult {
-  const n = validateProgram(p);
+  validateProgram(p);
   const a = rowsOf(p.a),
     g = rowsOf(p.g),
     h = valuesOf(p.h);

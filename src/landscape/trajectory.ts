@@ -38,7 +38,7 @@ export interface TrajectoryOptions {
   /** A test function or its name. */
   fn: TestFunction | string;
   /** A first-order optimizer from src/optim, or a name and options. */
-  optimizer: Optimizer<any> | NamedOptimizer;
+  optimizer: Optimizer<BaseOptions> | NamedOptimizer;
   /** Starting point; rounded to f32. Default: the function's first start point. */
   start?: Point;
   /** Number of updates, an integer ≥ 0. */
@@ -64,7 +64,7 @@ export interface Trajectory {
 
 export function runTrajectory({ fn, optimizer, start, steps, track }: TrajectoryOptions): Trajectory {
   const f = typeof fn === "string" ? testFunction(fn) : fn;
-  const opt: AnyOptimizer = "update" in optimizer ? (optimizer as AnyOptimizer) : namedOptimizer(optimizer);
+  const opt: AnyOptimizer = "update" in optimizer ? optimizer : namedOptimizer(optimizer);
   if (!Number.isInteger(steps) || steps < 0)
     throw new RangeError(`runTrajectory: steps must be an integer ≥ 0, got ${steps}`);
   if (track !== undefined && track !== 0 && track !== 1)

@@ -70,14 +70,11 @@ const make =
     fixed: Partial<O> = {},
   ) =>
   (options: Record<string, unknown> = {}, groups?: readonly GroupSpec<BaseOptions>[]) =>
-    build(
-      { ...fixed, ...options } as Partial<O>,
-      groups as readonly GroupSpec<O>[] | undefined,
-    ) as unknown as Optimizer<BaseOptions>;
+    build({ ...fixed, ...options }, groups as readonly GroupSpec<O>[] | undefined) as unknown as Optimizer<BaseOptions>;
 
 function muonRunGroups({ parameters }: RunShape): readonly GroupSpec<BaseOptions>[] {
   if (!parameters) throw new RangeError("muon: this run gives no parameter shapes, and Muon needs them");
-  return muonGroups(parameters) as readonly GroupSpec<BaseOptions>[];
+  return muonGroups(parameters);
 }
 
 const adaptive = (lr: number, extra: Record<string, number> = {}) => ({

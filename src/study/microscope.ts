@@ -19,10 +19,10 @@ import { f32View } from "../wasm/module.ts";
 import { Random } from "../random.ts";
 import { fit, type StepInfo } from "../train/trainer.ts";
 import { evaluate } from "../train/metrics.ts";
-import { curvatureTracker, measureCurvature, type CurvaturePoint } from "../train/curvature.ts";
-import { UpdateDiagnostics, type StepDiagnostics } from "../train/diagnostics.ts";
-import { measureNoiseScale, type NoiseScale } from "../train/noise-scale.ts";
-import { histogramOf, type Histogram } from "../report/histogram.ts";
+import { curvatureTracker, measureCurvature } from "../train/curvature.ts";
+import { UpdateDiagnostics } from "../train/diagnostics.ts";
+import { measureNoiseScale } from "../train/noise-scale.ts";
+import { histogramOf } from "../report/histogram.ts";
 import {
   filterNormalizedDirection,
   interpolate,
@@ -34,8 +34,8 @@ import {
 } from "../landscape/network.ts";
 import { factoredPlaneLoss } from "../landscape/factored-plane.ts";
 import { layerOf } from "../analysis/model-hessian.ts";
-import type { RunContext, RunSpec, Study, StudyConfig } from "./study.ts";
-import { FIRST_ORDER_NAMES, optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
+import type { RunContext, RunSpec, Study } from "./study.ts";
+import { optimizerEntry, type FirstOrderEntry } from "./common/optimizers.ts";
 import { mlp } from "./common/mlp.ts";
 import { mnistData } from "./common/data.ts";
 import { withSeeds, type SeededSpec } from "./common/seeds.ts";
@@ -179,7 +179,7 @@ async function runOptimizer(
       tracker.onStep(info);
       result.noise.push({
         step,
-        ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y as Int32Array), {
+        ...measureNoiseScale(model, p.train, (out, y) => crossEntropy(out, y), {
           batches: noiseBatches,
           batchSize: noiseBatch,
           rng: new Random(seed + step),
@@ -196,7 +196,7 @@ async function runOptimizer(
       seed,
     }).spectrum!;
     if (r.diverged) result.diverged = `step ${r.steps} (${r.diverged.where})`;
-    const loss = (out: Tensor, y: Int32Array | Tensor) => crossEntropy(out, y as Int32Array);
+    const loss = (out: Tensor, y: Int32Array | Tensor) => crossEntropy(out, y);
     result.finalTrainLoss = evaluate(model, p.train, loss).loss;
     result.testAccuracy = evaluate(model, p.test, loss).accuracy ?? NaN;
     return result;
@@ -245,12 +245,10 @@ async function runLandscape(
       ...interpolate(pointLoss, start!, path.points[path.points.length - 1], { points: 25 }),
     }));
     // Between the solutions: from the first method's end (α = 0) to each other's (α = 1).
-    const between = paths
-      .slice(1)
-      .map((path) => ({
-        name: `${ref.name} → ${path.name}`,
-        ...interpolate(pointLoss, end, path.points[path.points.length - 1], { points: 25 }),
-      }));
+    const between = paths.slice(1).map((path) => ({
+      name: `${ref.name} → ${path.name}`,
+      ...interpolate(pointLoss, end, path.points[path.points.length - 1], { points: 25 }),
+    }));
     const { d1, d2, explained } = pcaDirections(ref.points, end);
     const trajectories = paths.map((path) => ({
       name: path.name,

@@ -224,7 +224,7 @@ export const mnistStudy: Study<Result, typeof options, Spec> = {
       });
     }
     return {
-      title: `MNIST: the survey's optimizer comparison (${describeMlp(784, [config.hidden as number], 10)} MLP)`,
+      title: `MNIST: the survey's optimizer comparison (${describeMlp(784, [config.hidden], 10)} MLP)`,
       sections,
       stepUnit: "epoch",
       metrics: results.flatMap(({ spec, result }) => epochMetrics(spec.id, result)),

@@ -149,7 +149,7 @@ export async function mergeShards(
   if (o.out === undefined) prepareDirectory(dir, "merged report directory"); // named after the study, so known only now
   const results = first.plan.map((id) => byId.get(id)!);
   const plan = results.map((r) => r.spec);
-  const merged = resultsFile(study, first.config as StudyConfig, plan, results, null);
+  const merged = resultsFile(study, first.config, plan, results, null);
   const kept = await keepReport(dir, renderOutputs(study, merged, { wallTime: Date.now() / 1000, command: o.command }));
   return { ...kept, file: merged, interrupted: false };
 }

@@ -171,7 +171,7 @@ export function renderOutputs(
     "config.json": encodeJson(file.config),
   };
   if (file.shard) return files; // a slice is merged before anything is drawn
-  const report = study.report(file.config, file.results as { spec: RunSpec; result: never }[]);
+  const report = study.report(file.config, file.results);
   const notice = file.complete
     ? ""
     : `> **Partial report**: ${file.results.length} of ${file.plan.length} runs finished (the study was interrupted). Missing: ${file.plan.filter((id) => !file.runIds.includes(id)).join(", ")}.\n`;

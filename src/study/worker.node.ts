@@ -9,7 +9,8 @@ import type { WorkerReply, WorkerRequest } from "./pool.node.ts";
 const port = parentPort;
 if (!port) throw new Error("study worker: must run in a worker thread");
 
-port.on("message", async (m: WorkerRequest) => {
+/** Runs one request; never rejects: a failure is posted back as an error reply. */
+const handle = async (m: WorkerRequest): Promise<void> => {
   const post = (r: WorkerReply) => port.postMessage(r);
   try {
     const study = findStudy(m.study);
@@ -21,4 +22,7 @@ port.on("message", async (m: WorkerRequest) => {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: "error", message: err.message, name: err.name });
   }
-});
+};
+
+// Not awaited: the requests come one at a time, and handle() answers each by message, never by rejecting.
+port.on("message", (m: WorkerRequest) => void handle(m));

@@ -149,5 +149,6 @@ export interface Node {
   readonly name: string;
   readonly inputs: Tensor[];
   readonly params: unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each op's rule takes its own params type, and the node holds it with those params; Rule<unknown> would not accept a Rule<P>, as P is an argument type
   readonly rule: Rule<any>;
 }

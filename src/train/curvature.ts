@@ -111,7 +111,7 @@ export function curvatureTracker(
     onStep({ state }: { state: Readonly<OptimState> }) {
       if (state.step % every === 0)
         points.push(
-          measureCurvature(model, loss, optimizer, state as OptimState, {
+          measureCurvature(model, loss, optimizer, state, {
             ...options,
             seed: (options.seed ?? 0) + state.step,
           }),

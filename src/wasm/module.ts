@@ -56,14 +56,14 @@ async function buildBytes(build: EngineBuild): Promise<Uint8Array<ArrayBuffer>> 
  * builds side by side. The engine itself uses `kernels`, instantiated once.
  */
 export async function instantiateBuild(build: EngineBuild): Promise<Exports> {
-  const { instance } = (await WebAssembly.instantiate((await buildBytes(build)) as BufferSource, {
+  const { instance } = await WebAssembly.instantiate(await buildBytes(build), {
     env: {
       abort(_msg: number, _file: number, line: number, column: number) {
         throw new Error(`descent.wasm (${build}) aborted at line ${line}:${column}`);
       },
       seed: () => 0,
     },
-  })) as WebAssembly.WebAssemblyInstantiatedSource;
+  });
   return instance.exports as unknown as Exports;
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildBrowser, CORE_BUDGET_BYTES, type BrowserBuildSizes } from "../../scripts/build-browser.mjs";
 import { startServer } from "../../playground/serve.mjs";
@@ -16,6 +16,10 @@ import { runTrajectory } from "../../src/landscape/index.ts";
 import { decodeDigits } from "../../playground/digits.ts";
 import { MlpTrainer } from "../../playground/mlp.ts";
 import type { TrainRequest } from "../../playground/protocol.ts";
+import type { Published } from "../../playground/main.ts";
+
+/** The page's window, with what it publishes for this test (absent until the page has loaded). */
+type DescentWindow = { __descent: Published };
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -62,7 +66,9 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     });
     // The plain build, the one that gives the same bits everywhere: Chromium would pick relaxed SIMD.
     await page.goto(`${started.url}?descent-wasm-build=plain`);
-    await page.waitForFunction(() => (window as any).__descent?.ready === true, null, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { __descent?: Published }).__descent?.ready === true, null, {
+      timeout: 15_000,
+    });
   }, 45_000);
 
   afterAll(async () => {
@@ -71,13 +77,15 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  const published = () => page.evaluate(() => (window as any).__descent);
-  const runs = () => page.evaluate(() => (window as any).__descent.landscapeRuns as number);
+  const published = () => page.evaluate(() => (window as unknown as DescentWindow).__descent);
+  const runs = () => page.evaluate(() => (window as unknown as DescentWindow).__descent.landscapeRuns);
   async function afterChange(change: () => Promise<void>): Promise<void> {
     const before = await runs();
     await change();
     await page.waitForFunction(
-      (n) => (window as any).__descent.landscapeRuns > n && !(window as any).__descent.animating,
+      (n) =>
+        (window as unknown as DescentWindow).__descent.landscapeRuns > n &&
+        !(window as unknown as DescentWindow).__descent.animating,
       before,
       { timeout: 10_000 },
     );
@@ -102,6 +110,7 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
       await page.fill("#steps", "400");
     });
     const { landscape } = await published();
+    assert(landscape, "no landscape published");
     expect(landscape.fn).toBe("beale");
     expect(landscape.runs.map((r: { name: string }) => r.name)).toEqual(["sgd", "adam", "rmsprop", "lion", "adagrad"]);
     for (const run of landscape.runs) {
@@ -118,6 +127,7 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
       expect(run.result.divergedAt, run.name).toBe(node.divergedAt);
     }
     const adam = landscape.runs.find((r: { name: string }) => r.name === "adam");
+    assert(adam?.result.states, "no adam run with states");
     expect(adam.result.points).toHaveLength(401);
     expect(Object.keys(adam.result.states[400])).toEqual(["m", "v"]);
     // The state panel shows Adam's numbers at the last step.
@@ -126,13 +136,17 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
   });
 
   it("trains the MLP in a worker, with the same losses as Node after the same steps", async () => {
-    await page.waitForFunction(() => (window as any).__descent.training.dataReady, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as DescentWindow).__descent.training.dataReady, null, {
+      timeout: 10_000,
+    });
     await page.fill("#train-steps", "24");
     await page.fill("#train-every", "12");
     await page.fill("#train-lr", "0.002");
     await page.fill("#train-sharpness-every", "12");
     await page.click("#train-start");
-    await page.waitForFunction(() => (window as any).__descent.training.done, null, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as DescentWindow).__descent.training.done, null, {
+      timeout: 20_000,
+    });
     const { training } = await published();
     expect(training.error).toBeNull();
     const req = training.request as TrainRequest;
@@ -205,21 +219,27 @@ describe.skipIf(!hasChromium)("playground in headless Chromium", () => {
   it("keeps the page responsive while the worker trains, then saves a screenshot", async () => {
     await page.fill("#train-steps", "1500"); // long enough (seconds) that training is still under way when the landscape reruns
     await page.click("#train-start");
-    await page.waitForFunction(() => (window as any).__descent.training.losses.length > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as DescentWindow).__descent.training.losses.length > 0, null, {
+      timeout: 10_000,
+    });
     // The landscape reruns (on this thread) while training is still under way (in the worker).
     const before = await runs();
     await page.selectOption("#fn", "rosenbrock");
     await page.fill("#steps", "1000");
-    await page.waitForFunction((n) => (window as any).__descent.landscapeRuns > n, before, { timeout: 10_000 });
+    await page.waitForFunction((n) => (window as unknown as DescentWindow).__descent.landscapeRuns > n, before, {
+      timeout: 10_000,
+    });
     expect((await published()).training.done).toBe(false);
     await page.waitForFunction(
-      () => (window as any).__descent.training.done && !(window as any).__descent.animating,
+      () =>
+        (window as unknown as DescentWindow).__descent.training.done &&
+        !(window as unknown as DescentWindow).__descent.animating,
       null,
       { timeout: 30_000 },
     );
     const { training } = await published();
     expect(training.losses).toHaveLength(1500);
-    expect(training.evals.at(-1).accuracy).toBeGreaterThan(0.7);
+    expect(training.evals.at(-1)?.accuracy).toBeGreaterThan(0.7);
     const dir = new URL("screenshots/", import.meta.url);
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: new URL("playground.png", dir).pathname, fullPage: true });

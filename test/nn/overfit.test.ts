@@ -13,12 +13,13 @@ import { randArray, train } from "./helpers.ts";
 const data = new Random(2025);
 const labelsOf = (n: number, c: number) => Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % c);
 
-interface Case {
+/** A case whose loss takes targets of type Y (a tensor, or class indices). */
+interface CaseOf<Y> {
   name: string;
   layer: () => N.Layer;
   x: () => Tensor;
-  target: () => Tensor | Int32Array;
-  loss: (y: Tensor, t: any) => Tensor;
+  target: () => Y;
+  loss: N.Loss<Y>;
   steps: number;
   lr: number;
   below: number;
@@ -26,6 +27,12 @@ interface Case {
   /** Measure the final loss in evaluation mode (dropout, batch norm). */
   evalLoss?: boolean;
 }
+/** A case with its target type hidden, so both kinds share one list: use(c) runs use on it. */
+type SomeCase = (use: <Y extends Tensor | Int32Array>(c: CaseOf<Y>) => void) => void;
+const some =
+  <Y extends Tensor | Int32Array>(c: CaseOf<Y>): SomeCase =>
+  (use) =>
+    use(c);
 
 const adjacency = N.normalizeAdjacency(
   Array.from({ length: 36 }, (_, k) => {
@@ -39,19 +46,21 @@ const regress = (n: number, out: number) => () => E.tensor(randArray(data, n * o
 const dense = (fn: N.ActivationName) => () =>
   new N.Sequential([new N.Linear(3, 12), new N.Activation(fn), new N.Linear(12, 2)]);
 
-const cases: Case[] = [
-  ...(["identity", "relu", "leakyRelu", "sigmoid", "tanh", "gelu"] as const).map((fn): Case => ({
-    // identity makes the model affine (4 coefficients per output): 3 samples, so it can fit them exactly
-    name: `Linear + ${fn}`,
-    layer: dense(fn),
-    x: () => E.tensor(randArray(data, fn === "identity" ? 9 : 18), [fn === "identity" ? 3 : 6, 3]),
-    target: regress(fn === "identity" ? 3 : 6, 2),
-    loss: N.mse,
-    steps: 800,
-    lr: fn === "sigmoid" ? 0.3 : 0.05,
-    below: 1e-3,
-  })),
-  {
+const cases: SomeCase[] = [
+  ...(["identity", "relu", "leakyRelu", "sigmoid", "tanh", "gelu"] as const)
+    .map((fn): CaseOf<Tensor> => ({
+      // identity makes the model affine (4 coefficients per output): 3 samples, so it can fit them exactly
+      name: `Linear + ${fn}`,
+      layer: dense(fn),
+      x: () => E.tensor(randArray(data, fn === "identity" ? 9 : 18), [fn === "identity" ? 3 : 6, 3]),
+      target: regress(fn === "identity" ? 3 : 6, 2),
+      loss: N.mse,
+      steps: 800,
+      lr: fn === "sigmoid" ? 0.3 : 0.05,
+      below: 1e-3,
+    }))
+    .map(some),
+  some({
     name: "softmax output",
     layer: () => new N.Sequential([new N.Linear(3, 4), new N.Activation("softmax")]),
     x: () => E.tensor(randArray(data, 12), [4, 3]),
@@ -60,8 +69,8 @@ const cases: Case[] = [
     steps: 400,
     lr: 1,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "cross-entropy MLP",
     layer: () => new N.Sequential([new N.Linear(5, 16), new N.Activation("relu"), new N.Linear(16, 3)]),
     x: () => E.tensor(randArray(data, 40), [8, 5]),
@@ -70,8 +79,8 @@ const cases: Case[] = [
     steps: 200,
     lr: 0.1,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "binary cross-entropy",
     layer: () => new N.Sequential([new N.Linear(4, 8), new N.Activation("tanh"), new N.Linear(8, 1)]),
     x: () => E.tensor(randArray(data, 24), [6, 4]),
@@ -80,8 +89,8 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.2,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "Dropout",
     layer: () =>
       new N.Sequential([new N.Linear(4, 32), new N.Activation("relu"), new N.Dropout(0.1), new N.Linear(32, 3)]),
@@ -93,8 +102,8 @@ const cases: Case[] = [
     below: 2e-2,
     opts: () => ({ rng: new Random(1) }),
     evalLoss: true,
-  },
-  {
+  }),
+  some({
     name: "Embedding",
     layer: () => new N.Sequential([new N.Embedding(6, 4), new N.Flatten(), new N.Linear(8, 3)]),
     x: () => E.tensor([0, 1, 2, 3, 4, 5, 1, 0, 3, 2, 5, 4], [6, 2]),
@@ -103,8 +112,8 @@ const cases: Case[] = [
     steps: 200,
     lr: 0.2,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "Conv1d + MaxPool1d + GlobalAvgPool",
     layer: () =>
       new N.Sequential([
@@ -120,8 +129,8 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.1,
     below: 2e-2,
-  },
-  {
+  }),
+  some({
     name: "Conv2d + MaxPool2d + Flatten",
     layer: () =>
       new N.Sequential([
@@ -137,8 +146,8 @@ const cases: Case[] = [
     steps: 200,
     lr: 0.1,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "Conv2d stride 2 + AvgPool2d",
     layer: () =>
       new N.Sequential([
@@ -154,8 +163,8 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.1,
     below: 2e-2,
-  },
-  {
+  }),
+  some({
     name: "AvgPool1d",
     layer: () =>
       new N.Sequential([
@@ -171,8 +180,8 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.1,
     below: 2e-2,
-  },
-  {
+  }),
+  some({
     name: "BatchNorm1d",
     layer: () =>
       new N.Sequential([new N.Linear(4, 16), new N.BatchNorm1d(16), new N.Activation("relu"), new N.Linear(16, 3)]),
@@ -182,8 +191,8 @@ const cases: Case[] = [
     steps: 200,
     lr: 0.05,
     below: 1e-2,
-  },
-  {
+  }),
+  some({
     name: "BatchNorm2d",
     layer: () =>
       new N.Sequential([
@@ -199,8 +208,8 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.05,
     below: 2e-2,
-  },
-  {
+  }),
+  some({
     name: "GraphConv (two layers, node classification)",
     layer: () => new N.Sequential([new N.GraphConv(6, 16), new N.Activation("tanh"), new N.GraphConv(16, 2)]),
     // featureless nodes (one-hot identity features, as in Kipf & Welling's setting without features)
@@ -215,8 +224,8 @@ const cases: Case[] = [
     lr: 0.3,
     below: 2e-2,
     opts: () => ({ adjacency }),
-  },
-  {
+  }),
+  some({
     name: "LSTM (sequence classification)",
     layer: () => new N.Sequential([new N.LSTM(2, 8), new N.Linear(8, 3)]),
     x: () => E.tensor(randArray(data, 6 * 4 * 2), [6, 4, 2]),
@@ -225,27 +234,26 @@ const cases: Case[] = [
     steps: 300,
     lr: 0.1,
     below: 1e-2,
-  },
+  }),
 ];
 
 describe("each layer type overfits a tiny dataset", () => {
-  for (const c of cases) {
-    it(`${c.name}: loss below ${c.below}`, () => {
-      const model = new N.Model(c.layer(), { seed: 1 });
-      const x = c.x(),
-        t = c.target();
-      const opts = c.opts?.() ?? {};
-      const losses = train(model, () => model.lossAndGrad(x, t, c.loss, opts), c.steps, c.lr);
-      let final = losses[losses.length - 1];
-      if (c.evalLoss) final = E.scoped(() => E.noGrad(() => c.loss(model.forward(x, { training: false }), t).item()));
-      expect(Number.isFinite(final)).toBe(true);
-      expect(final, `${c.name}: first loss ${losses[0]}, last ${final}`).toBeLessThan(c.below);
-      expect(final).toBeLessThan(losses[0] / 10);
-      model.free();
-      x.free();
-      if (!(t instanceof Int32Array)) t.free();
-    });
-  }
+  const check = <Y extends Tensor | Int32Array>(c: CaseOf<Y>) => {
+    const model = new N.Model(c.layer(), { seed: 1 });
+    const x = c.x(),
+      t = c.target();
+    const opts = c.opts?.() ?? {};
+    const losses = train(model, () => model.lossAndGrad(x, t, c.loss, opts), c.steps, c.lr);
+    let final = losses[losses.length - 1];
+    if (c.evalLoss) final = E.scoped(() => E.noGrad(() => c.loss(model.forward(x, { training: false }), t).item()));
+    expect(Number.isFinite(final)).toBe(true);
+    expect(final, `${c.name}: first loss ${losses[0]}, last ${final}`).toBeLessThan(c.below);
+    expect(final).toBeLessThan(losses[0] / 10);
+    model.free();
+    x.free();
+    if (!(t instanceof Int32Array)) t.free();
+  };
+  for (const c of cases) c((c) => it(`${c.name}: loss below ${c.below}`, () => check(c)));
 
   it("a conv training loop runs in flat memory", () => {
     const model = new N.Model(

@@ -20,13 +20,15 @@ import * as ref from "./reference.ts";
 export interface Case {
   label: string;
   make: () => Optimizer<BaseOptions>;
-  reference: ref.RefStep<any>;
+  /** The reference step; given the options of the optimizer this case's make() built. */
+  reference: ref.RefStep<BaseOptions>;
 }
 
 const c = <O extends BaseOptions>(label: string, make: () => Optimizer<O>, reference: ref.RefStep<O>): Case => ({
   label,
-  make: make as () => Optimizer<BaseOptions>,
-  reference,
+  make,
+  // The options it is given are those of make()'s optimizer, so an O.
+  reference: (o, ...rest) => reference(o as O, ...rest),
 });
 
 export const cases: Case[] = [

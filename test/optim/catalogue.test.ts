@@ -87,7 +87,7 @@ describe("the catalogue", () => {
       kind: "composed",
       name: "probe-sgd",
       label: "Probe SGD",
-      create: (o) => sgd(o) as never,
+      create: (o) => sgd(o),
       step: "gradient",
     });
     expect(OPTIMIZER_NAMES).toContain("probe-sgd");
@@ -102,19 +102,19 @@ describe("the catalogue", () => {
         kind: "composed",
         name: "probe-sgd",
         label: "again",
-        create: (o) => sgd(o) as never,
+        create: (o) => sgd(o),
         step: "gradient",
       }),
     ).toThrow(/already in the catalogue/);
     expect(() =>
-      register({ kind: "composed", name: "Bad Name", label: "x", create: (o) => sgd(o) as never, step: "gradient" }),
+      register({ kind: "composed", name: "Bad Name", label: "x", create: (o) => sgd(o), step: "gradient" }),
     ).toThrow(/lower-case/);
     expect(() =>
       register({
         kind: "composed",
         name: "bad-lr",
         label: "x",
-        create: (o) => sgd(o) as never,
+        create: (o) => sgd(o),
         step: "gradient",
         landscape: { options: { lr: -1 } },
       }),

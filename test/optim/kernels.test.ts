@@ -5,7 +5,7 @@ import { Random } from "../../src/random.ts";
 import { heap, f32View } from "../../src/wasm/module.ts";
 import { freeState, inspectState } from "../../src/optim/state.ts";
 import { cases } from "./cases.ts";
-import { inF32, inF64, type RefState, type Round } from "./reference.ts";
+import { inF32, inF64, type Round } from "./reference.ts";
 
 const LENGTHS = [0, 1, 3, 5, 17, 33, 1001];
 const STEPS = 200;
@@ -33,7 +33,7 @@ describe.each(cases)("$label", ({ make, reference }) => {
     const refs = [inF32, inF64].map((round: Round) => {
       const buf: Record<string, Float64Array> = {};
       for (const [name, values] of Object.entries(inspectState(state))) buf[name] = Float64Array.from(values);
-      return { round, w: Float64Array.from(w0), s: { t: 0, buf, scalars: {} } as RefState };
+      return { round, w: Float64Array.from(w0), s: { t: 0, buf, scalars: {} } };
     });
     for (let step = 0; step < STEPS; step++) {
       // Gradients of a noisy quadratic, so the parameters feel their own values as in training.

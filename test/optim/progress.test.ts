@@ -97,7 +97,7 @@ function tmsgdRadius(lr: number, mu: number): number {
 
 interface Claim {
   label: string;
-  make: () => Optimizer<any>;
+  make: () => Optimizer<BaseOptions>;
   steps: number;
   factor: number;
   why: string;

@@ -15,7 +15,8 @@ import {
   tmsgd,
 } from "../../src/optim/index.ts";
 
-type Factory = (o: any) => unknown;
+/** An optimizer factory, called as plain JavaScript would: with any object of options. */
+type Factory = (o: object) => unknown;
 const BETA = [-0.1, 1, 1.5, NaN];
 const POSITIVE = [0, -1, NaN, Infinity];
 const NON_NEGATIVE = [-1e-3, NaN, Infinity];

@@ -14,6 +14,10 @@ import { chromium, type Browser } from "playwright-core";
 import { packAndInstall, repo, type Installed } from "./tarball.ts";
 import type { Capabilities } from "../../src/wasm/capabilities.ts";
 
+/** What the test pages publish on window once both the page and its worker have answered. */
+type ResultsWindow = { results?: { page: number[]; worker: number[] } };
+type CapsWindow = { caps?: { page: Capabilities; worker: Capabilities } };
+
 const CHROMIUM = "/usr/bin/chromium";
 const consumer = join(repo, "test/package/consumer");
 const tsc = join(repo, "node_modules/typescript/bin/tsc");
@@ -232,10 +236,15 @@ describe("bundled with esbuild", () => {
         const errors: string[] = [];
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(`${origin}/index.html`);
-        await page.waitForFunction(() => (window as any).results?.page && (window as any).results?.worker, null, {
-          timeout: 20_000,
-        });
-        const results = await page.evaluate(() => (window as any).results as { page: number[]; worker: number[] });
+        await page.waitForFunction(
+          () =>
+            (window as unknown as ResultsWindow).results?.page && (window as unknown as ResultsWindow).results?.worker,
+          null,
+          {
+            timeout: 20_000,
+          },
+        );
+        const results = await page.evaluate(() => (window as unknown as ResultsWindow).results!);
         expect(errors).toEqual([]);
         expect(results.page).toEqual(main);
         expect(results.worker).toEqual(main);
@@ -249,8 +258,8 @@ describe("bundled with esbuild", () => {
       try {
         const read = async (path: string) => {
           await page.goto(`${origin}${path}`);
-          await page.waitForFunction(() => (window as any).caps?.worker, null, { timeout: 20_000 });
-          return page.evaluate(() => (window as any).caps as { page: Capabilities; worker: Capabilities });
+          await page.waitForFunction(() => (window as unknown as CapsWindow).caps?.worker, null, { timeout: 20_000 });
+          return page.evaluate(() => (window as unknown as CapsWindow).caps!);
         };
         for (const [path, isolated] of [
           ["/caps.html", false],

@@ -42,7 +42,13 @@ describe("protobuf fields", () => {
     expect(Array.from(msg.subarray(0, 3))).toEqual([0x10, 0xac, 0x02]); // field 2 varint 300, the example in the protobuf docs
     const fields = [...readFields(msg)];
     expect(fields.map((f) => f.field)).toEqual([2, 4, 1, 9, 3]);
-    const [a, b, c, d, e] = fields as any[];
+    const [a, b, c, d, e] = fields as unknown as [
+      { value: number },
+      { value: number },
+      { view: DataView; offset: number },
+      { view: DataView; offset: number },
+      { bytes: Uint8Array },
+    ];
     expect(a.value).toBe(300);
     expect(b.value).toBe(2 ** 40 + 7);
     expect(c.view.getFloat64(c.offset, true)).toBe(Math.PI);

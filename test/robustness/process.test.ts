@@ -96,7 +96,8 @@ describe("kill and resume", () => {
       const child = startRun({ ...config, out, checkpoint: ckpt });
       const staleTmp = new Set(tmpFiles());
       let done = false;
-      child.exit.then(() => {
+      // Only sets the flag the poll below reads; the exit itself is awaited after the kill.
+      void child.exit.then(() => {
         done = true;
       });
       if (how === "random") setTimeout(child.kill, 300 + rng.int(1200));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convexStudy, runLinear, runLogistic, type ConvexResult } from "../../src/study/convex.ts";
+import { convexStudy, runLinear, runLogistic } from "../../src/study/convex.ts";
 import { activeSetQP, augmentedLagrangian, kktResiduals, solveEqualityQP, worstResidual } from "../../src/convex/qp.ts";
 import { hyperplaneProjection, simplexProjection, textbookExample } from "../../src/convex/examples.ts";
 import { solve } from "../../src/convex/dense.ts";
@@ -95,7 +95,7 @@ describe("convex study (quick)", () => {
   it("reports the three parts with their tables and plots", async () => {
     const { results, report } = await runQuick(convexStudy);
     checkReport(report);
-    expect(results.map((r) => (r.result as ConvexResult).kind)).toEqual(["linear", "logistic", "constrained"]);
+    expect(results.map((r) => r.result.kind)).toEqual(["linear", "logistic", "constrained"]);
     const lin = findTable(report, "Linear regression");
     expect(headers(lin)).toEqual([
       "Method",

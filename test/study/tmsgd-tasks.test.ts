@@ -5,7 +5,6 @@ import { makeSentences, VOCABULARY } from "../../src/study/tmsgd/text.ts";
 import { CTR_FIELDS, CTR_VALUES, groundTruthScores, makeClicks } from "../../src/study/tmsgd/ctr.ts";
 import { energyDistance, modeCoverage, RING, sampleRing, trainGan } from "../../src/study/tmsgd/gan.ts";
 import { adam } from "../../src/optim/adam.ts";
-import type { BaseOptions, Optimizer } from "../../src/optim/optimizer.ts";
 import { binaryAuc } from "../../src/train/metrics.ts";
 import { Random } from "../../src/random.ts";
 
@@ -103,7 +102,7 @@ describe("GAN quality measures", () => {
 describe("GAN training", () => {
   it("moves the generator's samples towards the mixture (Adam, both networks)", async () => {
     const r = await trainGan(
-      () => adam({ lr: 1e-3 }) as unknown as Optimizer<BaseOptions>,
+      () => adam({ lr: 1e-3 }),
       { hidden: 16, batch: 64, stepsPerEpoch: 100, epochs: 6, evalSamples: 300 },
       0,
       () => {},

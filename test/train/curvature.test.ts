@@ -66,7 +66,7 @@ async function track(optimizer: Optimizer<BaseOptions>) {
 
 describe("curvatureTracker", () => {
   it("Adam: sharpness and preconditioned sharpness every 2 steps equal the exact ones, against 2/η and 38/η", async () => {
-    const { points, exact } = await track(adam({ lr: 0.05 }) as unknown as Optimizer<BaseOptions>);
+    const { points, exact } = await track(adam({ lr: 0.05 }));
     expect(points.map((p) => p.step)).toEqual([0, 2, 4, 6]);
     expect(points[0].preconditioned).toBeUndefined();
     points.forEach((p, i) => {
@@ -80,7 +80,7 @@ describe("curvatureTracker", () => {
   }, 30_000);
 
   it("SGD with momentum 0.9: the plain threshold is (2 + 2β)/η, and no preconditioned sharpness", async () => {
-    const { points, exact } = await track(sgd({ lr: 0.1, momentum: 0.9 }) as unknown as Optimizer<BaseOptions>);
+    const { points, exact } = await track(sgd({ lr: 0.1, momentum: 0.9 }));
     points.forEach((p, i) => {
       expect(p.threshold).toBeCloseTo(3.8 / 0.1, 10);
       expect(p.preconditioned).toBeUndefined();
@@ -101,7 +101,7 @@ describe("measureCurvature's spectra", () => {
     const model = new Model(new Sequential([new Linear(3, 5), new Activation("tanh"), new Linear(5, 3)]), { seed: 1 });
     try {
       const loss = () => crossEntropy(model.forward(x, { training: false }), data.y);
-      const p = measureCurvature(model, loss, sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>, null, {
+      const p = measureCurvature(model, loss, sgd({ lr: 0.1 }), null, {
         iterations: 2,
         hutchinson: 1,
         lanczosSteps: 38,

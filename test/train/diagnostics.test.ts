@@ -56,7 +56,7 @@ const pick = (xs: Float32Array, ranges: readonly (readonly [number, number])[]) 
 
 describe("UpdateDiagnostics", () => {
   it("SGD: effective lr is lr everywhere, the update is along −g, the ratio ‖Δw‖/‖w‖ as computed plainly (layer 0)", async () => {
-    const { seen, layer0 } = await run(sgd({ lr: 0.1 }) as unknown as Optimizer<BaseOptions>, 1);
+    const { seen, layer0 } = await run(sgd({ lr: 0.1 }), 1);
     expect(seen).toHaveLength(4);
     for (const { d, before, after, g } of seen) {
       expect(d.layers.map((l) => l.name)).toEqual(["0", "2"]);
@@ -70,7 +70,7 @@ describe("UpdateDiagnostics", () => {
   });
 
   it("Adam: the first step's effective lr is lr/(|g| + ε) (quantiles of it), cosines of successive updates as computed plainly", async () => {
-    const { seen } = await run(adam({ lr: 0.01 }) as unknown as Optimizer<BaseOptions>, 1);
+    const { seen } = await run(adam({ lr: 0.01 }), 1);
     const first = seen[0];
     const g = Float64Array.from([...first.g].filter((v) => v !== 0).map((v) => 0.01 / (Math.abs(v) + 1e-8)));
     const ref = quantiles(g)!;
@@ -110,7 +110,7 @@ describe("gradient noise scale", () => {
   it("batches of one covering the data: tr Σ is exactly the sample covariance trace of per-example gradients", () => {
     const model = newModel();
     try {
-      const s = measureNoiseScale(model, data, (out, y) => crossEntropy(out, y as Int32Array), {
+      const s = measureNoiseScale(model, data, (out, y) => crossEntropy(out, y), {
         batches: n,
         batchSize: 1,
         rng: new Random(3),

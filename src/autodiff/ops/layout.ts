@@ -178,7 +178,7 @@ const scatterOp: Op<Rows> = defineOp<Rows>(
 export function gather(table: Tensor, indices: ArrayLike<number>): Tensor {
   if (table.rank !== 2) throw new RangeError(`gather: expects a 2-D table, got ${shapeStr(table.shape)}`);
   const rows = table.shape[0];
-  const idx = Int32Array.from(indices as ArrayLike<number>);
+  const idx = Int32Array.from(indices);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
     if (!Number.isInteger(k) || k < 0 || k >= rows)

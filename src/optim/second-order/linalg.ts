@@ -17,7 +17,7 @@ export function addScaled(a: Float64Array, s: number, b: ArrayLike<number>): Flo
 /** Solves (A + λI)x = b for symmetric positive definite A + λI by Cholesky; null if it is not. */
 export function choleskySolve(a: Float64Array[], lambda: number, b: Float64Array): Float64Array | null {
   const n = b.length;
-  const l = a.map((row) => new Float64Array(n));
+  const l = a.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = a[i][j] + (i === j ? lambda : 0);

@@ -69,7 +69,7 @@ export function logTicks(lo: number, hi: number, maxTicks = 7): Tick[] {
 export function logDomain(lo: number, hi: number): [number, number] {
   if (!(lo > 0) || !Number.isFinite(hi) || lo > hi)
     throw new RangeError(`logDomain: need 0 < lo <= hi finite, got [${lo}, ${hi}]`);
-  let a = Math.floor(Math.log10(lo) + 1e-9);
+  const a = Math.floor(Math.log10(lo) + 1e-9);
   let b = Math.ceil(Math.log10(hi) - 1e-9);
   if (a === b) b += 1;
   return [10 ** a, 10 ** b];

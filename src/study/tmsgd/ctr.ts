@@ -73,7 +73,8 @@ export function makeClicks({ n, seed }: { n: number; seed: number }): ClickData 
     const b = (lo + hi) / 2;
     let m = 0;
     for (const z of logits) m += sigmoid(z + b);
-    m / n > 0.17 ? (hi = b) : (lo = b);
+    if (m / n > 0.17) hi = b;
+    else lo = b;
   }
   const b = (lo + hi) / 2;
   const truth = logits.map((z) => sigmoid(z + b));

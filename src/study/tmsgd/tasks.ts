@@ -113,7 +113,7 @@ function split80(all: Dataset): { train: Dataset; test: Dataset; nTrain: number 
     t = all.y.length / all.n;
   const part = (a: number, b: number): Dataset => ({
     x: all.x.subarray(a * f, b * f),
-    y: all.y.subarray(a * t, b * t) as Dataset["y"],
+    y: all.y.subarray(a * t, b * t),
     n: b - a,
     featureShape: all.featureShape,
     classes: all.classes,
