@@ -10,7 +10,7 @@ import type { Histogram } from "../report/histogram.ts";
 import type { Surface } from "../landscape/network.ts";
 import type { StudyConfig } from "./study.ts";
 import { FIRST_ORDER_NAMES } from "./common/optimizers.ts";
-import { mnistDataOptions } from "./common/data-options.ts";
+import { MNIST_SOURCE_OPTION } from "./common/data-options.ts";
 import { SEEDS_OPTION } from "./common/seeds.ts";
 
 /** Learning rates that train this MLP without diverging, unless --lrs says otherwise. */
@@ -129,7 +129,7 @@ export const microscopeOptions = [
     quickDefault: 10,
     help: "weight snapshots per trajectory (the PCA's points)",
   },
-  mnistDataOptions()[0],
+  MNIST_SOURCE_OPTION,
   {
     ...SEEDS_OPTION,
     help: "repeat with this many seeds (initial weights, batch order, probes; the data is fixed by --seed) and report mean ± std",

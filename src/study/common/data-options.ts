@@ -16,15 +16,18 @@ export interface DataUsed {
 export const PACKAGE_TRAIN = 8000,
   PACKAGE_TEST = 2000;
 
+/** --mnist: where the digits come from. A study that sizes its own sample takes this one alone. */
+export const MNIST_SOURCE_OPTION = {
+  name: "mnist",
+  type: "string",
+  default: "auto",
+  help: "the digits: a directory holding the four official MNIST IDX files (raw or .gz), 'package' (the mnist package's 10,000), or 'auto': the `descent data mnist` cache when it holds them, else the package",
+} as const satisfies OptionSpec;
+
 /** --mnist, --train and --test; each study gives its own small setting for --quick. */
 export function mnistDataOptions({ quickTrain = 400, quickTest = 200, testHelp = "test digits" } = {}) {
   return [
-    {
-      name: "mnist",
-      type: "string",
-      default: "auto",
-      help: "the digits: a directory holding the four official MNIST IDX files (raw or .gz), 'package' (the mnist package's 10,000), or 'auto': the `descent data mnist` cache when it holds them, else the package",
-    },
+    MNIST_SOURCE_OPTION,
     // No default: not given means all of the source (a number would have to name one source's size).
     {
       name: "train",
