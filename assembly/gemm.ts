@@ -57,9 +57,36 @@ export function gemm(
   c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
   transA: i32, transB: i32, accumulate: i32, work: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
+  gemmBlock(c, a, b, m, n, k, transA, transB, accumulate, work, 0, m, 0, n);
+}
+
+/**
+ * The block of gemm's C at rows [row0, row0 + rows) and columns [col0, col0 + cols), and nothing
+ * else: what one thread computes when a product is split over threads (src/threads/). Every
+ * element is summed by the same code in the same order as in the whole product (which path a
+ * product takes depends on its whole shape, and a tile's place in the blocking never changes its
+ * sums), so the block comes out bit-identical to gemm's. Preconditions: gemm's, the block inside
+ * C, and the whole product when m = 1 or n = 1 (the vector products walk their matrix by its
+ * stored rows, which cross every block).
+ */
+export function gemmBlock(
+  c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
+  transA: i32, transB: i32, accumulate: i32, work: usize,
+  row0: i32, rows: i32, col0: i32, cols: i32,
+): void {
+  if (rows <= 0 || cols <= 0) return;
+  const ldc = n;
+  // Byte strides of op(A) along k and along its rows, of op(B) along k and along its columns.
+  const aStepK: usize = transA ? <usize>m * 4 : 4;
+  const aStepI: usize = transA ? 4 : <usize>k * 4;
+  const bStepK: usize = transB ? 4 : <usize>n * 4;
+  const bStepJ: usize = transB ? <usize>k * 4 : 4;
+  c += (<usize>row0 * <usize>ldc + <usize>col0) * 4;
+  a += <usize>row0 * aStepI;
+  b += <usize>col0 * bStepJ;
   if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * 4);
+    if (accumulate) return;
+    for (let i = 0; i < rows; i++) memory.fill(c + <usize>i * <usize>ldc * 4, 0, <usize>cols * 4);
     return;
   }
   // A matrix-vector product: packing would pad the vector to a whole 4- or 8-wide tile and
@@ -74,18 +101,13 @@ export function gemm(
     else rowAxpys(c, b, a, k, n, accumulate != 0); // C = Σ_p a[p]·B[p,:]
     return;
   }
-  // Byte strides of op(A) along k and along its rows, of op(B) along k and along its columns.
-  const aStepK: usize = transA ? <usize>m * 4 : 4;
-  const aStepI: usize = transA ? 4 : <usize>k * 4;
-  const bStepK: usize = transB ? 4 : <usize>n * 4;
-  const bStepJ: usize = transB ? <usize>k * 4 : 4;
-  if (narrow(m, n)) {
+  if (narrow(rows, cols)) {
     // Cᵀ = op(B)ᵀ·op(A)ᵀ: the same buffers with the roles swapped, so the small side is the
     // one packed splatted and the large one fills the 8-wide tiles; tiles are written to C
     // transposed.
-    blockedTransposed(c, b, bStepK, bStepJ, a, aStepK, aStepI, n, m, k, accumulate != 0, work);
+    blockedTransposed(c, ldc, b, bStepK, bStepJ, a, aStepK, aStepI, cols, rows, k, accumulate != 0, work);
   } else {
-    blocked(c, a, aStepK, aStepI, b, bStepK, bStepJ, m, n, k, accumulate != 0, false, work);
+    blocked(c, ldc, a, aStepK, aStepI, b, bStepK, bStepJ, rows, cols, k, accumulate != 0, false, work);
   }
 }
 
@@ -110,26 +132,26 @@ function narrow(m: i32, n: i32): bool {
 
 /** blocked(…, transposedC = true), kept out of gemm so the common path compiles as before. */
 function blockedTransposed(
-  c: usize, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
+  c: usize, ldc: i32, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
   m: i32, n: i32, k: i32, accumulate: bool, work: usize,
 ): void {
-  blocked(c, a, aStepK, aStepI, b, bStepK, bStepJ, m, n, k, accumulate, true, work);
+  blocked(c, ldc, a, aStepK, aStepI, b, bStepK, bStepJ, m, n, k, accumulate, true, work);
 }
 
 /**
  * The blocked loops: P[m,n] (+)= op(A)·op(B) with op(A)[i,p] at a + p*aStepK + i*aStepI and
- * op(B)[p,j] at b + p*bStepK + j*bStepJ (byte strides). P is C (row stride n) when transposedC
- * is false, and Cᵀ when it is true: P[i,j] is then C[j,i], C having row stride m.
+ * op(B)[p,j] at b + p*bStepK + j*bStepJ (byte strides). P is C (row stride ldc floats) when
+ * transposedC is false, and Cᵀ when it is true: P[i,j] is then C[j,i].
  * Inlined with transposedC constant at each call, so the normal path has no trace of the other.
  */
 // @ts-ignore: decorator
 @inline function blocked(
-  c: usize, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
+  c: usize, ldcFloats: i32, a: usize, aStepK: usize, aStepI: usize, b: usize, bStepK: usize, bStepJ: usize,
   m: i32, n: i32, k: i32, accumulate: bool, transposedC: bool, work: usize,
 ): void {
   // Byte strides of P along its rows and columns.
-  const ldc: usize = transposedC ? 4 : <usize>n * 4;
-  const cStepJ: usize = transposedC ? <usize>m * 4 : 4;
+  const ldc: usize = transposedC ? 4 : <usize>ldcFloats * 4;
+  const cStepJ: usize = transposedC ? <usize>ldcFloats * 4 : 4;
   const packedA = work;
   const packedB = work + A_BYTES;
   const tile = packedB + B_BYTES;

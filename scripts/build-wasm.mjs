@@ -2,10 +2,12 @@
 // module, so the core loads the engine the same way in Node, browsers and workers:
 //   build/descent.wasm          plain SIMD      -> src/wasm/binary.generated.ts
 //   build/descent-relaxed.wasm  + relaxed SIMD  -> src/wasm/binary-relaxed.generated.ts
-// src/wasm/module.ts imports only the one it picks (a dynamic import each), so a loader that splits
-// chunks fetches only that one. Also compiles the same kernels, over an imported shared memory, to
-// build/descent-shared.wasm: the benchmarks' multi-threaded GEMM (bench/parallel-gemm.ts) loads
-// that file; nothing is inlined. And the benchmark build (assembly/bench.ts), in a plain and a relaxed form.
+// and the same two over an imported shared memory, which the engine moves to when it is asked for
+// threads (src/threads/):
+//   build/descent-shared.wasm          -> src/wasm/binary-shared.generated.ts
+//   build/descent-relaxed-shared.wasm  -> src/wasm/binary-relaxed-shared.generated.ts
+// src/wasm/ imports only the ones it picks (a dynamic import each), so a loader that splits
+// chunks fetches only those. And the benchmark build (assembly/bench.ts), in a plain and a relaxed form.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 const compile = (entry, target) =>
   execFileSync(process.execPath, [asc, entry, "--target", target], { cwd: root, stdio: "inherit" });
-for (const target of ["release", "relaxed", "shared"]) compile("assembly/index.ts", target);
+for (const target of ["release", "relaxed", "shared", "relaxed-shared"]) compile("assembly/index.ts", target);
 // The benchmarks' yardsticks (ceiling loops, a plain copy) live in a build of their own, read from
 // build/ by bench/kernels.ts, so the engine's module carries none of them.
 for (const target of ["bench", "bench-relaxed"]) compile("assembly/bench.ts", target);
@@ -32,8 +34,10 @@ function inline(wasmFile, generatedFile) {
 const sizes = [
   inline("descent.wasm", "binary.generated.ts"),
   inline("descent-relaxed.wasm", "binary-relaxed.generated.ts"),
+  inline("descent-shared.wasm", "binary-shared.generated.ts"),
+  inline("descent-relaxed-shared.wasm", "binary-relaxed-shared.generated.ts"),
 ];
-for (const file of ["descent-shared.wasm", "descent-bench.wasm", "descent-bench-relaxed.wasm"]) {
+for (const file of ["descent-bench.wasm", "descent-bench-relaxed.wasm"]) {
   sizes.push(`${file}: ${readFileSync(join(root, "build", file)).length} bytes`);
 }
 console.log(sizes.join("; "));

@@ -113,6 +113,27 @@ export interface GemmExports {
     accumulate: number,
     work: number,
   ): void;
+  /**
+   * The block of gemm's C at rows [row0, row0 + rows), columns [col0, col0 + cols), bit-identical
+   * to the same block of gemm's result: one thread's share of a split product. A product with
+   * m = 1 or n = 1 is never split (pass the whole C).
+   */
+  gemmBlock(
+    c: number,
+    a: number,
+    b: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    accumulate: number,
+    work: number,
+    row0: number,
+    rows: number,
+    col0: number,
+    cols: number,
+  ): void;
   gemmWorkBytes(): number;
 }
 
