@@ -25,6 +25,7 @@ export { backward } from "./autodiff/backward.ts";
 export { Random } from "./random.ts";
 export { heap, setMemoryLimit, memoryLimit } from "./wasm/module.ts";
 export { capabilities, type Capabilities } from "./wasm/capabilities.ts";
+export { setThreads, threadCount, stopThreads, availableCores, threadsUnavailable } from "./threads/threads.ts";
 export { OutOfMemoryError } from "./wasm/allocator.ts";
 export * from "./nn/index.ts";
 export * from "./optim/index.ts";

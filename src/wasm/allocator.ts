@@ -32,7 +32,7 @@ export class Allocator {
 
   /** @param limit the ceiling on linear memory in bytes (user-configurable). */
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private memory: WebAssembly.Memory,
     base: number,
     public limit = 2 ** 31,
   ) {
@@ -118,6 +118,13 @@ export class Allocator {
     } else {
       this.free.splice(lo, 0, { ptr, size });
     }
+  }
+
+  /** Plans another memory from now on: one holding a copy of this one's contents, at least as large. */
+  moveTo(memory: WebAssembly.Memory): void {
+    if (memory.buffer.byteLength < this.memory.buffer.byteLength)
+      throw new RangeError(`moveTo: the new memory (${memory.buffer.byteLength} bytes) is smaller than the old`);
+    this.memory = memory;
   }
 
   isLive(ptr: number): boolean {

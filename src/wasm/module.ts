@@ -51,19 +51,28 @@ async function buildBytes(build: EngineBuild): Promise<Uint8Array<ArrayBuffer>> 
   return decodeBase64(wasmBase64);
 }
 
+/** The bytes of one build's shared-memory twin (the same kernels over an imported shared memory). */
+async function sharedBuildBytes(build: EngineBuild): Promise<Uint8Array<ArrayBuffer>> {
+  const { wasmBase64 } =
+    build === "relaxed"
+      ? await import("./binary-relaxed-shared.generated.ts")
+      : await import("./binary-shared.generated.ts");
+  return decodeBase64(wasmBase64);
+}
+
+const engineImports = (build: string) => ({
+  abort(_msg: number, _file: number, line: number, column: number) {
+    throw new Error(`descent.wasm (${build}) aborted at line ${line}:${column}`);
+  },
+  seed: () => 0,
+});
+
 /**
  * A fresh instance of one build, with its own memory: for tests and benchmarks that compare the
  * builds side by side. The engine itself uses `kernels`, instantiated once.
  */
 export async function instantiateBuild(build: EngineBuild): Promise<Exports> {
-  const { instance } = await WebAssembly.instantiate(await buildBytes(build), {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number) {
-        throw new Error(`descent.wasm (${build}) aborted at line ${line}:${column}`);
-      },
-      seed: () => 0,
-    },
-  });
+  const { instance } = await WebAssembly.instantiate(await buildBytes(build), { env: engineImports(build) });
   return instance.exports as unknown as Exports;
 }
 
@@ -74,8 +83,12 @@ export function engineBuild(): EngineBuild {
   return loadedBuild;
 }
 
-/** The raw kernels. Callers validate shapes first: a kernel never checks. */
-export const kernels = await instantiateBuild(loadedBuild);
+/**
+ * The raw kernels. Callers validate shapes first: a kernel never checks. Call them through this
+ * object (`kernels.gemm(...)`), never keep one: when threads are first asked for, the engine moves
+ * to a shared memory (shareMemory) and this object's members are replaced.
+ */
+export const kernels: Exports = { ...(await instantiateBuild(loadedBuild)) };
 
 /** The planner of linear memory above the module's static data. */
 export const heap = new Allocator(kernels.memory, kernels.heapBase());
@@ -100,9 +113,54 @@ export function memoryLimit(): number {
   return heap.limit;
 }
 
+/** Pages of the shared memory's ceiling (wasm32's whole range); asconfig.json's shared targets declare the same. */
+const SHARED_MAX_PAGES = 65536;
+const PAGE_BYTES = 65536;
+
+/** What a worker needs to run the engine's kernels on the engine's own memory. */
+export interface SharedEngine {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+let shared: SharedEngine | null = null;
+
+/**
+ * Moves the engine onto a shared WebAssembly memory, once: the shared-memory twin of the loaded
+ * build is instantiated over a new shared memory, everything the engine holds is copied across at
+ * the same addresses (so every tensor, parameter and optimizer state stays valid), and `kernels`
+ * switches to the new instance. Afterwards the memory can be handed to workers (src/threads/).
+ * The copy and the switch happen in one synchronous stretch, after the last await, so nothing
+ * written meanwhile is lost. Throws, changing nothing, where shared memory is unavailable.
+ */
+export async function shareMemory(): Promise<SharedEngine> {
+  if (shared !== null) return shared;
+  const module = await WebAssembly.compile(await sharedBuildBytes(loadedBuild));
+  // initial: the 2 pages asconfig.json declares; grown to the old memory's size below.
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory, ...engineImports(loadedBuild) } });
+  if (shared !== null) return shared; // another call finished first
+  const next = instance.exports as unknown as Exports;
+  if (next.heapBase() !== kernels.heapBase())
+    throw new Error(
+      `shareMemory: the shared build's static data ends at ${next.heapBase()}, not ${kernels.heapBase()}`,
+    );
+  const old = kernels.memory.buffer;
+  memory.grow(old.byteLength / PAGE_BYTES - memory.buffer.byteLength / PAGE_BYTES);
+  new Uint8Array(memory.buffer).set(new Uint8Array(old));
+  Object.assign(kernels, next, { memory });
+  heap.moveTo(memory);
+  shared = { module, memory };
+  return shared;
+}
+
+/** Whether the engine runs on a shared memory (after shareMemory). */
+export function memoryIsShared(): boolean {
+  return shared !== null;
+}
+
 // Typed views are rebuilt whenever memory grows: a grown memory detaches the old buffer,
 // so a cached view would read nothing (or garbage). Never keep the result across an allocation.
-let buffer: ArrayBuffer = kernels.memory.buffer;
+let buffer: ArrayBufferLike = kernels.memory.buffer;
 let f32all = new Float32Array(buffer);
 let i32all = new Int32Array(buffer);
 function refresh(): void {

@@ -2,7 +2,7 @@
  * Matrix product through the one GEMM kernel. No transpose is ever materialized: the backward
  * products are GEMMs with transpose flags, and the rule is itself made of matmuls (bilinear).
  */
-import { kernels, gemmWorkspace } from "../../wasm/module.ts";
+import { gemm } from "../../threads/split.ts";
 import { empty, type Tensor } from "../../tensor/tensor.ts";
 import { shapeStr } from "../../tensor/shape.ts";
 import { defineOp, type Op } from "../node.ts";
@@ -26,7 +26,7 @@ const matmulOp: Op<Flags> = defineOp<Flags>(
     }
     const out = empty([m, n], "matmul");
     if (m > 0 && n > 0) {
-      kernels.gemm(out.ptr, a.ptr, b.ptr, m, n, ka, +transA, +transB, 0, gemmWorkspace());
+      gemm(out.ptr, a.ptr, b.ptr, m, n, ka, +transA, +transB, 0);
     }
     return out;
   },

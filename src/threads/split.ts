@@ -1,0 +1,180 @@
+/**
+ * Kernel calls split over the active threads (threads.ts), each part bit-identical to the same
+ * part of the one-thread call; with one thread they are the plain kernel calls.
+ *
+ * A product is cut along the rows or the columns of C, whichever makes each thread pack less: a
+ * thread packs its rows of op(A) (splatted, 4 floats an element) and its columns of op(B), so rows
+ * cost k·n + 4·k·m/T and columns k·n/T + 4·k·m. Cuts fall on multiples of 8 (the micro-tile's
+ * long side), so no thread gets a sliver.
+ *
+ * The parts are sized by each thread's speed, learnt from the time its parts took: on a machine
+ * whose cores are shared with others (a neighbour's process, a virtual machine's host), an equal
+ * split waits on the slowest core. Any split gives the same bits.
+ */
+import { gemmWorkspace, kernels } from "../wasm/module.ts";
+import type { Exports } from "../wasm/abi.ts";
+import type { KernelName } from "./pool.ts";
+import { activePool, workerWorkspace } from "./threads.ts";
+
+/**
+ * Below this many multiply-adds a product stays on one thread: a hand-off to a worker and back
+ * costs a few microseconds when it spins and tens when it sleeps, against ~20 ns a 1,000 MACs.
+ */
+const MIN_SPLIT_MACS = 1 << 20;
+const ALIGN = 8;
+
+/**
+ * [start, count) ranges cutting `length` into one piece per weight, each in proportion to its
+ * weight, on multiples of `align` (the last one takes the rest); a piece may be empty.
+ */
+export function ranges(length: number, weights: readonly number[], align: number): [number, number][] {
+  const units = Math.ceil(length / align);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  const out: [number, number][] = [];
+  let start = 0,
+    before = 0;
+  weights.forEach((w, t) => {
+    before += w;
+    const end = t === weights.length - 1 ? length : Math.min(length, Math.round((before / total) * units) * align);
+    out.push([start, Math.max(0, end - start)]);
+    start = Math.max(start, end);
+  });
+  return out;
+}
+
+/**
+ * Each thread's speed relative to the calling thread's (1), per kind of call (a kernel and its
+ * shape: a part's cost depends on where its data was last written, so a GEMM and an optimizer
+ * pass over the same cores can balance differently), learnt by learn().
+ */
+const speeds = new Map<string, number[]>();
+/** Past this many kinds of call, the oldest learnt speeds are forgotten. */
+const MAX_KINDS = 256;
+/** Parts shorter than this (ms) teach nothing: their time is mostly the hand-off. */
+const LEARN_MS = 0.05;
+/** How far one run moves a learnt speed towards what it measured. */
+const LEARN_RATE = 0.25;
+
+function weights(kind: string, threads: number): number[] {
+  let known = speeds.get(kind);
+  if (known === undefined) {
+    if (speeds.size >= MAX_KINDS) speeds.delete(speeds.keys().next().value as string);
+    known = [1];
+    speeds.set(kind, known);
+  }
+  while (known.length < threads) known.push(1);
+  return known.slice(0, threads);
+}
+
+/** Updates a kind's speeds from the units of work each thread was given and the ms it took. */
+function learn(kind: string, units: readonly number[], times: readonly number[]): void {
+  const known = speeds.get(kind);
+  if (known === undefined || !(times[0] >= LEARN_MS) || units[0] === 0) return;
+  const base = units[0] / times[0];
+  for (let t = 1; t < units.length; t++) {
+    if (!(times[t] >= LEARN_MS) || units[t] === 0) continue;
+    const measured = units[t] / times[t] / base;
+    known[t] = Math.min(4, Math.max(0.25, known[t] + LEARN_RATE * (measured - known[t])));
+  }
+}
+
+/** C (+)= op(A)·op(B): the gemm kernel's contract (flags as 0/1), over the active threads. */
+export function gemm(
+  c: number,
+  a: number,
+  b: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: number,
+  transB: number,
+  accumulate: number,
+): void {
+  const pool = activePool();
+  if (pool === null || m === 1 || n === 1 || m * n * k < MIN_SPLIT_MACS) {
+    kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
+    return;
+  }
+  const threads = pool.size;
+  const byRows = k * n + (4 * k * m) / threads <= (k * n) / threads + 4 * k * m;
+  const kind = `gemm ${m} ${n} ${k} ${transA}${transB}`;
+  const cuts = ranges(byRows ? m : n, weights(kind, threads), ALIGN);
+  const parts = cuts.map(([start, count], t) => {
+    const work = t === 0 ? gemmWorkspace() : workerWorkspace(t);
+    const block = byRows ? [start, count, 0, n] : [0, m, start, count];
+    return [c, a, b, m, n, k, transA, transB, accumulate, work, ...block];
+  });
+  pool.run("gemmBlock", parts);
+  learn(
+    kind,
+    cuts.map(([, count]) => count),
+    pool.lastTimes,
+  );
+}
+
+/** Below this many elements an elementwise pass stays on one thread (≈ 10 µs of work at the least). */
+const MIN_SPLIT_ELEMENTS = 1 << 16;
+/** Parts start on multiples of 64 elements: whole cache lines, and the same SIMD/scalar split per element as one call. */
+const ELEMENT_ALIGN = 64;
+
+/**
+ * The fused optimizer kernels (assembly/optim/), each over the active threads: the same signatures
+ * as `kernels`, whose arguments are the state's pointers, then the count n, then scalars. Each
+ * element is updated by itself, so a thread takes a range of them, bit-identical to one call.
+ * The number is how many pointers come before n.
+ */
+const OPTIMIZER_POINTERS = {
+  sgd: 2,
+  sgdMomentum: 3,
+  adagrad: 3,
+  rmsprop: 3,
+  rmspropCentered: 4,
+  rmspropMomentum: 4,
+  rmspropCenteredMomentum: 5,
+  adadelta: 4,
+  adam: 4,
+  amsgrad: 5,
+  adamax: 4,
+  nadam: 4,
+  lion: 3,
+  tmsgd: 4,
+  tmsgdMomentum: 5,
+  scheduleFreeSgd: 4,
+  scheduleFreeAdamw: 5,
+} as const satisfies Partial<Record<KernelName, number>>;
+type OptimizerKernel = keyof typeof OPTIMIZER_POINTERS;
+
+function splitElementwise(name: OptimizerKernel, pointers: number): (...args: number[]) => void {
+  return (...args) => {
+    const pool = activePool();
+    const n = args[pointers];
+    if (pool === null || n < MIN_SPLIT_ELEMENTS) {
+      const call: (...a: number[]) => void = kernels[name];
+      call(...args);
+      return;
+    }
+    const kind = `${name} ${n}`;
+    const cuts = ranges(n, weights(kind, pool.size), ELEMENT_ALIGN);
+    const parts = cuts.map(([start, count]) =>
+      args.map((value, i) => (i < pointers ? value + start * 4 : i === pointers ? count : value)),
+    );
+    pool.run(name, parts);
+    learn(
+      kind,
+      cuts.map(([, count]) => count),
+      pool.lastTimes,
+    );
+  };
+}
+
+export const fused = Object.fromEntries(
+  Object.entries(OPTIMIZER_POINTERS).map(([name, pointers]) => [
+    name,
+    splitElementwise(name as OptimizerKernel, pointers),
+  ]),
+) as unknown as Pick<Exports, OptimizerKernel>;
+
+/** Each thread's learnt speed relative to the calling thread's, per kind of call: how the next splits will be weighed. */
+export function threadSpeeds(): Record<string, number[]> {
+  return Object.fromEntries([...speeds].map(([kind, known]) => [kind, [...known]]));
+}
