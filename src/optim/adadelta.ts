@@ -6,7 +6,7 @@
  * √(v + ε) with the v from *before* this step's update (`denominator: "previous"`), so its first
  * step is exactly lr·g, where the paper's is lr·√ε/√((1−ρ)g² + ε)·g.
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -29,7 +29,7 @@ const family: Family<AdadeltaOptions> = {
   },
   buffers: () => ["squareAvg", "deltaAvg"],
   apply({ o, lr, w, g, buf, n }) {
-    kernels.adadelta(
+    fused.adadelta(
       w,
       g,
       buf.squareAvg,

@@ -5,7 +5,7 @@
  * Library differences: PyTorch ε = 1e-10 outside the root, accumulator starts at 0;
  * TF.js ε = 1e-7 inside the root, accumulator starts at 0.1 (`compat: "tfjs"`).
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive } from "./validate.ts";
 
@@ -44,7 +44,7 @@ const family: Family<AdagradOptions> = {
   initialValue: (_name, o) => o.initialAccumulator,
   apply({ o, lr, t, w, g, buf, n }) {
     const inside = o.epsilonPlacement === "inside";
-    kernels.adagrad(
+    fused.adagrad(
       w,
       g,
       buf.sum,

@@ -14,7 +14,7 @@
  * running products in f32 tensors, so its bias corrections drift from the exact ones (by 1.4e-5
  * relative in 1 − β2ᵗ after 200 steps at β2 = 0.999); we carry the same products as per-group scalars.
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -81,7 +81,7 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
         r = 1;
       }
       if (o.amsgrad)
-        kernels.amsgrad(
+        fused.amsgrad(
           w,
           g,
           buf.m,
@@ -99,7 +99,7 @@ function makeFamily(name: string, defaults: AdamOptions): Family<AdamOptions> {
           wd,
           decay,
         );
-      else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, s, r, o.eps, wd, decay);
+      else fused.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, s, r, o.eps, wd, decay);
     },
   };
 }

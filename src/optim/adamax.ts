@@ -4,7 +4,7 @@
  * PyTorch: lr = 2e-3, ε = 1e-8 inside the max (e1).  TF.js: ε = 1e-7 in the denominator (e2)
  * (`compat: "tfjs"`; TF.js's extra lr time-decay is a schedule here).
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -37,7 +37,7 @@ const family: Family<AdamaxOptions> = {
   buffers: () => ["m", "u"],
   apply({ o, lr, t, w, g, buf, n }) {
     const inMax = o.epsilonPlacement === "max";
-    kernels.adamax(
+    fused.adamax(
       w,
       g,
       buf.m,

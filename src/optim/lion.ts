@@ -5,7 +5,7 @@
  * Defaults from the paper: lr = 1e-4, β1 = 0.9, β2 = 0.99, λ = 0 (decoupled). Every coordinate
  * moves by exactly lr per step (sign(0) = 0), so its precision is bounded by its step size.
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, unitInterval } from "./validate.ts";
 
@@ -25,7 +25,7 @@ const family: Family<LionOptions> = {
   },
   buffers: () => ["m"],
   apply({ o, lr, w, g, buf, n }) {
-    kernels.lion(w, g, buf.m, n, lr, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, 1 - lr * o.weightDecay);
+    fused.lion(w, g, buf.m, n, lr, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, 1 - lr * o.weightDecay);
   },
 };
 

@@ -11,7 +11,8 @@
  * shape is AdamW (PyTorch's equation, β1 0.9, β2 0.95, ε 1e-8 by default here, as the authors run it);
  * `muonGroups(params)` makes one group per parameter of a model: 2-D ones Muon, the rest AdamW.
  */
-import { kernels, f32View, heap, gemmWorkspace } from "../wasm/module.ts";
+import { kernels, f32View, heap } from "../wasm/module.ts";
+import { fused, gemm } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -45,20 +46,19 @@ export function newtonSchulz(x: number, rows: number, cols: number, steps: numbe
     poly = heap.alloc(k * k * 4),
     next = heap.alloc(n * 4);
   try {
-    const work = gemmWorkspace();
     for (let s = 0; s < steps; s++) {
       // A = X·Xᵀ (rows ≤ cols) or XᵀX (rows > cols): the smaller Gram matrix.
-      if (wide) kernels.gemm(gram, x, x, k, k, cols, 0, 1, 0, work);
-      else kernels.gemm(gram, x, x, k, k, rows, 1, 0, 0, work);
+      if (wide) gemm(gram, x, x, k, k, cols, 0, 1, 0);
+      else gemm(gram, x, x, k, k, rows, 1, 0, 0);
       // B = b·A + c·A², then X ← a·X + B·X (or X·B), accumulated onto a·X.
-      kernels.gemm(poly, gram, gram, k, k, k, 0, 0, 0, work);
+      gemm(poly, gram, gram, k, k, k, 0, 0, 0);
       const A = f32View(gram, k * k),
         B = f32View(poly, k * k);
       for (let i = 0; i < k * k; i++) B[i] = b * A[i] + c * B[i];
       f32View(next, n).set(f32View(x, n));
       kernels.scaleBy(next, n, a);
-      if (wide) kernels.gemm(next, poly, x, rows, cols, rows, 0, 0, 1, work);
-      else kernels.gemm(next, x, poly, rows, cols, cols, 0, 0, 1, work);
+      if (wide) gemm(next, poly, x, rows, cols, rows, 0, 0, 1);
+      else gemm(next, x, poly, rows, cols, cols, 0, 0, 1);
       f32View(x, n).set(f32View(next, n));
     }
   } finally {
@@ -105,7 +105,7 @@ const family: Family<MuonOptions> = {
     if (!o.shape) {
       const bc1 = 1 - o.beta1 ** t,
         bc2 = 1 - o.beta2 ** t;
-      kernels.adam(
+      fused.adam(
         w,
         g,
         buf.m,
@@ -140,7 +140,7 @@ const family: Family<MuonOptions> = {
       newtonSchulz(x, rows, cols, o.steps);
       // W ← (1 − lr·λ)W − lr·s·X is SGD's kernel with step lr·s and coupled decay λ/s.
       const scale = Math.sqrt(Math.max(1, rows / cols));
-      kernels.sgd(w, x, n, lr * scale, o.weightDecay / scale);
+      fused.sgd(w, x, n, lr * scale, o.weightDecay / scale);
     } finally {
       heap.release(x);
     }

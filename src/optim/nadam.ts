@@ -5,7 +5,7 @@
  *   w ← w − lr·[(1−μ_t)/(1−Π_{i≤t}μ_i)·g + μ_{t+1}/(1−Π_{i≤t+1}μ_i)·m] / (√(v/(1−β2ᵗ)) + ε)
  * The running product Π μ_i is state (`muProduct`, per group), saved with the buffers.
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -54,7 +54,7 @@ const family: Family<NadamOptions> = {
     const r = 1 / Math.sqrt(1 - o.beta2 ** t);
     const wd = o.decoupledWeightDecay ? 0 : o.weightDecay,
       decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
-    kernels.nadam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, cg, cm, r, o.eps, wd, decay);
+    fused.nadam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, cg, cm, r, o.eps, wd, decay);
   },
 };
 

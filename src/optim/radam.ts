@@ -7,7 +7,7 @@
  * It runs on Adam's kernel: the rectified step is s = lr·rect·√(1−β2ᵗ)/(1−β1ᵗ), r = 1, e = ε and
  * the early step is r = 0, e = 1 (the denominator is exactly 1).
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 
@@ -53,7 +53,7 @@ const family: Family<RadamOptions> = {
     const wd = o.decoupledWeightDecay ? 0 : o.weightDecay,
       decay = o.decoupledWeightDecay ? 1 - lr * o.weightDecay : 1;
     if (rect > 0)
-      kernels.adam(
+      fused.adam(
         w,
         g,
         buf.m,
@@ -69,7 +69,7 @@ const family: Family<RadamOptions> = {
         wd,
         decay,
       );
-    else kernels.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, lr / bc1, 0, 1, wd, decay);
+    else fused.adam(w, g, buf.m, buf.v, n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, lr / bc1, 0, 1, wd, decay);
   },
 };
 

@@ -11,7 +11,7 @@
  * √(v − (ā² + ε)), ε subtracted (`epsilonPlacement: "subtracted"`), NaN wherever v − ā² < ε
  * (on its first step, wherever |g| < √(ε/(α(1−α))), about 1e-3 at its defaults).
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, oneOf, positive, unitInterval } from "./validate.ts";
 import type { EpsilonPlacement } from "./adagrad.ts";
@@ -61,7 +61,7 @@ const family: Family<RmspropOptions> = {
       k = o.lrInMomentum ? 1 : lr;
     if (o.momentum > 0) {
       if (o.centered)
-        kernels.rmspropCenteredMomentum(
+        fused.rmspropCenteredMomentum(
           w,
           g,
           buf.v,
@@ -77,9 +77,9 @@ const family: Family<RmspropOptions> = {
           c,
           k,
         );
-      else kernels.rmspropMomentum(w, g, buf.v, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
-    } else if (o.centered) kernels.rmspropCentered(w, g, buf.v, buf.meanGrad, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
-    else kernels.rmsprop(w, g, buf.v, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
+      else fused.rmspropMomentum(w, g, buf.v, buf.momentum, n, o.alpha, 1 - o.alpha, e1, e2, wd, o.momentum, c, k);
+    } else if (o.centered) fused.rmspropCentered(w, g, buf.v, buf.meanGrad, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
+    else fused.rmsprop(w, g, buf.v, n, lr, o.alpha, 1 - o.alpha, e1, e2, wd);
   },
 };
 

@@ -13,7 +13,8 @@
  * leaves the model at x when it returns. Defaults are the authors' (schedulefree package):
  * SGD lr 1, β 0.9; AdamW lr 0.0025, β 0.9, β2 0.999, ε 1e-8.
  */
-import { kernels, f32View } from "../wasm/module.ts";
+import { f32View } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { nonNegative, positive, unitInterval } from "./validate.ts";
 
@@ -57,7 +58,7 @@ const sgdFamily: Family<ScheduleFreeSgdOptions> = {
   evaluationBuffer: "x",
   apply({ o, lr, t, w, g, buf, n, scalars }) {
     const c = averagingWeight(w, buf, n, t, lr, scalars);
-    kernels.scheduleFreeSgd(w, g, buf.z, buf.x, n, lr, o.weightDecay, c, 1 - c, o.beta, 1 - o.beta);
+    fused.scheduleFreeSgd(w, g, buf.z, buf.x, n, lr, o.weightDecay, c, 1 - c, o.beta, 1 - o.beta);
   },
 };
 
@@ -75,7 +76,7 @@ const adamwFamily: Family<ScheduleFreeAdamwOptions> = {
   apply({ o, lr, t, w, g, buf, n, scalars }) {
     const gamma = lr * Math.sqrt(1 - o.beta2 ** t);
     const c = averagingWeight(w, buf, n, t, gamma, scalars);
-    kernels.scheduleFreeAdamw(
+    fused.scheduleFreeAdamw(
       w,
       g,
       buf.z,

@@ -13,7 +13,7 @@
  * with g ← g + wd·w first (coupled L2, as PyTorch). PyTorch starts the buffer at v₁ = g whatever the
  * dampening; `firstStepCopiesGradient` reproduces that in every convention (v₁ = g, or lr·g).
  */
-import { kernels } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { closedUnitInterval, inRange, nonNegative, OPEN_UNIT_INTERVAL, oneOf, unitInterval } from "./validate.ts";
 
@@ -60,7 +60,7 @@ const family: Family<SgdOptions> = {
   },
   buffers: (o) => (o.momentum > 0 ? ["v"] : []),
   apply({ o, lr, t, w, g, buf, n }) {
-    if (o.momentum === 0) return kernels.sgd(w, g, n, lr, o.weightDecay);
+    if (o.momentum === 0) return fused.sgd(w, g, n, lr, o.weightDecay);
     const mu = o.momentum;
     // v ← μ'v + a·g';  w ← w − (p·g' + q·v)
     let a: number, p: number, q: number;
@@ -79,7 +79,7 @@ const family: Family<SgdOptions> = {
     }
     const first = t === 1 && o.firstStepCopiesGradient;
     if (first) a = o.convention === "lr-in-buffer" ? lr : 1;
-    kernels.sgdMomentum(w, g, buf.v, n, first ? 0 : mu, a, p, q, o.weightDecay);
+    fused.sgdMomentum(w, g, buf.v, n, first ? 0 : mu, a, p, q, o.weightDecay);
   },
 };
 

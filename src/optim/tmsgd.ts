@@ -17,7 +17,8 @@
  * which before the switch is exactly PyTorch's SGD with momentum μ (dampening 0).
  * Both take coupled weight decay g ← g + wd·W_k.
  */
-import { kernels, f32View } from "../wasm/module.ts";
+import { f32View } from "../wasm/module.ts";
+import { fused } from "../threads/split.ts";
 import { makeOptimizer, type BaseOptions, type Family, type GroupSpec, type Optimizer } from "./optimizer.ts";
 import { count, nonNegative, unitInterval } from "./validate.ts";
 
@@ -47,8 +48,8 @@ const family: Family<TmsgdOptions> = {
       f32View(buf.h2, n).set(w0);
     }
     const [a, b, c] = t - 1 >= o.switchStep ? TAYLOR : PLAIN;
-    if (o.momentum > 0) kernels.tmsgdMomentum(w, g, buf.v, buf.h1, buf.h2, n, a, b, c, lr, o.momentum, o.weightDecay);
-    else kernels.tmsgd(w, g, buf.h1, buf.h2, n, a, b, c, lr, o.weightDecay);
+    if (o.momentum > 0) fused.tmsgdMomentum(w, g, buf.v, buf.h1, buf.h2, n, a, b, c, lr, o.momentum, o.weightDecay);
+    else fused.tmsgd(w, g, buf.h1, buf.h2, n, a, b, c, lr, o.weightDecay);
   },
 };
 
