@@ -24,6 +24,7 @@ import { findStudy, STUDIES, studyNames } from "./study/registry.ts";
 import { resolveStudyConfig, studyOptions } from "./study/config.ts";
 import { mergeShards, runStudy, type StudyOutcome } from "./study/runner.node.ts";
 import { checkMnistSource } from "./study/common/data.ts";
+import { setThreads, threadsUnavailable } from "./threads/threads.ts";
 import { RunFailure, type RunEvent } from "./study/runner.ts";
 import { resolveShard, type ShardOption } from "./study/shard-env.ts";
 import { FIRST_ORDER_NAMES } from "./study/common/optimizers.ts";
@@ -120,6 +121,26 @@ function workerCount(asked: number, o: Output): number {
   return cores;
 }
 
+/**
+ * --threads: the engine's thread count for this command, capped at the cores with a note like
+ * --workers. Both at once would split the same cores twice, so that is refused.
+ */
+async function useThreads(asked: number, workers: number, o: Output): Promise<void> {
+  if (asked === 1) return;
+  if (workers > 1)
+    throw new UsageError(
+      `--threads ${asked} and --workers ${workers} both split the cores: use --threads for one run at a time, --workers for several`,
+    );
+  const cores = availableParallelism();
+  const threads = Math.min(asked, cores);
+  if (threads < asked && !o.quiet)
+    err(`note: --threads ${asked}, but this machine has ${cores} core(s): using ${threads} thread(s)\n`);
+  const reason = threadsUnavailable();
+  if (reason !== null && threads > 1)
+    throw new UsageError(`--threads ${asked}: threads are unavailable here: ${reason}`);
+  await setThreads(threads);
+}
+
 function studySpec(name: string): CommandSpec {
   const study = findStudy(name);
   return {
@@ -166,6 +187,7 @@ async function study(name: string | undefined, argv: string[], signal: AbortSign
   if (shard && shard.from !== "--shard" && !output.quiet && !output.json)
     err(`shard ${shard.shard.index}/${shard.shard.count} from ${shard.from}\n`);
   const workers = workerCount(values.workers as number, output);
+  await useThreads(values.threads as number, workers, output);
   const view = progressFor(output);
   let outcome: StudyOutcome;
   try {
@@ -275,7 +297,9 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
         return 0;
       }
       const v = optionValues(spec, parseArgs(spec, args));
-      const view = progressFor({ quiet: v.quiet as boolean, json: v.json as boolean });
+      const output = { quiet: v.quiet as boolean, json: v.json as boolean };
+      await useThreads(v.threads as number, 1, output);
+      const view = progressFor(output);
       const r = await trainCommand(
         v as unknown as Parameters<typeof trainCommand>[0],
         runContext(view, signal),

@@ -20,7 +20,18 @@ export const OUTPUT_OPTIONS: OptionSpec[] = [
   },
 ];
 
+/** --threads: one run's products split across threads (src/threads/). */
+export const THREADS_OPTION: OptionSpec = {
+  name: "threads",
+  type: "int",
+  help: "split each training step's products and optimizer passes across this many threads (bit-identical to 1)",
+  default: 1,
+  min: 1,
+  max: 256,
+};
+
 export const RUNNER_OPTIONS: OptionSpec[] = [
+  THREADS_OPTION,
   {
     name: "workers",
     type: "int",
@@ -92,6 +103,7 @@ export function trainSpec(optimizers: readonly string[]): CommandSpec {
         default: "relu",
       },
       { name: "save", type: "string", help: "where to write the trained model (JSON)", default: "model.json" },
+      THREADS_OPTION,
       ...MODEL_DATA_OPTIONS,
       ...OUTPUT_OPTIONS,
     ],

@@ -13,6 +13,7 @@ import type { BaseOptions, Optimizer } from "../optim/optimizer.ts";
 import { freeState, loadState, saveState, type OptimState } from "../optim/state.ts";
 import type { ReduceOnPlateau } from "../optim/schedules.ts";
 import { Random } from "../random.ts";
+import { setThreads, threadCount, threadsUnavailable } from "../threads/threads.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { batchSizeOf, makeBatch, stepsPerEpoch, type BatchMode } from "./batches.ts";
 import { evaluate, type Evaluation, type LossFn } from "./metrics.ts";
@@ -71,6 +72,12 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Yield to the event loop after this many milliseconds of work (a page stays responsive). */
   yieldEveryMs?: number;
+  /**
+   * Threads to train on (see setThreads): the products and optimizer passes split across them,
+   * with results bit-identical to one thread. The engine's thread count is restored afterwards.
+   * Where threads are unavailable, asking for more than one throws before any work.
+   */
+  threads?: number;
 }
 
 export type StopReason = "epochs" | "converged" | "early-stopping" | "diverged" | "aborted" | "optimizer-stopped";
@@ -108,6 +115,22 @@ function trainingData(
 }
 
 export async function fit(model: Model, data: Dataset, options: FitOptions): Promise<FitResult> {
+  const { threads } = options;
+  if (threads === undefined) return fitOnThreads(model, data, options);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`fit: threads must be a whole number ≥ 1, got ${threads}`);
+  const reason = threads > 1 ? threadsUnavailable() : null;
+  if (reason !== null) throw new Error(`fit: threads = ${threads} cannot run here: ${reason}`);
+  const before = threadCount();
+  await setThreads(threads);
+  try {
+    return await fitOnThreads(model, data, options);
+  } finally {
+    await setThreads(before);
+  }
+}
+
+async function fitOnThreads(model: Model, data: Dataset, options: FitOptions): Promise<FitResult> {
   const { optimizer, epochs, seed = 0 } = options;
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new RangeError(`fit: epochs must be an integer ≥ 1, got ${epochs}`);
