@@ -16,6 +16,7 @@ import { optimizersSuite } from "./optimizers.ts";
 import { soakSuite } from "./soak.ts";
 import { startupSuite } from "./startup.ts";
 import { studySuite } from "./study.ts";
+import { threadsSuite } from "./threads.ts";
 import { trainSuite } from "./train.ts";
 import { environment, formatTable, writeResult, type Suite } from "./lib.ts";
 
@@ -28,6 +29,7 @@ const SUITES: Suite[] = [
   elementwiseSuite,
   elementwiseRelaxedSuite,
   trainSuite,
+  threadsSuite,
   adamSuite,
   optimizersSuite,
   composedSuite,

@@ -41,7 +41,7 @@ export function mlpModel(seed: number): Model {
   });
 }
 
-interface Stepper {
+export interface Stepper {
   step: () => number;
   firstLoss: number;
   tensorsAdded: () => number;
@@ -49,7 +49,7 @@ interface Stepper {
 }
 
 /** Our step: lossAndGrad into the gradient region, then sgd().update; taken once for the first loss. */
-function ourStep(batch: Batch, seed: number): Stepper {
+export function ourStep(batch: Batch, seed: number): Stepper {
   const model = mlpModel(seed);
   const x: Tensor = tensor(batch.x, [batch.size, MLP[0]]);
   const opt = sgd({ lr: LR });
@@ -72,7 +72,7 @@ function ourStep(batch: Batch, seed: number): Stepper {
 }
 
 /** TF.js's step from the same initial weights: optimizer.minimize with tf.train.sgd, the loss read back. */
-function theirStep(peer: Peer, batch: Batch, seed: number): Stepper {
+export function theirStep(peer: Peer, batch: Batch, seed: number): Stepper {
   const { tf } = peer;
   const init = mlpModel(seed);
   const weights = init.parameters.params.map((p) => tf.variable(tf.tensor(p.tensor.toArray(), [...p.shape])));
