@@ -3,6 +3,7 @@
 // pointer as any input (in-place updates); partially overlapping buffers are not supported.
 // The op is chosen by a switch outside the loop: each op has its own branch-free loop.
 import { hoisted, hoistedSplat } from "./hoist";
+import { ELEMENTWISE_TAIL, scratchAt } from "./scratch";
 import { expLoop, logLoop, sigmoidLoop, tanhLoop } from "./simd-math";
 
 // Op codes: mirror Binary and Unary in src/wasm/abi.ts.
@@ -35,10 +36,17 @@ const SIGN_BITS: i32 = 0x80000000;
   for (let i: usize = 0; i < bytes; i += 16) v128.store(out + i, binaryOp(op, v128.load(a + i), sv));
 }
 
-// The tail (n % 4 elements) is copied into this static scratch and run through the same vector code
-// as the body, so tail and body agree bit for bit and each op's code exists once. Two slots of 4 lanes.
-const TAIL: usize = memory.data(32, 16);
-const TAIL_B: usize = TAIL + 16;
+// The tail (n % 4 elements) is copied into the instance's scratch (scratch.ts) and run through the
+// same vector code as the body, so tail and body agree bit for bit and each op's code exists once.
+// Two slots of 4 lanes.
+// @ts-ignore: decorator
+@inline function tailA(): usize {
+  return scratchAt(ELEMENTWISE_TAIL);
+}
+// @ts-ignore: decorator
+@inline function tailB(): usize {
+  return scratchAt(ELEMENTWISE_TAIL + 16);
+}
 
 @inline function copyFloats(dst: usize, src: usize, count: i32): void {
   for (let k = 0; k < count; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
@@ -58,10 +66,10 @@ export function binary(op: i32, out: usize, a: usize, b: usize, n: i32): void {
   }
   const rest = n & 3;
   if (rest != 0) {
-    copyFloats(TAIL, a + bytes, rest);
-    copyFloats(TAIL_B, b + bytes, rest);
-    binary(op, TAIL, TAIL, TAIL_B, 4);
-    copyFloats(out + bytes, TAIL, rest);
+    copyFloats(tailA(), a + bytes, rest);
+    copyFloats(tailB(), b + bytes, rest);
+    binary(op, tailA(), tailA(), tailB(), 4);
+    copyFloats(out + bytes, tailA(), rest);
   }
 }
 
@@ -78,9 +86,9 @@ export function binaryScalar(op: i32, out: usize, a: usize, s: f32, n: i32): voi
   }
   const rest = n & 3;
   if (rest != 0) {
-    copyFloats(TAIL, a + bytes, rest);
-    binaryScalar(op, TAIL, TAIL, s, 4);
-    copyFloats(out + bytes, TAIL, rest);
+    copyFloats(tailA(), a + bytes, rest);
+    binaryScalar(op, tailA(), tailA(), s, 4);
+    copyFloats(out + bytes, tailA(), rest);
   }
 }
 
@@ -169,9 +177,9 @@ export function unary(op: i32, out: usize, a: usize, n: i32, p: f32): void {
   }
   const rest = n & 3;
   if (rest != 0) {
-    copyFloats(TAIL, a + bytes, rest);
-    unary(op, TAIL, TAIL, 4, p); // op is no longer POW: the tail takes the same path
-    copyFloats(out + bytes, TAIL, rest);
+    copyFloats(tailA(), a + bytes, rest);
+    unary(op, tailA(), tailA(), 4, p); // op is no longer POW: the tail takes the same path
+    copyFloats(out + bytes, tailA(), rest);
   }
 }
 

@@ -7,13 +7,13 @@
 // A value read from memory is fixed where the read is, so a constant routed through a store and a
 // load is computed once and stays in a register (or one spill slot) for the whole loop.
 //
-// One 16-byte slot serves every call: each store is read straight back. Not for kernels that threads
-// sharing this memory run at the same time (the worker-thread GEMM does not call it).
-
-const slot = memory.data(16, 16);
+// One 16-byte slot of the instance's scratch (scratch.ts) serves every call: each store is read
+// straight back. Each thread's instance has its own slot, so threads may hoist at the same time.
+import { HOIST_SLOT, scratchAt } from "./scratch";
 
 /** x, made opaque to V8 so it is computed once, before the loop that uses it. */
 @inline export function hoisted(x: v128): v128 {
+  const slot = scratchAt(HOIST_SLOT);
   v128.store(slot, x);
   return v128.load(slot);
 }

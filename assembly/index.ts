@@ -1,5 +1,6 @@
 // The module's whole surface: every kernel family re-exported, nothing defined here.
 export * from "./memory";
+export { setScratch, scratchBytes } from "./scratch";
 export * from "./elementwise";
 export * from "./reduce";
 export * from "./softmax";

@@ -6,6 +6,7 @@
 // adam, amsgrad and nadam share one body (the moment update, then their own denominator and step) and
 // run their n % 4 tail through that same body on a scratch copy, so each equation is written once.
 import { hoistedSplat } from "../hoist";
+import { ADAM_TAIL, scratchAt } from "../scratch";
 
 const ADAM = 0, AMSGRAD = 1, NADAM = 2;
 
@@ -40,9 +41,8 @@ const ADAM = 0, AMSGRAD = 1, NADAM = 2;
   }
 }
 
-// The tail (n % 4 elements) runs through the same body on copies in this scratch: five 4-lane slots
-// for w, g, m, v, x. Not for threads sharing this memory at the same time (optimizers do not).
-const TAIL: usize = memory.data(80, 16);
+// The tail (n % 4 elements) runs through the same body on copies in the instance's scratch
+// (scratch.ts): five 4-lane slots for w, g, m, v, x.
 
 @inline function copyFloats(dst: usize, src: usize, count: i32): void {
   for (let k = 0; k < count; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
@@ -56,7 +56,7 @@ const TAIL: usize = memory.data(80, 16);
   const rest = n & 3;
   if (rest == 0) return;
   const at = (<usize>(n & ~3)) << 2;
-  const tw = TAIL, tg = TAIL + 16, tm = TAIL + 32, tv = TAIL + 48, tx = TAIL + 64;
+  const tw = scratchAt(ADAM_TAIL), tg = tw + 16, tm = tw + 32, tv = tw + 48, tx = tw + 64;
   copyFloats(tw, w + at, rest); copyFloats(tg, g + at, rest); copyFloats(tm, m + at, rest); copyFloats(tv, v + at, rest);
   if (variant == AMSGRAD) copyFloats(tx, x + at, rest);
   body(variant, false, tw, tg, tm, tv, tx, 4, b1, c1, b2, c2, s, cm, k, r, e, wdV, decV);

@@ -2,6 +2,7 @@
 // The parameters w hold y, the point the gradient is taken at; z is the base sequence, x its average.
 // Pointers are 4-aligned byte offsets (16 is fastest), n elements each, no overlap.
 import { hoistedSplat } from "../hoist";
+import { SCHEDULE_FREE_TAIL, scratchAt } from "../scratch";
 
 // The vector body over n4 (a multiple of 4) elements; `adaptive` is a constant at each call.
 //   adaptive: v ← β2v + c2·g²,  d = g / (√v·r + e);   else d = g
@@ -27,9 +28,8 @@ import { hoistedSplat } from "../hoist";
   }
 }
 
-// The n % 4 tail runs through the same body on copies in this scratch (five 4-lane slots: w, g, z, x, v).
-// Not for threads sharing this memory at the same time (optimizers do not).
-const TAIL: usize = memory.data(80, 16);
+// The n % 4 tail runs through the same body on copies in the instance's scratch (scratch.ts; five
+// 4-lane slots: w, g, z, x, v).
 
 @inline function copyFloats(dst: usize, src: usize, count: i32): void {
   for (let k = 0; k < count; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
@@ -45,7 +45,7 @@ const TAIL: usize = memory.data(80, 16);
   const rest = n & 3;
   if (rest == 0) return;
   const at = (<usize>(n & ~3)) << 2;
-  const tw = TAIL, tg = TAIL + 16, tz = TAIL + 32, tx = TAIL + 48, tv = TAIL + 64;
+  const tw = scratchAt(SCHEDULE_FREE_TAIL), tg = tw + 16, tz = tw + 32, tx = tw + 48, tv = tw + 64;
   copyFloats(tw, w + at, rest); copyFloats(tg, g + at, rest); copyFloats(tz, z + at, rest); copyFloats(tx, x + at, rest);
   if (adaptive) copyFloats(tv, v + at, rest);
   body(adaptive, tw, tg, tz, tx, tv, 4, lrV, wdV, cV, ocV, bV, obV, b2V, c2V, rV, eV);

@@ -60,8 +60,11 @@ export class ThreadPool {
     this.args = workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + 24, MAX_ARGS));
   }
 
-  /** Starts `workers` worker threads beside the calling one, each with the engine's kernels on its memory. */
-  static async start(engine: SharedEngine, workers: number): Promise<ThreadPool> {
+  /**
+   * Starts `workers` worker threads beside the calling one, each with the engine's kernels on its
+   * memory and scratch[t] as its kernels' scratch (kernels.scratchBytes() bytes each).
+   */
+  static async start(engine: SharedEngine, workers: number, scratch: readonly number[]): Promise<ThreadPool> {
     const names = Object.keys(kernels).filter((name) => typeof kernels[name as keyof Exports] === "function");
     const control = new SharedArrayBuffer(workers * SLOT_BYTES);
     const started: SpawnedWorker[] = [];

@@ -11,8 +11,9 @@ import { workersUnavailable } from "./spawn.ts";
 
 let pool: ThreadPool | null = null;
 let active = 1;
-/** Each thread's GEMM packing scratch beyond the main thread's (which is gemmWorkspace()). */
+/** Each worker's GEMM packing workspace (the main thread's is gemmWorkspace()) and kernel scratch. */
 const workspaces: number[] = [];
+const scratches: number[] = [];
 
 /** Why threads cannot run here, or null when they can. Browsers give shared memory only to cross-origin-isolated pages. */
 export function threadsUnavailable(): string | null {
@@ -52,7 +53,8 @@ export async function setThreads(threads: number): Promise<void> {
   if (reason !== null) throw new Error(`setThreads(${threads}): threads are unavailable: ${reason}`);
   if (pool === null || pool.size < threads) {
     const engine = await shareMemory();
-    const next = await ThreadPool.start(engine, threads - 1);
+    while (scratches.length < threads - 1) scratches.push(heap.alloc(kernels.scratchBytes()));
+    const next = await ThreadPool.start(engine, threads - 1, scratches);
     while (workspaces.length < threads - 1) workspaces.push(heap.alloc(kernels.gemmWorkBytes()));
     const old = pool;
     pool = next;

@@ -6,7 +6,8 @@
  * The worker receives the engine's compiled shared build and its shared memory, instantiates its
  * own copy of the kernels over that memory, and then sleeps on its slot of the control block:
  * each time the main thread bumps the slot's generation, it calls the kernel named there with the
- * arguments written there, and reports done. It never allocates: the main thread plans all memory.
+ * arguments written there, and reports done. It never allocates: the main thread plans all memory,
+ * its kernel scratch included.
  * Slot layout: see pool.ts (SLOT_*), which must agree.
  */
 export const WORKER_SOURCE = `
@@ -15,7 +16,7 @@ const nodePort =
     ? process.getBuiltinModule("node:worker_threads").parentPort
     : null;
 const post = (message) => (nodePort ? nodePort.postMessage(message) : self.postMessage(message));
-const start = ({ module, memory, control, slot, slotBytes, maxArgs, names, spinMs }) => {
+const start = ({ module, memory, scratch, control, slot, slotBytes, maxArgs, names, spinMs }) => {
   let kernels;
   try {
     const instance = new WebAssembly.Instance(module, {
@@ -25,6 +26,8 @@ const start = ({ module, memory, control, slot, slotBytes, maxArgs, names, spinM
         seed: () => 0,
       },
     });
+    // Kernels keep constants and tails in scratch bytes; this thread's are its own.
+    instance.exports.setScratch(scratch);
     kernels = names.map((name) => instance.exports[name]);
   } catch (error) {
     post({ error: String(error) });

@@ -7,6 +7,9 @@
 export interface MemoryExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** Points this instance's kernel scratch at ptr (scratchBytes() bytes, 16-aligned): each thread's instance needs its own. */
+  setScratch(ptr: number): void;
+  scratchBytes(): number;
 }
 
 /** Op codes for the elementwise families; the AssemblyScript side mirrors these numbers. */
