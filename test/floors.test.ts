@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative } from "node:path";
 /** Bottom to top: a module may import its own floor or lower ones. Keyed by the first path part under src/. */
 const FLOORS: readonly (readonly string[])[] = [
   ["random.ts"],
-  ["wasm"],
+  ["wasm", "threads"],
   ["tensor", "autodiff"],
   ["nn", "optim", "data"],
   ["train", "analysis", "convex", "landscape"],
