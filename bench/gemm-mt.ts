@@ -1,12 +1,12 @@
-// GEMM split over worker threads (bench/parallel-gemm.ts) against the engine's one-thread
-// kernel, GFLOP/s, and the speed-up against issue 6's optional target (≥ 1.6× at n = 1024 on
-// 2 cores). The two are timed in alternating samples, so a neighbour's load on this shared
-// machine hits both alike; the speed-up is taken per pair of samples. Operands are copied into
-// each memory once, before timing: only the GEMM itself is timed.
+// The engine's GEMM split over 2 threads (src/threads/split.ts) against one thread, GFLOP/s, and the
+// speed-up against issue 6's optional target (≥ 1.6× at n = 1024 on 2 cores). The two are timed in
+// alternating samples on the same operands (setThreads switches between samples), so a neighbour's
+// load on this shared machine hits both alike; the speed-up is taken per pair of samples.
 import { Worker } from "node:worker_threads";
 import { Random } from "../src/random.ts";
-import { f32View, gemmWorkspace, heap, kernels } from "../src/wasm/module.ts";
-import { createParallelGemm, type ParallelGemm } from "./parallel-gemm.ts";
+import { f32View, heap } from "../src/wasm/module.ts";
+import { gemm } from "../src/threads/split.ts";
+import { setThreads } from "../src/threads/threads.ts";
 import { measureInterleaved, num, ratioPerRound, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 
 const TARGET = 1.6;
@@ -62,38 +62,17 @@ async function handOffCost(rounds: number): Promise<{ atomics: number; postMessa
   return { atomics, postMessage };
 }
 
-/**
- * Runs the pool's kernels untimed for a while: the shared module is a second compilation, which
- * V8 runs as baseline code until it tiers the hot functions up; measured cold, the first case
- * came out at 0.9× in a --quick run against 1.97× once warm.
- */
-function warmUp(pool: ParallelGemm): void {
-  const size = 512,
-    bytes = size * size * 4;
-  const a = pool.heap.alloc(bytes),
-    b = pool.heap.alloc(bytes),
-    c = pool.heap.alloc(bytes);
-  pool.f32View(a, size * size).fill(0.5);
-  pool.f32View(b, size * size).fill(0.25);
-  const t0 = performance.now();
-  while (performance.now() - t0 < 400) pool.gemm(c, a, b, size, size, size, 0, 0, 0);
-  pool.heap.release(a);
-  pool.heap.release(b);
-  pool.heap.release(c);
-}
-
 export const gemmMtSuite: Suite = {
   name: "gemm-mt",
   about: "GEMM on 2 worker threads vs one thread, speed-up against the 1.6× target",
   async run(opts) {
     const timing = timingOptions(opts);
     const notes: string[] = [];
-    const pool = await createParallelGemm({ threads: 2 });
-    if (!pool.parallel) notes.push("no SharedArrayBuffer or worker threads here: the pool fell back to one thread");
+    const threads = 2;
+    await setThreads(threads);
     const rng = new Random(1);
     const rows: Row[] = [];
     try {
-      warmUp(pool);
       const sizes = [512, 1024];
       const forms = opts.quick ? FORMS.slice(0, 1) : FORMS;
       for (const size of sizes) {
@@ -107,25 +86,17 @@ export const gemmMtSuite: Suite = {
           const pa = heap.alloc(a.length * 4),
             pb = heap.alloc(b.length * 4),
             pc = heap.alloc(m * n * 4);
-          const qa = pool.heap.alloc(a.length * 4),
-            qb = pool.heap.alloc(b.length * 4),
-            qc = pool.heap.alloc(m * n * 4);
           try {
             f32View(pa, a.length).set(a);
             f32View(pb, b.length).set(b);
-            pool.f32View(qa, a.length).set(a);
-            pool.f32View(qb, b.length).set(b);
-            const work = gemmWorkspace();
+            const on = (count: number) => () => {
+              void setThreads(count);
+              gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0);
+            };
             const {
               timings: [one, two],
               rounds,
-            } = measureInterleaved(
-              [
-                () => kernels.gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0, work),
-                () => pool.gemm(qc, qa, qb, m, n, k, f.transA, f.transB, 0),
-              ],
-              timing,
-            );
+            } = measureInterleaved([on(1), on(threads)], timing);
             const speedup = ratioPerRound(rounds, 0, 1);
             const gf = (t: { median: number; min: number; max: number }, key: string) => ({
               [key]: flops / t.median / 1e9,
@@ -139,7 +110,7 @@ export const gemmMtSuite: Suite = {
               k,
               transA: f.transA,
               transB: f.transB,
-              threads: pool.threads,
+              threads,
               ...gf(one, "single"),
               ...gf(two, "multi"),
               speedup: speedup.median,
@@ -151,15 +122,12 @@ export const gemmMtSuite: Suite = {
             heap.release(pa);
             heap.release(pb);
             heap.release(pc);
-            pool.heap.release(qa);
-            pool.heap.release(qb);
-            pool.heap.release(qc);
           }
           process.stderr.write(".");
         }
       }
     } finally {
-      await pool.close();
+      await setThreads(1);
     }
     process.stderr.write("\n");
     const handOff = await handOffCost(opts.quick ? 2000 : 10000);
@@ -167,17 +135,14 @@ export const gemmMtSuite: Suite = {
       `hand-off to a worker and back: Atomics notify/wait ${handOff.atomics.toFixed(1)} µs, postMessage ${handOff.postMessage.toFixed(1)} µs (the pool uses Atomics)`,
     );
     notes.push(
-      `target: ≥ ${TARGET}× at n = 1024 on 2 cores; speed-up = one-thread time / ${pool.threads}-thread time, per alternating pair of samples`,
-    );
-    notes.push(
-      "A and B are copied into the pool's shared memory once, before timing; the Aᵀ forms include gathering each thread's columns of A",
+      `target: ≥ ${TARGET}× at n = 1024 on 2 cores; speed-up = one-thread time / ${threads}-thread time, per alternating pair of samples`,
     );
     return {
-      title: `GEMM split over ${pool.threads} threads vs one, GFLOP/s median (min–max)`,
+      title: `GEMM split over ${threads} threads vs one, GFLOP/s median (min–max)`,
       columns: [
         text("case", "case"),
         spread("1 thread", "single"),
-        spread(`${pool.threads} threads`, "multi"),
+        spread(`${threads} threads`, "multi"),
         spread("speed-up", "speedup", 2),
         num("of 1.6× target", "ofTarget", 2),
       ],

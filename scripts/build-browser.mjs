@@ -2,7 +2,8 @@
  * npm run build:browser — the browser build, into dist/ (git-ignored):
  *   dist/descent.browser.mjs   the core (engine, layers, optimizers, schedules, trainer, landscape) as one minified
  *                              ES module, with one chunk beside it per build of the .wasm (plain, relaxed
- *                              SIMD): src/wasm/module.ts imports only the one it picks. The .wasm is not a
+ *                              SIMD, and their shared-memory twins for threads): src/wasm/module.ts imports
+ *                              only the one it picks. The .wasm is not a
  *                              separate file: each chunk holds it as base64 inlined by build-wasm.mjs, so
  *                              the bundle needs no fetch, no bundler support and no path to the binary,
  *                              at the price of base64's 4/3 size (mostly won back by gzip). Sizes count
@@ -107,8 +108,9 @@ export async function buildBrowser({ log = console.log } = {}) {
   writeFileSync(join(dist, "digits.bin"), digits);
 
   // What a page loads: the bundle and the chunks it imports statically, plus the larger build chunk.
+  // (A page that asks for threads loads one more, the shared-memory twin of its build, then.)
   const outputs = Object.entries(core.metafile.outputs).filter(([p]) => p.endsWith(".mjs"));
-  const isBuild = (p) => /binary(-relaxed)?\.generated-/.test(p);
+  const isBuild = (p) => /binary(-[a-z-]+)?\.generated-/.test(p);
   const [largestBuild] = outputs.filter(([p]) => isBuild(p)).sort(([, x], [, y]) => y.bytes - x.bytes)[0];
   const bytes = Buffer.concat(
     outputs.filter(([p]) => !isBuild(p) || p === largestBuild).map(([p]) => readFileSync(join(root, p))),

@@ -162,6 +162,7 @@ export const BENCH_SUITES = [
   "elementwise",
   "elementwise-relaxed",
   "train",
+  "threads",
   "adam",
   "optimizers",
   "composed",
