@@ -6,9 +6,8 @@
  * through messages: a postMessage round trip costs more than splitting a training step's GEMM
  * saves. Each worker owns one slot: [0] generation (main → worker; −1 = quit), [1] the generation
  * it last finished, [2] the kernel's index, [3] an error flag; then, as f64, the milliseconds its
- * last part took, and up to 16 arguments (a
- * pointer, a count and an f32 scalar each survive the trip through f64 exactly, so a worker's
- * call is the very call the main thread would make).
+ * last part took, and up to 16 arguments (a pointer, a count and an f32 scalar each survive the
+ * trip through f64 exactly, so a worker's call is the very call the main thread would make).
  */
 import { kernels, type SharedEngine } from "../wasm/module.ts";
 import type { Exports } from "../wasm/abi.ts";
@@ -75,6 +74,7 @@ export class ThreadPool {
         const reply = worker.firstMessage();
         worker.postMessage({
           ...engine,
+          scratch: scratch[slot],
           control,
           slot,
           slotBytes: SLOT_BYTES,

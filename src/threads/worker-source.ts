@@ -19,6 +19,7 @@ const post = (message) => (nodePort ? nodePort.postMessage(message) : self.postM
 const start = ({ module, memory, scratch, control, slot, slotBytes, maxArgs, names, spinMs }) => {
   let kernels;
   try {
+    if (!(scratch > 0)) throw new Error("no scratch bytes were given to the worker");
     const instance = new WebAssembly.Instance(module, {
       env: {
         memory,
