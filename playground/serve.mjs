@@ -2,6 +2,9 @@
  * npm run playground: a tiny static server for the playground. "/" is playground/index.html,
  * /dist/... comes from dist/, everything else from playground/. Port: PORT, default 8080
  * (0 picks a free one). Prints the address. Also exported for the browser test.
+ *
+ * Every response carries the cross-origin isolation headers: browsers give a page (and its workers,
+ * whose scripts need the headers too) SharedArrayBuffer only then, and the engine's threads need it.
  */
 import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,6 +12,12 @@ import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** Cross-origin isolation: COOP and COEP make the page isolated; CORP lets it embed our own files under COEP. */
+const ISOLATION = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+  "cross-origin-resource-policy": "same-origin",
+};
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
@@ -43,14 +52,15 @@ export function startServer(port = Number(process.env.PORT ?? 8080)) {
       /* missing: 404 below */
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405).end();
+      res.writeHead(405, ISOLATION).end();
       return;
     }
     if (size < 0) {
-      res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${req.url}\n`);
+      res.writeHead(404, { ...ISOLATION, "content-type": "text/plain" }).end(`not found: ${req.url}\n`);
       return;
     }
     res.writeHead(200, {
+      ...ISOLATION,
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       "content-length": size,
       "cache-control": "no-store",

@@ -82,6 +82,12 @@ describe("serve.mjs", () => {
       expect(page.status).toBe(200);
       expect(page.headers.get("content-type")).toMatch(/text\/html/);
       expect(await page.text()).toContain("/dist/playground/main.mjs");
+      // Cross-origin isolation, on the worker's script as much as on the page (a worker takes its own).
+      for (const response of [page, await fetch(new URL("dist/playground/worker.mjs", url))]) {
+        expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+        expect(response.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+        expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+      }
       expect((await fetch(new URL("style.css", url))).status).toBe(200);
       expect((await fetch(new URL("nope.html", url))).status).toBe(404);
       for (const sneaky of ["/%2e%2e/package.json", "/dist/%2e%2e/package.json", "/%E0%A4%A"])
