@@ -11,7 +11,7 @@ import {
   testFunctions,
   type Trajectory,
 } from "../src/landscape/index.ts";
-import { CATALOGUE, isStepEntry } from "../src/index.ts";
+import { availableCores, CATALOGUE, isStepEntry, threadsUnavailable } from "../src/index.ts";
 import { fmt, heatMap, lineChart, marker, polyline, toPixel, type View } from "./draw.ts";
 import type { FromWorker, TrainRequest } from "./protocol.ts";
 
@@ -85,6 +85,8 @@ export interface Published {
     error: string | null;
     stepsPerSecond: number;
     dataReady: boolean;
+    /** The threads the worker's engine trained on, as it reported them. */
+    threads: number;
   };
 }
 const pub: Published = {
@@ -104,6 +106,7 @@ const pub: Published = {
     error: null,
     stepsPerSecond: 0,
     dataReady: false,
+    threads: 0,
   },
 };
 (window as unknown as { __descent: Published }).__descent = pub;
@@ -455,6 +458,23 @@ function fillTrainOptimizers(): void {
   select.value = DEFAULT_OPTIMIZER;
 }
 
+/** Most threads the control offers; a default of at most 4 leaves the page's own thread some room. */
+const MAX_THREADS = 16;
+const DEFAULT_THREADS = 4;
+
+/** The threads control: a default for this machine, or 1 and disabled, with the reason, where threads cannot run. */
+function setUpThreads(): void {
+  const input = $<HTMLInputElement>("train-threads");
+  const reason = threadsUnavailable();
+  const cores = availableCores();
+  input.value = String(reason === null ? Math.min(cores, DEFAULT_THREADS) : 1);
+  input.disabled = reason !== null;
+  $("train-threads-note").textContent =
+    reason === null
+      ? `the engine can train on several threads here (${cores} cores reported); every thread count gives the same numbers`
+      : `one thread only: ${reason}`;
+}
+
 function startTraining(): void {
   const name = $<HTMLSelectElement>("train-opt").value;
   const lr = readNumber($("train-lr"));
@@ -466,6 +486,7 @@ function startTraining(): void {
     ["train-seed", 0, 2 ** 31 - 1],
     ["train-every", 1, 100000],
     ["train-sharpness-every", 1, 100000],
+    ["train-threads", 1, MAX_THREADS],
   ];
   const values: Record<string, number> = {};
   for (const [id, lo, hi] of ints) {
@@ -490,6 +511,7 @@ function startTraining(): void {
     steps: values["train-steps"],
     evalEvery: values["train-every"],
     sharpnessEvery: values["train-sharpness-every"],
+    threads: values["train-threads"],
   };
   Object.assign(T, {
     request: req,
@@ -499,6 +521,7 @@ function startTraining(): void {
     updateRatios: [],
     done: false,
     error: null,
+    threads: 0,
     status: "starting…",
   });
   worker.postMessage(req);
@@ -554,9 +577,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     T.dataReady = true;
     T.status = `${m.nTrain} training and ${m.nTest} test digits loaded`;
     $<HTMLButtonElement>("train-start").disabled = false;
-  } else if (m.type === "started")
-    T.status = `training ${m.parameters.toLocaleString("en")} parameters with ${m.optimizer}…`;
-  else if (m.type === "progress") {
+  } else if (m.type === "started") {
+    T.threads = m.threads;
+    T.status = `training ${m.parameters.toLocaleString("en")} parameters with ${m.optimizer} on ${m.threads} thread${m.threads === 1 ? "" : "s"}…`;
+  } else if (m.type === "progress") {
     T.losses.push(...m.losses);
     T.updateRatios.push(...m.updateRatios);
     T.stepsPerSecond = m.stepsPerSecond;
@@ -586,6 +610,7 @@ worker.onerror = (e) => {
 buildOptimizerTable();
 fillFunctionSelects();
 fillTrainOptimizers();
+setUpThreads();
 let pending = 0;
 const schedule = () => {
   clearTimeout(pending);

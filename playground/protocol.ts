@@ -12,13 +12,15 @@ export interface TrainRequest {
   evalEvery: number;
   /** Measure the sharpness every this many steps (default 100): ~10 HVPs, about 20 steps' work. */
   sharpnessEvery?: number;
+  /** The engine's threads in the worker (setThreads); more than 1 needs a cross-origin-isolated page. */
+  threads: number;
 }
 
 export type ToWorker = TrainRequest | { type: "stop" };
 
 export type FromWorker =
   | { type: "ready"; nTrain: number; nTest: number }
-  | { type: "started"; parameters: number; optimizer: string }
+  | { type: "started"; parameters: number; optimizer: string; threads: number }
   /** Batch losses of steps [from, from + losses.length), 1-based. */
   | { type: "progress"; from: number; losses: number[]; stepsPerSecond: number; updateRatios: [number, number][] }
   | { type: "eval"; step: number; loss: number; accuracy: number }

@@ -1,7 +1,12 @@
 /**
  * The training worker: fetches the digits, trains the MLP in slices of ~40 ms and posts the losses
  * after each slice, yielding between slices so a "stop" message gets through.
+ *
+ * With more than one thread the engine's memory is a SharedArrayBuffer, which postMessage shares
+ * rather than copies: so nothing posted from here is a view of engine memory, only plain numbers
+ * (MlpTrainer's arrays are copies already).
  */
+import { setThreads, threadCount } from "../src/index.ts";
 import { decodeDigits, type Digits } from "./digits.ts";
 import { MlpTrainer } from "./mlp.ts";
 import type { FromWorker, ToWorker, TrainRequest } from "./protocol.ts";
@@ -9,10 +14,16 @@ import type { FromWorker, ToWorker, TrainRequest } from "./protocol.ts";
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 let digits: Digits | null = null;
 let run = 0; // a new request or a stop bumps it; a running loop sees the change and ends
+/** setThreads calls, one after another in request order, so the last request's count is the one that holds. */
+let threadsSet: Promise<void> = Promise.resolve();
 
 async function train(req: TrainRequest, id: number): Promise<void> {
   let trainer: MlpTrainer;
   try {
+    const ready = threadsSet.then(() => setThreads(req.threads));
+    threadsSet = ready.catch(() => {});
+    await ready;
+    if (id !== run) return; // stopped or replaced while the threads started
     trainer = new MlpTrainer(digits!, {
       hidden: req.hidden,
       batch: req.batch,
@@ -23,7 +34,7 @@ async function train(req: TrainRequest, id: number): Promise<void> {
     post({ type: "error", message: (err as Error).message });
     return;
   }
-  post({ type: "started", parameters: trainer.n, optimizer: trainer.optimizerName });
+  post({ type: "started", parameters: trainer.n, optimizer: trainer.optimizerName, threads: threadCount() });
   try {
     while (trainer.step < req.steps && id === run) {
       const t0 = performance.now(),
