@@ -1,6 +1,7 @@
 // `browser` suite: bench/browser/page.mjs in headless Chromium (playwright-core, /usr/bin/chromium),
 // served from 127.0.0.1 with COOP/COEP so the page is cross-origin isolated and TF.js can use its
 // threaded SIMD build. Chromium's V8 has relaxed SIMD on, so both of our builds run there.
+// Two tables: the GEMM, then the training step on our threads (browser-train.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { num, text, type Row, type Suite } from "./lib.ts";
+import { trainingStepTable } from "./browser-train.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,7 +77,8 @@ async function serve(script: string): Promise<{ server: Server; url: string }> {
 
 export const browserSuite: Suite = {
   name: "browser",
-  about: "GEMM in headless Chromium: our plain and relaxed builds vs TF.js wasm (threaded SIMD, all cores), GFLOP/s",
+  about:
+    "GEMM (GFLOP/s) and the MLP training step (ms, ours on 1 and N threads) in headless Chromium vs TF.js wasm (threaded SIMD, all cores)",
   async run(opts) {
     if (!existsSync(CHROMIUM))
       return { title: "browser: not run", columns: [], rows: [], notes: [`${CHROMIUM} does not exist`] };
@@ -94,14 +97,18 @@ export const browserSuite: Suite = {
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
-    try {
+    const errors: string[] = [];
+    const open = async () => {
       const page = await browser.newPage();
-      const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(url);
       await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true, null, {
         timeout: 60_000,
       });
+      return page;
+    };
+    try {
+      const page = await open();
       const config = {
         sizes: opts.quick
           ? [
@@ -123,6 +130,8 @@ export const browserSuite: Suite = {
         config,
       )) as PageResult;
       if (errors.length > 0) throw new Error(`browser bench: the page failed: ${errors.join("; ")}`);
+      const training = await trainingStepTable(page, await open(), opts, browser.version());
+      if (errors.length > 0) throw new Error(`browser bench: a page failed: ${errors.join("; ")}`);
       const rows: Row[] = result.rows.map((r) => ({
         case: r.case,
         plain: r.plain.median,
@@ -154,6 +163,7 @@ export const browserSuite: Suite = {
           `TF.js ${result.tfjsBackend} backend, threads asked: ${result.cores}, threads it reports (getThreadsCount): ${result.tfjsThreads}; it loads its threaded SIMD build when the page is isolated; its times include dataSync()`,
           "timed in alternating samples (wall time, the only clock a page has); ratios are per-round medians; the machine was loaded",
         ],
+        more: [training],
       };
     } finally {
       await browser.close();

@@ -144,11 +144,15 @@ export interface Column {
   header: string;
   show: (row: Row) => string;
 }
-export interface SuiteResult {
+export interface Table {
   title: string;
   columns: Column[];
   rows: Row[];
   notes: string[];
+}
+export interface SuiteResult extends Table {
+  /** Further tables of the same run, shown and written after the first. */
+  more?: Table[];
 }
 export interface Suite {
   name: string;
@@ -180,6 +184,10 @@ export function rateFields(key: string, r: Rate, scale: number): Row {
 }
 
 export function formatTable(result: SuiteResult): string {
+  return [result, ...(result.more ?? [])].map(formatOne).join("\n\n");
+}
+
+function formatOne(result: Table): string {
   const cells = result.rows.map((row) => result.columns.map((c) => c.show(row)));
   const widths = result.columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
   const line = (parts: string[]) =>
@@ -214,7 +222,14 @@ const resultsDir = join(dirname(fileURLToPath(import.meta.url)), "results");
 export function writeResult(name: string, result: SuiteResult, opts: BenchOptions): string {
   mkdirSync(resultsDir, { recursive: true });
   const path = join(resultsDir, `${name}.json`);
-  const body = { suite: name, ...environment(opts), title: result.title, notes: result.notes, rows: result.rows };
+  const body = {
+    suite: name,
+    ...environment(opts),
+    title: result.title,
+    notes: result.notes,
+    rows: result.rows,
+    ...(result.more ? { more: result.more.map(({ title, notes, rows }) => ({ title, notes, rows })) } : {}),
+  };
   writeFileSync(path + ".tmp", JSON.stringify(body, null, 2) + "\n");
   renameSync(path + ".tmp", path);
   return path;
