@@ -120,6 +120,7 @@ export async function trainingStepTable(main: Page, solo: Page, opts: BenchOptio
         `ours on ${cores} threads gives the same losses as on 1 over two fresh steps: ${mine.sameLossesOnN ? "yes" : "NO"}`,
     );
   }
+  const workers = (first?.ourThreads ?? 1) - 1;
   return {
     title: `Training step in Chromium ${chromium}, 784-500-10 ReLU MLP, softmax cross-entropy, SGD: ms per step median (min–max)`,
     columns: [
@@ -136,7 +137,7 @@ export async function trainingStepTable(main: Page, solo: Page, opts: BenchOptio
     ],
     rows,
     notes: [
-      `our engine build: ${first?.engineBuild} (capabilities().build: ${first?.capabilitiesBuild}); ours on ${first?.ourThreads} threads = the page's thread and ${(first?.ourThreads ?? 1) - 1} more, workers (setThreads)`,
+      `our engine build: ${first?.engineBuild} (capabilities().build: ${first?.capabilitiesBuild}); ours on ${first?.ourThreads} threads: the page's own and ${workers} worker${workers === 1 ? "" : "s"} (setThreads)`,
       `TF.js ${first?.tfjsBackend} backend (threaded SIMD build): asked for ${cores} threads, reports ${first?.tfjsThreads} (getThreadsCount; it caps itself at navigator.hardwareConcurrency / 2); ` +
         (other?.liftTfjsCap
           ? `in a second page, told of ${2 * cores} cores so that the cap allows ${cores}, asked for ${cores}, reports ${otherThreads} ("uncapped")`
