@@ -4,10 +4,17 @@
  *
  * The threads meet through Atomics on a control block (a SharedArrayBuffer of its own), not
  * through messages: a postMessage round trip costs more than splitting a training step's GEMM
- * saves. Each worker owns one slot: [0] generation (main → worker; −1 = quit), [1] the generation
- * it last finished, [2] the kernel's index, [3] an error flag; then, as f64, the milliseconds its
- * last part took, and up to 16 arguments (a pointer, a count and an f32 scalar each survive the
- * trip through f64 exactly, so a worker's call is the very call the main thread would make).
+ * saves. Each worker owns one slot: i32 [0] generation (main → worker; −1 = quit), [1] the
+ * generation it last finished, [2] the kernel's index, [3] an error flag, [4] the claim (−g: the
+ * part of generation g is offered; g: its worker took it; 0: the main thread took it back); f64 at
+ * byte 32 the time (performance.timeOrigin + now(), ms) the worker finished; from byte 40 up to 16
+ * arguments (a pointer, a count and an f32 scalar each survive the trip through f64 exactly, so a
+ * worker's call is the very call the main thread would make).
+ *
+ * A part is claimed by compare-and-swap, so a worker that has not started its part when the main
+ * thread finishes its own (its core taken by another process, or asleep) loses it: the main thread
+ * runs it instead of waiting. On a machine with more runnable threads than cores that keeps a split
+ * call from ever costing much more than one thread would.
  */
 import { kernels, type SharedEngine } from "../wasm/module.ts";
 import type { Exports } from "../wasm/abi.ts";
@@ -28,6 +35,9 @@ type Kernel = (...args: number[]) => unknown;
 /** The exports a pool can run: the kernels, not the memory. */
 export type KernelName = { [K in keyof Exports]: Exports[K] extends Kernel ? K : never }[keyof Exports];
 
+/** A clock every thread reads alike (each has its own performance.now() origin). */
+const now = () => performance.timeOrigin + performance.now();
+
 /** Whether this thread may block in Atomics.wait (a browser page's main thread may not). */
 function canBlock(): boolean {
   try {
@@ -42,8 +52,11 @@ export class ThreadPool {
   private readonly index = new Map<string, number>();
   private readonly states: Int32Array[];
   private readonly args: Float64Array[];
-  private readonly elapsed: Float64Array[];
-  /** Milliseconds each thread spent on its part of the last run (the calling thread's first). */
+  private readonly finished: Float64Array[];
+  /**
+   * Milliseconds from the start of the last run until each thread finished its part (the calling
+   * thread's first); Infinity for a part the calling thread took back from a late worker.
+   */
   readonly lastTimes: number[] = [];
   private generation = 0;
   private readonly blocking = canBlock();
@@ -54,9 +67,9 @@ export class ThreadPool {
     names: string[],
   ) {
     names.forEach((name, i) => this.index.set(name, i));
-    this.states = workers.map((_, slot) => new Int32Array(control, slot * SLOT_BYTES, 4));
-    this.elapsed = workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + 16, 1));
-    this.args = workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + 24, MAX_ARGS));
+    this.states = workers.map((_, slot) => new Int32Array(control, slot * SLOT_BYTES, 8));
+    this.finished = workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + 32, 1));
+    this.args = workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + 40, MAX_ARGS));
   }
 
   /**
@@ -107,20 +120,26 @@ export class ThreadPool {
     if (index === undefined) throw new Error(`threads: no kernel named ${kernel}`);
     if (parts.length > this.size) throw new RangeError(`threads: ${parts.length} parts for ${this.size} threads`);
     const generation = ++this.generation;
+    const began = now();
     for (let t = 1; t < parts.length; t++) {
       const state = this.states[t - 1];
       this.args[t - 1].set(parts[t]);
       state[2] = index;
+      state[4] = -generation;
       Atomics.store(state, 0, generation);
       Atomics.notify(state, 0);
     }
     const call: Kernel = kernels[kernel];
-    const began = performance.now();
     call(...parts[0]);
-    this.lastTimes[0] = performance.now() - began;
+    this.lastTimes[0] = now() - began;
     let failed = 0;
     for (let t = 1; t < parts.length; t++) {
       const state = this.states[t - 1];
+      if (Atomics.compareExchange(state, 4, -generation, 0) === -generation) {
+        call(...parts[t]); // taken back: its worker had not started it
+        this.lastTimes[t] = Infinity;
+        continue;
+      }
       let done = Atomics.load(state, 1);
       for (let i = 0; done !== generation && i < SPINS; i++) done = Atomics.load(state, 1);
       while (done !== generation) {
@@ -128,7 +147,7 @@ export class ThreadPool {
         done = Atomics.load(state, 1);
       }
       if (state[3] !== 0) failed = t;
-      this.lastTimes[t] = this.elapsed[t - 1][0];
+      this.lastTimes[t] = this.finished[t - 1][0] - began;
     }
     if (failed !== 0) throw new Error(`threads: kernel ${kernel} failed on worker thread ${failed}`);
   }

@@ -7,14 +7,16 @@
  * cost k·n + 4·k·m/T and columns k·n/T + 4·k·m. Cuts fall on multiples of 8 (the micro-tile's
  * long side), so no thread gets a sliver.
  *
- * The parts are sized by each thread's speed, learnt from the time its parts took: on a machine
- * whose cores are shared with others (a neighbour's process, a virtual machine's host), an equal
- * split waits on the slowest core. Any split gives the same bits.
+ * Whether a call is split, and how, is learnt per kind of call from the calls' own times
+ * (tuning.ts): on a machine whose cores are shared with others (a neighbour's process, a virtual
+ * machine's host) an even split waits on the slowest core, and an oversubscribed one may not pay
+ * to split at all. Any split, or none, gives the same bits.
  */
 import { gemmWorkspace, kernels } from "../wasm/module.ts";
 import type { Exports } from "../wasm/abi.ts";
 import type { KernelName } from "./pool.ts";
 import { activePool, workerWorkspace } from "./threads.ts";
+import { kindOf, learnt } from "./tuning.ts";
 
 /**
  * Below this many multiply-adds a product stays on one thread: a hand-off to a worker and back
@@ -42,41 +44,8 @@ export function ranges(length: number, weights: readonly number[], align: number
   return out;
 }
 
-/**
- * Each thread's speed relative to the calling thread's (1), per kind of call (a kernel and its
- * shape: a part's cost depends on where its data was last written, so a GEMM and an optimizer
- * pass over the same cores can balance differently), learnt by learn().
- */
-const speeds = new Map<string, number[]>();
-/** Past this many kinds of call, the oldest learnt speeds are forgotten. */
-const MAX_KINDS = 256;
-/** Parts shorter than this (ms) teach nothing: their time is mostly the hand-off. */
-const LEARN_MS = 0.05;
-/** How far one run moves a learnt speed towards what it measured. */
-const LEARN_RATE = 0.25;
-
-function weights(kind: string, threads: number): number[] {
-  let known = speeds.get(kind);
-  if (known === undefined) {
-    if (speeds.size >= MAX_KINDS) speeds.delete(speeds.keys().next().value as string);
-    known = [1];
-    speeds.set(kind, known);
-  }
-  while (known.length < threads) known.push(1);
-  return known.slice(0, threads);
-}
-
-/** Updates a kind's speeds from the units of work each thread was given and the ms it took. */
-function learn(kind: string, units: readonly number[], times: readonly number[]): void {
-  const known = speeds.get(kind);
-  if (known === undefined || !(times[0] >= LEARN_MS) || units[0] === 0) return;
-  const base = units[0] / times[0];
-  for (let t = 1; t < units.length; t++) {
-    if (!(times[t] >= LEARN_MS) || units[t] === 0) continue;
-    const measured = units[t] / times[t] / base;
-    known[t] = Math.min(4, Math.max(0.25, known[t] + LEARN_RATE * (measured - known[t])));
-  }
-}
+/** A clock every thread reads alike. */
+const now = () => performance.now();
 
 /** C (+)= op(A)·op(B): the gemm kernel's contract (flags as 0/1), over the active threads. */
 export function gemm(
@@ -95,18 +64,24 @@ export function gemm(
     kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
     return;
   }
+  const kind = kindOf(`gemm ${m} ${n} ${k} ${transA}${transB}`);
+  const began = now();
+  if (!kind.split()) {
+    kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
+    kind.timed(false, now() - began);
+    return;
+  }
   const threads = pool.size;
   const byRows = k * n + (4 * k * m) / threads <= (k * n) / threads + 4 * k * m;
-  const kind = `gemm ${m} ${n} ${k} ${transA}${transB}`;
-  const cuts = ranges(byRows ? m : n, weights(kind, threads), ALIGN);
+  const cuts = ranges(byRows ? m : n, kind.weights(threads), ALIGN);
   const parts = cuts.map(([start, count], t) => {
     const work = t === 0 ? gemmWorkspace() : workerWorkspace(t);
     const block = byRows ? [start, count, 0, n] : [0, m, start, count];
     return [c, a, b, m, n, k, transA, transB, accumulate, work, ...block];
   });
   pool.run("gemmBlock", parts);
-  learn(
-    kind,
+  kind.timed(true, now() - began);
+  kind.learn(
     cuts.map(([, count]) => count),
     pool.lastTimes,
   );
@@ -153,14 +128,21 @@ function splitElementwise(name: OptimizerKernel, pointers: number): (...args: nu
       call(...args);
       return;
     }
-    const kind = `${name} ${n}`;
-    const cuts = ranges(n, weights(kind, pool.size), ELEMENT_ALIGN);
+    const kind = kindOf(`${name} ${n}`);
+    const began = now();
+    if (!kind.split()) {
+      const call: (...a: number[]) => void = kernels[name];
+      call(...args);
+      kind.timed(false, now() - began);
+      return;
+    }
+    const cuts = ranges(n, kind.weights(pool.size), ELEMENT_ALIGN);
     const parts = cuts.map(([start, count]) =>
       args.map((value, i) => (i < pointers ? value + start * 4 : i === pointers ? count : value)),
     );
     pool.run(name, parts);
-    learn(
-      kind,
+    kind.timed(true, now() - began);
+    kind.learn(
       cuts.map(([, count]) => count),
       pool.lastTimes,
     );
@@ -176,5 +158,5 @@ export const fused = Object.fromEntries(
 
 /** Each thread's learnt speed relative to the calling thread's, per kind of call: how the next splits will be weighed. */
 export function threadSpeeds(): Record<string, number[]> {
-  return Object.fromEntries([...speeds].map(([kind, known]) => [kind, [...known]]));
+  return Object.fromEntries(Object.entries(learnt()).map(([kind, { speeds }]) => [kind, speeds]));
 }

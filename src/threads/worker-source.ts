@@ -5,8 +5,8 @@
  *
  * The worker receives the engine's compiled shared build and its shared memory, instantiates its
  * own copy of the kernels over that memory, and then sleeps on its slot of the control block:
- * each time the main thread bumps the slot's generation, it calls the kernel named there with the
- * arguments written there, and reports done. It never allocates: the main thread plans all memory,
+ * each time the main thread bumps the slot's generation, it claims the part, calls the kernel
+ * named there with the arguments written there, and reports done (with the time it finished). It never allocates: the main thread plans all memory,
  * its kernel scratch included.
  * Slot layout: see pool.ts (SLOT_*), which must agree.
  */
@@ -34,9 +34,9 @@ const start = ({ module, memory, scratch, control, slot, slotBytes, maxArgs, nam
     post({ error: String(error) });
     return;
   }
-  const state = new Int32Array(control, slot * slotBytes, 4);
-  const elapsed = new Float64Array(control, slot * slotBytes + 16, 1);
-  const a = new Float64Array(control, slot * slotBytes + 24, maxArgs);
+  const state = new Int32Array(control, slot * slotBytes, 8);
+  const finished = new Float64Array(control, slot * slotBytes + 32, 1);
+  const a = new Float64Array(control, slot * slotBytes + 40, maxArgs);
   post({ ready: true });
   let seen = 0;
   for (;;) {
@@ -53,14 +53,15 @@ const start = ({ module, memory, scratch, control, slot, slotBytes, maxArgs, nam
     }
     seen = generation;
     if (seen < 0) break;
-    const began = performance.now();
+    // Claim the part, unless the main thread, done with its own first, has taken it back.
+    if (Atomics.compareExchange(state, 4, -seen, seen) !== -seen) continue;
     try {
       kernels[state[2]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
       state[3] = 0;
     } catch {
       state[3] = 1;
     }
-    elapsed[0] = performance.now() - began;
+    finished[0] = performance.timeOrigin + performance.now();
     Atomics.store(state, 1, seen);
     Atomics.notify(state, 1);
   }
