@@ -8,6 +8,7 @@ import { scoped } from "../tensor/scope.ts";
 import { sameShape, shapeStr } from "../tensor/shape.ts";
 import { copyOf, zerosLike } from "../tensor/create.ts";
 import { kernels } from "../wasm/module.ts";
+import { copyFloats } from "../threads/split.ts";
 import { backward } from "./backward.ts";
 import { withRecording } from "./node.ts";
 import { add, mul } from "./ops/arith.ts";
@@ -92,7 +93,7 @@ export function valueAndGradInto(f: () => Tensor, wrt: readonly Tensor[], into: 
       backward(loss, wrt).forEach((g, i) => {
         const dst = into[i];
         if (dst.size === 0) return;
-        if (g) kernels.copy2d(dst.ptr, dst.size, g.ptr, dst.size, 1, dst.size, 0);
+        if (g) copyFloats(dst.ptr, g.ptr, dst.size);
         else kernels.fill(dst.ptr, 0, dst.size);
       });
       return { value: loss.item() };

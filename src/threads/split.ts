@@ -119,34 +119,46 @@ const OPTIMIZER_POINTERS = {
 } as const satisfies Partial<Record<KernelName, number>>;
 type OptimizerKernel = keyof typeof OPTIMIZER_POINTERS;
 
+/**
+ * Runs an elementwise kernel over n elements, split into element ranges over the active threads:
+ * partArgs(start, count) gives the kernel's arguments for elements [start, start + count).
+ */
+function elementwise(name: KernelName, n: number, partArgs: (start: number, count: number) => number[]): void {
+  const pool = activePool();
+  const call: (...a: number[]) => unknown = kernels[name];
+  if (pool === null || n < MIN_SPLIT_ELEMENTS) {
+    call(...partArgs(0, n));
+    return;
+  }
+  const kind = kindOf(`${name} ${n}`);
+  const began = now();
+  if (!kind.split()) {
+    call(...partArgs(0, n));
+    kind.timed(false, now() - began);
+    return;
+  }
+  const cuts = ranges(n, kind.weights(pool.size), ELEMENT_ALIGN);
+  pool.run(
+    name,
+    cuts.map(([start, count]) => partArgs(start, count)),
+  );
+  kind.timed(true, now() - began);
+  kind.learn(
+    cuts.map(([, count]) => count),
+    pool.lastTimes,
+  );
+}
+
 function splitElementwise(name: OptimizerKernel, pointers: number): (...args: number[]) => void {
-  return (...args) => {
-    const pool = activePool();
-    const n = args[pointers];
-    if (pool === null || n < MIN_SPLIT_ELEMENTS) {
-      const call: (...a: number[]) => void = kernels[name];
-      call(...args);
-      return;
-    }
-    const kind = kindOf(`${name} ${n}`);
-    const began = now();
-    if (!kind.split()) {
-      const call: (...a: number[]) => void = kernels[name];
-      call(...args);
-      kind.timed(false, now() - began);
-      return;
-    }
-    const cuts = ranges(n, kind.weights(pool.size), ELEMENT_ALIGN);
-    const parts = cuts.map(([start, count]) =>
+  return (...args) =>
+    elementwise(name, args[pointers], (start, count) =>
       args.map((value, i) => (i < pointers ? value + start * 4 : i === pointers ? count : value)),
     );
-    pool.run(name, parts);
-    kind.timed(true, now() - began);
-    kind.learn(
-      cuts.map(([, count]) => count),
-      pool.lastTimes,
-    );
-  };
+}
+
+/** dst[0..n) = src[0..n), f32s, not overlapping, over the active threads (a gradient into its region). */
+export function copyFloats(dst: number, src: number, n: number): void {
+  elementwise("copy2d", n, (start, count) => [dst + start * 4, count, src + start * 4, count, 1, count, 0]);
 }
 
 export const fused = Object.fromEntries(

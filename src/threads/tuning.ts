@@ -1,10 +1,13 @@
 /**
  * What the engine learns, per kind of call (a kernel and its shape), about splitting it over
  * threads, from the calls themselves:
- *   - whether to split at all: the wall time of split calls and of one-thread calls, each a moving
- *     average, and the faster one is taken; one call in EXPLORE_EVERY takes the other, so a change
- *     (a neighbour's process starting or stopping) is noticed. Where the cores are oversubscribed,
- *     a split call waits on a worker that is not running, and the kind falls back to one thread.
+ *   - whether to split at all: the fastest of the last WINDOW wall times of split calls against
+ *     that of one-thread calls, the faster taken; one call in EXPLORE_EVERY (EXPLORE_RARELY once
+ *     the difference is clear) takes the other, so a change (a neighbour's process starting or
+ *     stopping) is noticed. The fastest of a few, not an
+ *     average: one slow sample (a cold worker, a busy moment) must not hide what a choice can do,
+ *     while oversubscribed cores, where a split call waits on a worker that is not running, make
+ *     every split sample slow, and the kind falls back to one thread within WINDOW calls.
  *   - how to split: each thread's speed relative to the calling thread's, from when each part
  *     finished (hand-off included), so a core shared with another process gets a smaller part.
  * Any split, or none, gives the same bits: this changes only the time a call takes.
@@ -12,9 +15,14 @@
 
 /** Past this many kinds of call, the oldest are forgotten. */
 const MAX_KINDS = 256;
-/** One call in this many takes the option currently thought slower. */
-const EXPLORE_EVERY = 16;
-/** How far one measurement moves an average (times and speeds alike). */
+/** One call in this many takes the option currently thought slower, while the two are close... */
+const EXPLORE_EVERY = 8;
+/** ...and one in this many once one is faster by more than CLEAR (each exploration costs the difference). */
+const EXPLORE_RARELY = 64;
+const CLEAR = 0.25;
+/** Wall times kept per option. */
+const WINDOW = 3;
+/** How far one measurement moves a learnt speed. */
 const RATE = 0.25;
 /** Parts shorter than this (ms) teach nothing about speeds: their time is mostly the hand-off. */
 const LEARN_MS = 0.05;
@@ -23,24 +31,33 @@ const MIN_SPEED = 0.05;
 
 export class Kind {
   private speeds = [1];
-  private splitMs = NaN;
-  private singleMs = NaN;
+  private splitTimes: number[] = [];
+  private singleTimes: number[] = [];
   private calls = 0;
+
+  private get splitMs(): number {
+    return this.splitTimes.length ? Math.min(...this.splitTimes) : NaN;
+  }
+  private get singleMs(): number {
+    return this.singleTimes.length ? Math.min(...this.singleTimes) : NaN;
+  }
 
   /** Whether this call should be split (a measured choice, sometimes the other one on purpose). */
   split(): boolean {
     this.calls++;
-    if (Number.isNaN(this.splitMs)) return true;
-    if (Number.isNaN(this.singleMs)) return false;
-    const better = this.splitMs <= this.singleMs;
-    return this.calls % EXPLORE_EVERY === 0 ? !better : better;
+    if (this.splitTimes.length === 0) return true;
+    if (this.singleTimes.length === 0) return false;
+    const [split, single] = [this.splitMs, this.singleMs];
+    const better = split <= single;
+    const period = Math.abs(split - single) > CLEAR * Math.min(split, single) ? EXPLORE_RARELY : EXPLORE_EVERY;
+    return this.calls % period === 0 ? !better : better;
   }
 
   /** Records the wall time of a call, split or not. */
   timed(split: boolean, ms: number): void {
-    const average = (old: number) => (Number.isNaN(old) ? ms : old + RATE * (ms - old));
-    if (split) this.splitMs = average(this.splitMs);
-    else this.singleMs = average(this.singleMs);
+    const times = split ? this.splitTimes : this.singleTimes;
+    times.push(ms);
+    if (times.length > WINDOW) times.shift();
   }
 
   /** The weights to cut a split call by: one per thread, the calling thread's first. */
