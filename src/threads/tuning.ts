@@ -45,8 +45,8 @@ export class Kind {
   /** Whether this call should be split (a measured choice, sometimes the other one on purpose). */
   split(): boolean {
     this.calls++;
-    if (this.splitTimes.length === 0) return true;
-    if (this.singleTimes.length === 0) return false;
+    // First a few of each, in turn: one sample alone (a worker still waking, code not yet optimized) misleads.
+    if (this.splitTimes.length < WINDOW || this.singleTimes.length < WINDOW) return this.calls % 2 === 1;
     const [split, single] = [this.splitMs, this.singleMs];
     const better = split <= single;
     const period = Math.abs(split - single) > CLEAR * Math.min(split, single) ? EXPLORE_RARELY : EXPLORE_EVERY;
