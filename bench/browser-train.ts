@@ -1,4 +1,4 @@
-// The training step of bench/train.ts in headless Chromium (bench/browser/train-step.mjs): ours on
+// The training step of bench/train.ts in headless Chromium (bench/train-step.ts): ours on
 // 1 thread and on N (N = the cores the browser reports, via setThreads) against TF.js's wasm backend
 // asked for N threads (the threaded SIMD build), all in one page; and TF.js in a second page, as it
 // takes its thread count once per page: on N threads with its cap of cores / 2 lifted where that cap

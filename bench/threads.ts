@@ -23,7 +23,7 @@ import {
 } from "./lib.ts";
 import { fillParamsAndGrads } from "./params.ts";
 import { peerFor } from "./tfjs.ts";
-import { ourStep, randomBatch, theirStep } from "./train.ts";
+import { ourStep, randomBatch, theirStep } from "./train-step.ts";
 
 const THREADS = 2;
 const TARGET_SPEEDUP: Record<number, number> = { 64: 1.4, 256: 1.7 };
@@ -49,7 +49,7 @@ export const threadsSuite: Suite = {
     for (const size of [64, 256]) {
       const batch = randomBatch(new Random(size), size);
       const ours = ourStep(batch, 7);
-      const theirs = peer ? theirStep(peer, batch, 7) : null;
+      const theirs = peer ? theirStep(peer.tf, batch, 7) : null;
       try {
         const fns = [on(1, ours.step), on(THREADS, ours.step)];
         if (theirs) fns.push(theirs.step);

@@ -1,9 +1,7 @@
 // One full training step (forward, backward, SGD update) of the 784-500-10 ReLU MLP with softmax
 // cross-entropy, ours against TF.js (wasm, one thread) on the same data from the same weights.
 // Both sides keep the batch resident: neither time includes copying a batch in.
-import { Random, tensor, type Tensor } from "../src/index.ts";
-import { Activation, Linear, Model, Sequential, crossEntropy } from "../src/nn/index.ts";
-import { sgd } from "../src/optim/index.ts";
+import { Random } from "../src/index.ts";
 import {
   measureInterleaved,
   msFields,
@@ -16,93 +14,13 @@ import {
   type Suite,
   type Timing,
 } from "./lib.ts";
-import { peerFor, type Peer } from "./tfjs.ts";
+import { peerFor } from "./tfjs.ts";
+import { ourStep, randomBatch, theirStep } from "./train-step.ts";
 
-export const MLP = [784, 500, 10] as const;
-const LR = 0.01;
+export { MLP, mlpModel, randomBatch } from "./train-step.ts";
+
 /** The target: at least this many times TF.js's samples per second at batch 64. */
 const TARGET_RATIO = 6;
-
-export interface Batch {
-  x: Float32Array;
-  labels: Int32Array;
-  size: number;
-}
-
-export function randomBatch(rng: Random, size: number): Batch {
-  const x = new Float32Array(size * MLP[0]);
-  for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
-  return { x, labels: Int32Array.from({ length: size }, () => rng.int(MLP[2])), size };
-}
-
-export function mlpModel(seed: number): Model {
-  return new Model(new Sequential([new Linear(MLP[0], MLP[1]), new Activation("relu"), new Linear(MLP[1], MLP[2])]), {
-    seed,
-  });
-}
-
-export interface Stepper {
-  step: () => number;
-  firstLoss: number;
-  tensorsAdded: () => number;
-  dispose: () => void;
-}
-
-/** Our step: lossAndGrad into the gradient region, then sgd().update; taken once for the first loss. */
-export function ourStep(batch: Batch, seed: number): Stepper {
-  const model = mlpModel(seed);
-  const x: Tensor = tensor(batch.x, [batch.size, MLP[0]]);
-  const opt = sgd({ lr: LR });
-  const state = opt.init(model.parameters.values.length);
-  const step = () => {
-    const loss = model.lossAndGrad(x, batch.labels, crossEntropy);
-    opt.update(model.parameters.values, model.parameters.grads, state);
-    return loss;
-  };
-  const dispose = () => {
-    x.free();
-    model.free();
-  };
-  try {
-    return { step, firstLoss: step(), tensorsAdded: () => 0, dispose };
-  } catch (err) {
-    dispose();
-    throw err;
-  }
-}
-
-/** TF.js's step from the same initial weights: optimizer.minimize with tf.train.sgd, the loss read back. */
-export function theirStep(peer: Peer, batch: Batch, seed: number): Stepper {
-  const { tf } = peer;
-  const init = mlpModel(seed);
-  const weights = init.parameters.params.map((p) => tf.variable(tf.tensor(p.tensor.toArray(), [...p.shape])));
-  init.free();
-  const [w1, b1, w2, b2] = weights;
-  const x = tf.tensor(batch.x, [batch.size, MLP[0]]);
-  const labels = tf.tensor(batch.labels, [batch.size], "int32");
-  const onehot = tf.oneHot(labels, MLP[2]);
-  const opt = tf.train.sgd(LR);
-  const loss = () =>
-    tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
-  const step = () => {
-    const cost = opt.minimize(loss, true, weights)!;
-    const value = cost.dataSync()[0];
-    cost.dispose();
-    return value;
-  };
-  const dispose = () => {
-    for (const t of [...weights, x, labels, onehot]) t.dispose();
-    opt.dispose();
-  };
-  try {
-    const firstLoss = step();
-    const before = tf.memory().numTensors;
-    return { step, firstLoss, tensorsAdded: () => tf.memory().numTensors - before, dispose };
-  } catch (err) {
-    dispose();
-    throw err;
-  }
-}
 
 export const trainSuite: Suite = {
   name: "train",
@@ -122,7 +40,7 @@ export const trainSuite: Suite = {
     for (const size of [64, 256]) {
       const batch = randomBatch(new Random(size), size);
       const ours = ourStep(batch, 7);
-      const theirs = peer ? theirStep(peer, batch, 7) : null;
+      const theirs = peer ? theirStep(peer.tf, batch, 7) : null;
       let timings: Timing[],
         rounds: number[][],
         leaked = 0;

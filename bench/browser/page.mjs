@@ -1,7 +1,7 @@
 // The browser benchmark page's script (bundled by bench/browser.ts with esbuild): our GEMM, both
 // builds, against TensorFlow.js's WASM backend at its best here (XNNPACK, the threaded SIMD build
 // where the page is cross-origin isolated, threads = the cores the browser reports), timed in
-// alternating samples; and the training step of train-step.mjs, ours on 1 thread and on N against
+// alternating samples; and the training step of bench/train-step.ts, ours on 1 thread and on N against
 // TF.js's, one sample at a time on bench/browser.ts's call (it alternates them, across pages too).
 // Plain JavaScript: TF.js's type declarations clash with the DOM's (see bench/tfjs.ts).
 import * as tf from "@tensorflow/tfjs-core";
@@ -9,8 +9,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { engineBuild, instantiateBuild, relaxedSimdSupported } from "../../src/wasm/module.ts";
-import { capabilities, setThreads, threadCount } from "../../src/index.ts";
-import { ourStep, randomBatch, theirStep } from "./train-step.mjs";
+import { Random, capabilities, setThreads, threadCount } from "../../src/index.ts";
+import { ourStep, randomBatch, theirStep } from "../train-step.ts";
 
 let tfjsThreads = null;
 /**
@@ -128,7 +128,7 @@ const SEED = 7;
 window.trainPrepare = async ({ batch, ourThreads, tfjsThreads: threads, liftTfjsCap }) => {
   window.trainDispose();
   await tfjsOn(threads, liftTfjsCap);
-  const data = randomBatch(batch);
+  const data = randomBatch(new Random(batch), batch);
   const theirs = theirStep(tf, data, SEED);
   disposers.push(theirs.dispose);
   contestants.tfjs = { step: theirs.step };

@@ -1,30 +1,44 @@
-// The training step of bench/train.ts, in a page: the 784-500-10 ReLU MLP, softmax cross-entropy,
-// SGD, ours and TF.js's from the same initial weights on the same resident batch. The same recipe
-// as there (bench/train.ts imports Node's modules, so it cannot be bundled for a page); the batch and
-// the weights come from the same seeds, so the first losses match the Node suite's.
-import { Activation, Linear, Model, Random, Sequential, crossEntropy, sgd, tensor } from "../../src/index.ts";
+// The training step the benchmarks time (bench/train.ts and bench/threads.ts in Node,
+// bench/browser/page.mjs in a page): the 784-500-10 ReLU MLP, softmax cross-entropy, SGD, ours and
+// TF.js's from the same initial weights on the same resident batch. Nothing here imports Node's
+// modules, so a page bundles it as it is.
+import { Random, tensor, type Tensor } from "../src/index.ts";
+import { Activation, Linear, Model, Sequential, crossEntropy } from "../src/nn/index.ts";
+import { sgd } from "../src/optim/index.ts";
+import type { Tf } from "./tfjs.ts";
 
-const MLP = [784, 500, 10];
+export const MLP = [784, 500, 10] as const;
 const LR = 0.01;
 
-/** bench/train.ts's randomBatch: pixels uniform in [0, 1), labels uniform, from Random(size). */
-export function randomBatch(size) {
-  const rng = new Random(size);
+export interface Batch {
+  x: Float32Array;
+  labels: Int32Array;
+  size: number;
+}
+
+export function randomBatch(rng: Random, size: number): Batch {
   const x = new Float32Array(size * MLP[0]);
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
   return { x, labels: Int32Array.from({ length: size }, () => rng.int(MLP[2])), size };
 }
 
-function mlpModel(seed) {
+export function mlpModel(seed: number): Model {
   return new Model(new Sequential([new Linear(MLP[0], MLP[1]), new Activation("relu"), new Linear(MLP[1], MLP[2])]), {
     seed,
   });
 }
 
-/** Ours: lossAndGrad into the gradient region, then sgd().update over the flat parameter region. */
-export function ourStep(batch, seed) {
+export interface Stepper {
+  step: () => number;
+  firstLoss: number;
+  tensorsAdded: () => number;
+  dispose: () => void;
+}
+
+/** Our step: lossAndGrad into the gradient region, then sgd().update; taken once for the first loss. */
+export function ourStep(batch: Batch, seed: number): Stepper {
   const model = mlpModel(seed);
-  const x = tensor(batch.x, [batch.size, MLP[0]]);
+  const x: Tensor = tensor(batch.x, [batch.size, MLP[0]]);
   const opt = sgd({ lr: LR });
   const state = opt.init(model.parameters.values.length);
   const step = () => {
@@ -37,15 +51,15 @@ export function ourStep(batch, seed) {
     model.free();
   };
   try {
-    return { step, firstLoss: step(), dispose };
+    return { step, firstLoss: step(), tensorsAdded: () => 0, dispose };
   } catch (err) {
     dispose();
     throw err;
   }
 }
 
-/** TF.js's: optimizer.minimize with tf.train.sgd from our initial weights, the loss read back with dataSync. */
-export function theirStep(tf, batch, seed) {
+/** TF.js's step from the same initial weights: optimizer.minimize with tf.train.sgd, the loss read back. */
+export function theirStep(tf: Tf, batch: Batch, seed: number): Stepper {
   const init = mlpModel(seed);
   const weights = init.parameters.params.map((p) => tf.variable(tf.tensor(p.tensor.toArray(), [...p.shape])));
   init.free();
@@ -57,7 +71,7 @@ export function theirStep(tf, batch, seed) {
   const loss = () =>
     tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
   const step = () => {
-    const cost = opt.minimize(loss, true, weights);
+    const cost = opt.minimize(loss, true, weights)!;
     const value = cost.dataSync()[0];
     cost.dispose();
     return value;
