@@ -136,7 +136,14 @@ export async function shareMemory(): Promise<SharedEngine> {
   if (shared !== null) return shared;
   const module = await WebAssembly.compile(await sharedBuildBytes(loadedBuild));
   // initial: the 2 pages asconfig.json declares; grown to the old memory's size below.
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
+  } catch (error) {
+    // A shared memory reserves its whole maximum (4 GiB of address space) up front.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`shareMemory: this runtime cannot make a shared WebAssembly memory of up to 4 GiB: ${reason}`);
+  }
   const instance = await WebAssembly.instantiate(module, { env: { memory, ...engineImports(loadedBuild) } });
   if (shared !== null) return shared; // another call finished first
   const next = instance.exports as unknown as Exports;
