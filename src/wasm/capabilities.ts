@@ -1,11 +1,12 @@
 /**
  * What this runtime gives the engine, for an embedder to log and a benchmark to record. Features
  * are probed by asking WebAssembly.validate about a tiny module that uses them (the engine's own
- * module is already loaded, so this costs three validations, no instantiation); nothing is cached,
+ * module is already loaded, so this costs three validations, no instantiation; the relaxed-SIMD
+ * probe is the one that picks the engine's build, probe.ts); nothing is cached,
  * so a call reflects the memory in use now. One field is one line of `capabilities()`.
  */
 import { engineBuild, heap, kernels, MAX_MEMORY_BYTES } from "./module.ts";
-import type { EngineBuild } from "./probe.ts";
+import { RELAXED_PROBE, relaxedSimdSupported, type EngineBuild } from "./probe.ts";
 
 export interface Capabilities {
   /** Fixed-width (128-bit) SIMD: the engine's kernels need it, so where it is missing nothing loads. */
@@ -30,24 +31,6 @@ const RETURNS_V128 = [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01
 const RETURNS_I32 = [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00];
 /** (func (result v128) (i8x16.splat (i32.const 0))) */
 const SIMD_PROBE = [...HEADER, ...RETURNS_V128, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b];
-/** (func (result v128) (i32x4.relaxed_trunc_f32x4_s (i8x16.splat (i32.const 0)))) */
-const RELAXED_SIMD_PROBE = [
-  ...HEADER,
-  ...RETURNS_V128,
-  0x0a,
-  0x0b,
-  0x01,
-  0x09,
-  0x00,
-  0x41,
-  0x00,
-  0xfd,
-  0x0f,
-  0xfd,
-  0x81,
-  0x02,
-  0x0b,
-];
 /** (memory 1 1 shared) (func (result i32) (i32.atomic.load (i32.const 0))) */
 const THREADS_PROBE = [
   ...HEADER,
@@ -73,7 +56,7 @@ const THREADS_PROBE = [
 ];
 
 /** @internal The probe modules, exported for the tests. */
-export const PROBES = { simd: SIMD_PROBE, relaxedSimd: RELAXED_SIMD_PROBE, threads: THREADS_PROBE } as const;
+export const PROBES = { simd: SIMD_PROBE, relaxedSimd: RELAXED_PROBE, threads: THREADS_PROBE } as const;
 
 function accepts(bytes: readonly number[]): boolean {
   return WebAssembly.validate(new Uint8Array(bytes));
@@ -84,7 +67,7 @@ export function capabilities(): Capabilities {
   const isolated = (globalThis as { crossOriginIsolated?: unknown }).crossOriginIsolated;
   return {
     simd: accepts(SIMD_PROBE),
-    relaxedSimd: accepts(RELAXED_SIMD_PROBE),
+    relaxedSimd: relaxedSimdSupported(),
     build: engineBuild(),
     sharedArrayBuffer,
     threads: sharedArrayBuffer && accepts(THREADS_PROBE),

@@ -5,7 +5,7 @@
 export type EngineBuild = "plain" | "relaxed";
 
 /** The smallest module using f32x4.relaxed_madd: (v128, v128, v128) -> v128. */
-const RELAXED_PROBE = new Uint8Array([
+export const RELAXED_PROBE: readonly number[] = [
   0x00,
   0x61,
   0x73,
@@ -43,11 +43,11 @@ const RELAXED_PROBE = new Uint8Array([
   0x85,
   0x02,
   0x0b, // local.get 0..2, f32x4.relaxed_madd, end
-]);
+];
 
 /** Whether this runtime compiles relaxed SIMD (the probe validates). */
 export function relaxedSimdSupported(): boolean {
-  return WebAssembly.validate(RELAXED_PROBE);
+  return WebAssembly.validate(new Uint8Array(RELAXED_PROBE));
 }
 
 /**

@@ -46,7 +46,7 @@ describe("capabilities()", () => {
   // it (a probe that validated anywhere would always report true).
   it.each([
     ["simd", "i8x16.splat", F.SIMD128, F.MVP],
-    ["relaxedSimd", "i32x4.relaxed_trunc_f32x4_s", F.SIMD128 | F.RelaxedSIMD, F.SIMD128],
+    ["relaxedSimd", "f32x4.relaxed_madd", F.SIMD128 | F.RelaxedSIMD, F.SIMD128],
     ["threads", "i32.atomic.load", F.Atomics, F.MVP],
   ] as const)("the %s probe uses %s: valid with the feature, invalid without", (name, instruction, withIt, without) => {
     const on = check(PROBES[name], withIt);
