@@ -7,6 +7,7 @@ import { Random } from "../src/random.ts";
 import { f32View, heap } from "../src/wasm/module.ts";
 import { gemm } from "../src/threads/split.ts";
 import { setThreads } from "../src/threads/threads.ts";
+import { onThreads } from "./threads.ts";
 import { measureInterleaved, num, ratioPerRound, spread, text, timingOptions, type Row, type Suite } from "./lib.ts";
 
 const TARGET = 1.6;
@@ -89,14 +90,11 @@ export const gemmMtSuite: Suite = {
           try {
             f32View(pa, a.length).set(a);
             f32View(pb, b.length).set(b);
-            const on = (count: number) => () => {
-              void setThreads(count);
-              gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0);
-            };
+            const product = () => gemm(pc, pa, pb, m, n, k, f.transA, f.transB, 0);
             const {
               timings: [one, two],
               rounds,
-            } = measureInterleaved([on(1), on(threads)], timing);
+            } = measureInterleaved([onThreads(1, product), onThreads(threads, product)], timing);
             const speedup = ratioPerRound(rounds, 0, 1);
             const gf = (t: { median: number; min: number; max: number }, key: string) => ({
               [key]: flops / t.median / 1e9,

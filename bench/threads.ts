@@ -31,8 +31,8 @@ const TARGET_TFJS = 15;
 const ADAM_PARAMS = 1e7;
 const BYTES_PER_PARAM = 28;
 
-/** Runs fn with the engine on `threads` threads (the workers already started). */
-const on = (threads: number, fn: () => unknown) => () => {
+/** fn, run with the engine on `threads` threads (the workers already started): one side of an interleaved pair. */
+export const onThreads = (threads: number, fn: () => unknown) => () => {
   void setThreads(threads);
   fn();
 };
@@ -51,7 +51,7 @@ export const threadsSuite: Suite = {
       const ours = ourStep(batch, 7);
       const theirs = peer ? theirStep(peer.tf, batch, 7) : null;
       try {
-        const fns = [on(1, ours.step), on(THREADS, ours.step)];
+        const fns = [onThreads(1, ours.step), onThreads(THREADS, ours.step)];
         if (theirs) fns.push(theirs.step);
         const { timings, rounds } = measureInterleaved(fns, timing);
         const speedup = ratioPerRound(rounds, 0, 1);
@@ -102,8 +102,8 @@ export const threadsSuite: Suite = {
           0,
         ]);
       const fns = [
-        on(1, () => opt.update(w, g, state)),
-        on(THREADS, () => opt.update(w, g, state)),
+        onThreads(1, () => opt.update(w, g, state)),
+        onThreads(THREADS, () => opt.update(w, g, state)),
         () => pool.run("copy2d", copyParts(1)),
         () => pool.run("copy2d", copyParts(THREADS)),
       ];

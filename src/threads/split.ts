@@ -14,9 +14,9 @@
  */
 import { gemmWorkspace, kernels } from "../wasm/module.ts";
 import type { Exports } from "../wasm/abi.ts";
-import type { KernelName } from "./pool.ts";
+import type { KernelName, ThreadPool } from "./pool.ts";
 import { activePool, workerWorkspace } from "./threads.ts";
-import { kindOf, learnt } from "./tuning.ts";
+import { kindOf } from "./tuning.ts";
 
 /**
  * Below this many multiply-adds a product stays on one thread without asking (tuning.ts decides
@@ -46,8 +46,30 @@ export function ranges(length: number, weights: readonly number[], align: number
   return out;
 }
 
-/** A clock every thread reads alike. */
-const now = () => performance.now();
+/**
+ * One call of a kind, as tuning.ts has learnt to make it: `single()` on this thread, or the parts
+ * `cut(weights)` gives (one per thread, and the units of work in each) run on the pool; either
+ * way its time is recorded, and a split call's parts' times too.
+ */
+function tuned(
+  pool: ThreadPool,
+  name: string,
+  kernel: KernelName,
+  single: () => void,
+  cut: (weights: number[]) => { parts: number[][]; units: number[] },
+): void {
+  const kind = kindOf(name);
+  const began = performance.now();
+  if (!kind.split()) {
+    single();
+    kind.timed(false, performance.now() - began);
+    return;
+  }
+  const { parts, units } = cut(kind.weights(pool.size));
+  pool.run(kernel, parts);
+  kind.timed(true, performance.now() - began);
+  kind.learn(units, pool.lastTimes);
+}
 
 /** C (+)= op(A)·op(B): the gemm kernel's contract (flags as 0/1), over the active threads. */
 export function gemm(
@@ -61,32 +83,23 @@ export function gemm(
   transB: number,
   accumulate: number,
 ): void {
+  const single = () => kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
   const pool = activePool();
   if (pool === null || m === 1 || n === 1 || m * n * k < MIN_SPLIT_MACS) {
-    kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
-    return;
-  }
-  const kind = kindOf(`gemm ${m} ${n} ${k} ${transA}${transB}`);
-  const began = now();
-  if (!kind.split()) {
-    kernels.gemm(c, a, b, m, n, k, transA, transB, accumulate, gemmWorkspace());
-    kind.timed(false, now() - began);
+    single();
     return;
   }
   const threads = pool.size;
   const byRows = k * n + (4 * k * m) / threads <= (k * n) / threads + 4 * k * m;
-  const cuts = ranges(byRows ? m : n, kind.weights(threads), ALIGN);
-  const parts = cuts.map(([start, count], t) => {
-    const work = t === 0 ? gemmWorkspace() : workerWorkspace(t);
-    const block = byRows ? [start, count, 0, n] : [0, m, start, count];
-    return [c, a, b, m, n, k, transA, transB, accumulate, work, ...block];
+  tuned(pool, `gemm ${m} ${n} ${k} ${transA}${transB}`, "gemmBlock", single, (weights) => {
+    const cuts = ranges(byRows ? m : n, weights, ALIGN);
+    const parts = cuts.map(([start, count], t) => {
+      const work = t === 0 ? gemmWorkspace() : workerWorkspace(t);
+      const block = byRows ? [start, count, 0, n] : [0, m, start, count];
+      return [c, a, b, m, n, k, transA, transB, accumulate, work, ...block];
+    });
+    return { parts, units: cuts.map(([, count]) => count) };
   });
-  pool.run("gemmBlock", parts);
-  kind.timed(true, now() - began);
-  kind.learn(
-    cuts.map(([, count]) => count),
-    pool.lastTimes,
-  );
 }
 
 /** Below this many elements an elementwise pass stays on one thread (≈ 10 µs of work at the least). */
@@ -126,29 +139,20 @@ type OptimizerKernel = keyof typeof OPTIMIZER_POINTERS;
  * partArgs(start, count) gives the kernel's arguments for elements [start, start + count).
  */
 function elementwise(name: KernelName, n: number, partArgs: (start: number, count: number) => number[]): void {
-  const pool = activePool();
   const call: (...a: number[]) => unknown = kernels[name];
+  const single = () => call(...partArgs(0, n));
+  const pool = activePool();
   if (pool === null || n < MIN_SPLIT_ELEMENTS) {
-    call(...partArgs(0, n));
+    single();
     return;
   }
-  const kind = kindOf(`${name} ${n}`);
-  const began = now();
-  if (!kind.split()) {
-    call(...partArgs(0, n));
-    kind.timed(false, now() - began);
-    return;
-  }
-  const cuts = ranges(n, kind.weights(pool.size), ELEMENT_ALIGN);
-  pool.run(
-    name,
-    cuts.map(([start, count]) => partArgs(start, count)),
-  );
-  kind.timed(true, now() - began);
-  kind.learn(
-    cuts.map(([, count]) => count),
-    pool.lastTimes,
-  );
+  tuned(pool, `${name} ${n}`, name, single, (weights) => {
+    const cuts = ranges(n, weights, ELEMENT_ALIGN);
+    return {
+      parts: cuts.map(([start, count]) => partArgs(start, count)),
+      units: cuts.map(([, count]) => count),
+    };
+  });
 }
 
 function splitElementwise(name: OptimizerKernel, pointers: number): (...args: number[]) => void {
@@ -169,8 +173,3 @@ export const fused = Object.fromEntries(
     splitElementwise(name as OptimizerKernel, pointers),
   ]),
 ) as unknown as Pick<Exports, OptimizerKernel>;
-
-/** Each thread's learnt speed relative to the calling thread's, per kind of call: how the next splits will be weighed. */
-export function threadSpeeds(): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(learnt()).map(([kind, { speeds }]) => [kind, speeds]));
-}

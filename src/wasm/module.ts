@@ -113,9 +113,9 @@ export function memoryLimit(): number {
   return heap.limit;
 }
 
-/** Pages of the shared memory's ceiling (wasm32's whole range); asconfig.json's shared targets declare the same. */
-const SHARED_MAX_PAGES = 65536;
 const PAGE_BYTES = 65536;
+/** Pages of the shared memory's ceiling (wasm32's whole range); asconfig.json's shared targets declare the same. */
+const SHARED_MAX_PAGES = MAX_MEMORY_BYTES / PAGE_BYTES;
 
 /** What a worker needs to run the engine's kernels on the engine's own memory. */
 export interface SharedEngine {

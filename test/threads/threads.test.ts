@@ -11,7 +11,8 @@ import { CATALOGUE, isStepEntry } from "../../src/optim/catalogue.ts";
 import { adam, sgd } from "../../src/optim/index.ts";
 import { fit } from "../../src/train/index.ts";
 import { makeBlobs } from "../../src/data/synthetic.ts";
-import { gemm, threadSpeeds } from "../../src/threads/split.ts";
+import { gemm } from "../../src/threads/split.ts";
+import { learnt } from "../../src/threads/tuning.ts";
 import { activePool, setThreads, stopThreads, threadCount, threadsUnavailable } from "../../src/threads/threads.ts";
 import { f32View, heap, kernels, memoryIsShared } from "../../src/wasm/module.ts";
 
@@ -103,7 +104,7 @@ describe("threads", () => {
       }
     }
     // The split was really taken: a speed was learnt for a split kind of product.
-    expect(Object.keys(threadSpeeds()).some((kind) => kind.startsWith("gemm 256 500 784"))).toBe(true);
+    expect(Object.keys(learnt()).some((kind) => kind.startsWith("gemm 256 500 784"))).toBe(true);
   }, 60_000);
 
   it("accumulates (C += A·B, as Muon does) bit-identically on 2 threads", async () => {
@@ -166,7 +167,7 @@ describe("threads", () => {
       expect(finals[1], entry.name).toEqual(finals[0]);
     }
     // The passes were really split: speeds were learnt for the fused kernels at this length.
-    const split = Object.keys(threadSpeeds()).filter((kind) => kind.endsWith(` ${n}`));
+    const split = Object.keys(learnt()).filter((kind) => kind.endsWith(` ${n}`));
     expect(split.length).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
