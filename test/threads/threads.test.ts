@@ -217,6 +217,33 @@ describe("threads", () => {
     }
   });
 
+  it("takes back a part whose worker has not started it, and computes it the same", async () => {
+    await setThreads(2);
+    const pool = activePool()!;
+    const n = 100_000;
+    const src = randomTensor([1, n]);
+    const dst = heap.alloc(n * 4);
+    let takenBack = 0;
+    try {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        f32View(dst, n).fill(0);
+        // The worker has slept since its last part: its wake-up takes far longer than the main
+        // thread's empty part, so the main thread almost always reaches the claim first.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        pool.run("copy2d", [
+          [dst, 0, src.ptr, 0, 1, 0, 0],
+          [dst, n, src.ptr, n, 1, n, 0],
+        ]);
+        if (pool.lastTimes[1] === Infinity) takenBack++;
+        expect(bits(f32View(dst, n).slice())).toEqual(bits(src.toArray()));
+      }
+      expect(takenBack).toBeGreaterThan(0);
+    } finally {
+      heap.release(dst);
+      src.free();
+    }
+  });
+
   it("fit({ threads: 2 }) trains bit-identically to one thread and restores the thread count", async () => {
     const data = makeBlobs({ n: 512, classes: 10, features: 784, seed: 3 });
     const runs = [];
